@@ -1,0 +1,131 @@
+"""Command line: parse arguments, pick the front end, map failures to exit codes.
+
+Imports are lazy so that `--yes` and `detect` never load Textual or questionary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from wizard import __version__
+from wizard.errors import BadInput, WizardError
+
+SUBCOMMANDS = ("detect", "doctor", "explain")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports bad input as one sentence with exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise BadInput(f"{message[0].upper()}{message[1:]}.", f"See `{self.prog} --help`.")
+
+
+def _main_parser() -> _Parser:
+    p = _Parser(
+        prog="torch-wizard",
+        description="Put the right PyTorch build into a uv project: detect the machine, choose "
+        "targets and accelerators, write pyproject.toml and run `uv lock`.",
+        epilog="Other commands: `torch-wizard detect [--json]`, `torch-wizard doctor [-C DIR]`, "
+        "`torch-wizard explain [TOPIC]`.",
+    )
+    p.add_argument("--version", action="version", version=f"torch-wizard {__version__}")
+    p.add_argument("-C", "--project", metavar="DIR", default=".",
+                   help="project folder (default: the current folder)")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--plain", action="store_true",
+                      help="step-by-step prompts instead of the full-screen UI")
+    mode.add_argument("-y", "--yes", action="store_true",
+                      help="ask nothing: take the recommendation, adjusted by the flags below")
+    p.add_argument("--target", action="append", default=[], metavar="PLATFORM[=BACKEND]",
+                   help="a target platform and its backend (repeatable). PLATFORM: linux-x86_64, "
+                   "linux-aarch64, macos-arm64, macos-x86_64, windows-x86_64, windows-arm64. "
+                   "BACKEND: auto, cpu, cuNNN, rocmX.Y, xpu, default (PyPI's build)")
+    p.add_argument("--variants", metavar="LIST",
+                   help="selectable variants as extras with conflicts, e.g. cpu,cu130")
+    p.add_argument("--torch", metavar="SPEC",
+                   help="torch version (default: the newest that serves every target)")
+    p.add_argument("--with", dest="with_", action="append", default=[], metavar="PKG",
+                   help="companion packages: torchvision, torchaudio, torchao (repeatable)")
+    p.add_argument("--python", metavar="SPEC", help="requires-python for a new project")
+    p.add_argument("--from", dest="from_", action="append", default=[], metavar="FILE",
+                   help="migrate from a pip requirements file (repeatable)")
+    p.add_argument("--hardware", action="append", default=[], metavar="FILE",
+                   help="plan for the machine(s) in these profiles (repeatable)")
+    p.add_argument("--index-base", metavar="URL",
+                   help="base of the PyTorch indexes, e.g. a mirror "
+                   "(default: https://download.pytorch.org/whl)")
+    p.add_argument("--channel", choices=("stable", "test", "nightly"), default="stable",
+                   help="stable (default), test or nightly builds")
+    p.add_argument("--allow-insecure-index", action="store_true",
+                   help="accept an http:// index base on a host other than this machine")
+    p.add_argument("--lock-scope", choices=("all", "targets"), default=None,
+                   help="lock for every platform (all, the default) or only the chosen targets")
+    p.add_argument("--annotate", action="store_true",
+                   help="write a one-line comment above each block the wizard owns")
+    p.add_argument("--offline", action="store_true", help="use only the bundled catalog")
+    p.add_argument("--no-lock", action="store_true",
+                   help="write pyproject.toml, do not run uv lock")
+    p.add_argument("--dry-run", action="store_true", help="print plan and diff, write nothing")
+    p.add_argument("--json", action="store_true", help="machine-readable result on stdout")
+    return p
+
+
+def _detect_parser() -> _Parser:
+    p = _Parser(prog="torch-wizard detect",
+                description="This machine's hardware and the PyTorch builds it can run.")
+    p.add_argument("--json", action="store_true", help="print the hardware profile as JSON")
+    p.add_argument("--hardware", action="append", default=[], metavar="FILE",
+                   help="describe these profiles instead of this machine")
+    p.add_argument("--offline", action="store_true", help="use only the bundled catalog")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] in SUBCOMMANDS:
+            return _run_subcommand(args[0], args[1:])
+        return _run_wizard(_main_parser().parse_args(args))
+    except WizardError as exc:
+        print(f"torch-wizard: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("\nInterrupted. No changes were made.", file=sys.stderr)
+        return 130
+
+
+def _run_subcommand(name: str, args: list[str]) -> int:
+    if name == "detect":
+        opts = _detect_parser().parse_args(args)
+        from wizard.commands.detect import run_detect
+
+        return run_detect(opts)
+    if name == "doctor":
+        from wizard.commands.doctor import run_doctor
+
+        return run_doctor(args)
+    from wizard.commands.explain import run_explain
+
+    return run_explain(args)
+
+
+def _run_wizard(opts: argparse.Namespace) -> int:
+    if opts.yes or opts.dry_run and not opts.plain:
+        from wizard.commands.apply import run_noninteractive
+
+        return run_noninteractive(opts)
+    if opts.plain:
+        from wizard.prompts import run_prompts
+
+        return run_prompts(opts)
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise BadInput(
+            "torch-wizard needs a terminal for the full-screen wizard.",
+            "Use `--yes` (with flags for every choice) or `--plain` for step-by-step prompts.",
+        )
+    from wizard.tui.app import run_tui
+
+    return run_tui(opts)

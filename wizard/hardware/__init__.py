@@ -1,0 +1,5 @@
+"""Detect the machine: OS, CPU, memory and GPUs, as a frozen HardwareProfile."""
+
+from wizard.hardware.profile import CPU, GPU, HardwareProfile, load_profile, profile_from_dict
+
+__all__ = ["CPU", "GPU", "HardwareProfile", "load_profile", "profile_from_dict"]

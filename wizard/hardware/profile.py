@@ -1,0 +1,193 @@
+"""The hardware profile: what a machine has, as detected or loaded from `detect --json`.
+
+Fields that could not be detected are None (absent in JSON), never guessed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wizard.errors import BadInput
+
+SCHEMA = 1
+VENDORS = ("nvidia", "amd", "intel", "apple")
+
+
+@dataclass(frozen=True)
+class GPU:
+    vendor: str  # nvidia, amd, intel, apple
+    name: str | None = None
+    memory_mb: int | None = None
+    compute_capability: str | None = None  # NVIDIA, "8.9"
+    driver_version: str | None = None  # NVIDIA / AMD driver
+    gfx: str | None = None  # AMD, "gfx1100"
+    integrated: bool | None = None  # Intel / AMD iGPU
+    pci_id: str | None = None  # "8086:e20b"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class CPU:
+    brand: str | None = None
+    cores: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class HardwareProfile:
+    os: str  # linux, macos, windows
+    arch: str  # x86_64, aarch64, arm64
+    libc: str | None = None  # "glibc 2.36"
+    wsl: bool | None = None
+    container: bool | None = None
+    python: str | None = None
+    cpu: CPU = field(default_factory=CPU)
+    memory_mb: int | None = None
+    gpus: tuple[GPU, ...] = ()
+    source: str | None = None  # file it was loaded from; not serialised
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"schema": SCHEMA, "os": self.os, "arch": self.arch}
+        for key in ("libc", "wsl", "container", "python"):
+            value = getattr(self, key)
+            if value is not None:
+                d[key] = value
+        cpu = self.cpu.to_dict()
+        if cpu:
+            d["cpu"] = cpu
+        if self.memory_mb is not None:
+            d["memory_mb"] = self.memory_mb
+        d["gpus"] = [g.to_dict() for g in self.gpus]
+        return d
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+    def gpus_of(self, vendor: str) -> tuple[GPU, ...]:
+        return tuple(g for g in self.gpus if g.vendor == vendor)
+
+    @property
+    def nvidia_driver(self) -> str | None:
+        for g in self.gpus_of("nvidia"):
+            if g.driver_version:
+                return g.driver_version
+        return None
+
+    def describe(self) -> str:
+        """One line: 'Linux x86_64, AMD EPYC 7763, NVIDIA GeForce RTX 4090'."""
+        parts = [f"{self.os.capitalize() if self.os != 'macos' else 'macOS'} {self.arch}"]
+        if self.wsl:
+            parts[0] += " (WSL)"
+        if self.cpu.brand:
+            parts.append(self.cpu.brand)
+        names = [g.name or f"{g.vendor} GPU" for g in self.gpus]
+        parts.append(", ".join(names) if names else "no GPU")
+        return ", ".join(parts)
+
+
+def _expect(value: Any, types: type | tuple[type, ...], where: str, source: str) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,)):
+        raise BadInput(f"{source}: '{where}' should be {_type_word(types)}, not {value!r}.",
+                       "Regenerate it with `torch-wizard detect --json`.")
+    if not isinstance(value, types):
+        raise BadInput(f"{source}: '{where}' should be {_type_word(types)}, not {value!r}.",
+                       "Regenerate it with `torch-wizard detect --json`.")
+    return value
+
+
+def _type_word(types: type | tuple[type, ...]) -> str:
+    names = {str: "a string", int: "a whole number", bool: "true or false", dict: "an object",
+             list: "a list"}
+    seq = types if isinstance(types, tuple) else (types,)
+    return " or ".join(names.get(t, t.__name__) for t in seq)
+
+
+def profile_from_dict(data: Any, source: str = "hardware profile") -> HardwareProfile:
+    """Build a profile from its JSON form; a wrong type is a BadInput naming the field."""
+    hint = "Regenerate it with `torch-wizard detect --json`."
+    if not isinstance(data, dict):
+        raise BadInput(f"{source}: a hardware profile must be a JSON object.", hint)
+    schema = data.get("schema", SCHEMA)
+    if schema != SCHEMA:
+        raise BadInput(f"{source}: schema {schema!r} is not supported (expected {SCHEMA}).", hint)
+    os_name = _expect(data.get("os"), str, "os", source)
+    arch = _expect(data.get("arch"), str, "arch", source)
+    if os_name not in ("linux", "macos", "windows"):
+        raise BadInput(f"{source}: 'os' must be linux, macos or windows, not {os_name!r}.", hint)
+    if arch not in ("x86_64", "aarch64", "arm64"):
+        raise BadInput(f"{source}: 'arch' must be x86_64, aarch64 or arm64, not {arch!r}.", hint)
+    cpu_data = _expect(data.get("cpu"), dict, "cpu", source) or {}
+    cpu = CPU(
+        brand=_expect(cpu_data.get("brand"), str, "cpu.brand", source),
+        cores=_expect(cpu_data.get("cores"), int, "cpu.cores", source),
+    )
+    gpus = []
+    for i, g in enumerate(_expect(data.get("gpus"), list, "gpus", source) or []):
+        where = f"gpus[{i}]"
+        _expect(g, dict, where, source)
+        vendor = _expect(g.get("vendor"), str, f"{where}.vendor", source)
+        if vendor not in VENDORS:
+            raise BadInput(
+                f"{source}: '{where}.vendor' must be one of {', '.join(VENDORS)}, not {vendor!r}.",
+                hint,
+            )
+        cc = g.get("compute_capability")
+        if isinstance(cc, (int, float)) and not isinstance(cc, bool):
+            cc = str(cc)
+        gpus.append(
+            GPU(
+                vendor=vendor,
+                name=_expect(g.get("name"), str, f"{where}.name", source),
+                memory_mb=_expect(g.get("memory_mb"), int, f"{where}.memory_mb", source),
+                compute_capability=_expect(cc, str, f"{where}.compute_capability", source),
+                driver_version=_expect(
+                    g.get("driver_version"), str, f"{where}.driver_version", source
+                ),
+                gfx=_expect(g.get("gfx"), str, f"{where}.gfx", source),
+                integrated=_expect(g.get("integrated"), bool, f"{where}.integrated", source),
+                pci_id=_expect(g.get("pci_id"), str, f"{where}.pci_id", source),
+            )
+        )
+    return HardwareProfile(
+        os=os_name,
+        arch=arch,
+        libc=_expect(data.get("libc"), str, "libc", source),
+        wsl=_expect(data.get("wsl"), bool, "wsl", source),
+        container=_expect(data.get("container"), bool, "container", source),
+        python=_expect(data.get("python"), str, "python", source),
+        cpu=cpu,
+        memory_mb=_expect(data.get("memory_mb"), int, "memory_mb", source),
+        gpus=tuple(gpus),
+        source=source,
+    )
+
+
+def load_profile(path: str | Path) -> HardwareProfile:
+    """Read a profile written by `torch-wizard detect --json`."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BadInput(f"Hardware profile {p} does not exist.",
+                       "Create one with `torch-wizard detect --json > FILE`.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"Hardware profile {p} cannot be read ({exc.__class__.__name__}).",
+                       "Create one with `torch-wizard detect --json > FILE`.") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadInput(
+            f"Hardware profile {p} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+            f"{exc.msg}).",
+            "Create one with `torch-wizard detect --json > FILE`.",
+        ) from None
+    return profile_from_dict(data, source=str(p))
