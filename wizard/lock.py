@@ -1,0 +1,391 @@
+"""Run `uv lock` as one transaction with the pyproject edit, and read uv.lock into a report.
+
+pyproject.toml and uv.lock change together or not at all: their bytes are kept before the
+write and put back when uv fails, on Ctrl+C and on SIGTERM.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import tomllib
+from packaging.markers import InvalidMarker, Marker
+from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
+from packaging.version import Version
+
+from wizard.errors import WizardError, WorkFailed
+from wizard.plan import Plan
+from wizard.platforms import PLATFORMS, TargetPlatform
+
+REPORTED = ("torch", "torchvision", "torchaudio", "torchao")
+
+
+# --------------------------------------------------------------------------------------
+# Finding uv
+
+
+def find_uv() -> list[str]:
+    """The command that runs uv: $UV (set by uvx / uv run), PATH, then `python -m uv`."""
+    env_uv = os.environ.get("UV")
+    if env_uv and Path(env_uv).is_file():
+        return [env_uv]
+    on_path = shutil.which("uv")
+    if on_path:
+        return [on_path]
+    if importlib.util.find_spec("uv") is not None:
+        return [sys.executable, "-m", "uv"]
+    raise WorkFailed(
+        "uv was not found (not in $UV, on PATH, or as a Python module).",
+        "Install it with `pip install uv` (or see https://docs.astral.sh/uv/), or run the "
+        "wizard as `uvx torch-wizard`; or pass --no-lock to write pyproject.toml only.",
+    )
+
+
+# --------------------------------------------------------------------------------------
+# The transaction
+
+
+class Interrupted(WizardError):
+    exit_code = 130
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def transaction(folder: Path) -> Iterator[None]:
+    """Put pyproject.toml and uv.lock back byte for byte if the block does not finish."""
+    from wizard.project import write_atomically
+
+    files = [folder / "pyproject.toml", folder / "uv.lock"]
+    saved = {f: (f.read_bytes() if f.exists() else None) for f in files}
+    previous = None
+    try:
+        previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    except ValueError:  # not the main thread (the full-screen wizard's worker)
+        previous = None
+    try:
+        yield
+    except BaseException:
+        for f, data in saved.items():
+            if data is None:
+                f.unlink(missing_ok=True)
+            elif not f.exists() or f.read_bytes() != data:
+                write_atomically(f, data)
+        raise
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+@dataclass(frozen=True)
+class LockRun:
+    ok: bool
+    output: str
+    explanation: str = ""
+
+
+def run_uv_lock(folder: Path, on_line: Callable[[str], None] | None = None,
+                extra_args: tuple[str, ...] = ()) -> LockRun:
+    """Run `uv lock` in `folder`, streaming uv's output lines to `on_line`."""
+    cmd = [*find_uv(), "lock", "--directory", str(folder), *extra_args]
+    env = dict(os.environ)
+    env.setdefault("NO_COLOR", "1")
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, text=True, env=env, errors="replace")
+    lines: list[str] = []
+    assert proc.stdout is not None
+    try:
+        for line in proc.stdout:
+            lines.append(line.rstrip("\n"))
+            if on_line:
+                on_line(line.rstrip("\n"))
+        code = proc.wait()
+    except BaseException:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        raise
+    output = "\n".join(lines)
+    if code == 0:
+        return LockRun(True, output)
+    return LockRun(False, output, explain_uv_error(output))
+
+
+def explain_uv_error(output: str) -> str:
+    """uv's failure in one plain sentence."""
+    text = output.lower()
+    detail = next((ln.strip() for ln in output.splitlines()
+                   if ln.strip() and not ln.lower().startswith(("using ", "resolved "))), "")
+    if any(s in text for s in ("connection refused", "tcp connect error", "dns error",
+                               "failed to fetch", "error sending request", "timed out")):
+        url = _first_url(output)
+        return (f"uv could not reach the package index{' ' + url if url else ''}; check the "
+                "network or --index-base.")
+    if "required-environments" in text or "matching platform tag" in text or (
+        "has no wheels" in text
+    ):
+        return ("A target has no matching wheel: some package has no build for one of the "
+                f"chosen platforms or Python versions ({detail}).")
+    if "no solution found" in text or "unsatisfiable" in text:
+        hint = next((ln.strip(" ╰─▶") for ln in output.splitlines() if "because" in ln), detail)
+        return f"The version requirements cannot all be met: {hint}"
+    if "failed to parse" in text:
+        return f"uv could not read pyproject.toml: {detail}"
+    return f"uv lock failed: {detail}"
+
+
+def _first_url(text: str) -> str:
+    for word in text.replace("`", " ").split():
+        if word.startswith(("http://", "https://")):
+            return word.rstrip(".,:)")
+    return ""
+
+
+# --------------------------------------------------------------------------------------
+# Reading uv.lock
+
+
+@dataclass(frozen=True)
+class LockedPackage:
+    name: str
+    version: str
+    variant: str  # local label ("cu130", "cpu"), or "pypi" for a label-less PyPI build
+    index: str  # registry URL it comes from
+
+
+@dataclass(frozen=True)
+class TargetLock:
+    platform: str
+    extra: str | None  # the variant extra, in variants mode
+    packages: Mapping[str, LockedPackage]  # torch-family packages that install
+    download_bytes: int
+    wheel_count: int
+    cuda_from_pypi: bool  # nvidia-* wheels come along (PyPI's CUDA build)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def torch(self) -> LockedPackage | None:
+        return self.packages.get("torch")
+
+
+@dataclass(frozen=True)
+class LockReport:
+    targets: tuple[TargetLock, ...]
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "targets": [
+                {
+                    "platform": t.platform,
+                    "extra": t.extra,
+                    "packages": {n: {"version": p.version, "variant": p.variant,
+                                     "index": p.index} for n, p in t.packages.items()},
+                    "download_bytes": t.download_bytes,
+                    "wheels": t.wheel_count,
+                    "warnings": list(t.warnings),
+                }
+                for t in self.targets
+            ],
+            "warnings": list(self.warnings),
+        }
+
+
+def _env_for(platform: TargetPlatform, python: str, extra: str) -> dict[str, str]:
+    return {
+        "sys_platform": platform.sys_platform,
+        "platform_machine": platform.platform_machine,
+        "platform_system": {"linux": "Linux", "macos": "Darwin", "windows": "Windows"}[
+            platform.os],
+        "os_name": "nt" if platform.os == "windows" else "posix",
+        "python_version": python,
+        "python_full_version": f"{python}.0",
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+        "extra": extra,
+    }
+
+
+def _marker_true(marker: str | None, env: dict[str, str]) -> bool:
+    if not marker:
+        return True
+    try:
+        return Marker(marker).evaluate(env)
+    except (InvalidMarker, Exception):  # an unknown marker variable: count it as applying
+        return True
+
+
+def _wheel_fits(url: str, platform: TargetPlatform, python: str) -> bool:
+    filename = url.rsplit("/", 1)[-1].split("#", 1)[0]
+    try:
+        _, _, _, tags = parse_wheel_filename(filename)
+    except InvalidWheelFilename:
+        return False
+    py = "cp" + python.replace(".", "")
+    minor = int(python.split(".")[1])
+    for tag in tags:
+        plat_ok = tag.platform == "any" or platform.matches_wheel_platform(tag.platform)
+        if tag.interpreter in (py, "py3", f"py{python.replace('.', '')}") or (
+            tag.abi == "abi3" and tag.interpreter.startswith("cp3")
+            and int(tag.interpreter[3:] or 0) <= minor
+        ):
+            py_ok = tag.abi in (py, "abi3", "none") or tag.abi == f"{py}"
+        else:
+            py_ok = False
+        if plat_ok and py_ok:
+            return True
+    return False
+
+
+def _lowest_python(requires_python: str | None) -> str:
+    from packaging.specifiers import SpecifierSet
+
+    spec = SpecifierSet(requires_python or "")
+    for minor in range(8, 20):
+        if spec.contains(f"3.{minor}.0") or spec.contains(f"3.{minor}.99"):
+            return f"3.{minor}"
+    return "3.12"
+
+
+def read_lock(folder: Path, plan: Plan | None = None,
+              python: str | None = None) -> LockReport:
+    """What each target (and each variant extra) installs according to uv.lock."""
+    data = tomllib.loads((folder / "uv.lock").read_text(encoding="utf-8"))
+    packages: list[dict[str, Any]] = data.get("package", [])
+    py = python or _lowest_python(data.get("requires-python"))
+    root = next((p for p in packages if p.get("source", {}).get("editable") == "."
+                 or p.get("source", {}).get("virtual") == "."), None)
+    if root is None:
+        raise WorkFailed("uv.lock has no entry for the project itself.",
+                         "Run `uv lock` again.")
+    project = canonicalize_name(root["name"])
+    by_name: dict[str, list[dict[str, Any]]] = {}
+    for p in packages:
+        by_name.setdefault(canonicalize_name(p["name"]), []).append(p)
+
+    def lookup(dep: Mapping[str, Any]) -> dict[str, Any] | None:
+        cands = by_name.get(canonicalize_name(dep["name"]), [])
+        if "version" in dep:
+            cands = [c for c in cands if c.get("version") == dep["version"]]
+        if "source" in dep:
+            cands = [c for c in cands if c.get("source") == dep["source"]] or cands
+        return cands[0] if cands else None
+
+    targets = plan.targets if plan else ()
+    platforms = [t.platform for t in targets] or list(_platforms_in_lock(data))
+    extras: list[str | None] = list(plan.variants) if plan and plan.variants else [None]
+    results = []
+    for name in platforms:
+        tp = PLATFORMS[name]
+        for extra in extras:
+            encoded = f"extra-{len(project)}-{project}-{extra}" if extra else ""
+            env = _env_for(tp, py, encoded)
+            seen: set[tuple[str, str, str]] = set()
+            chosen: dict[str, dict[str, Any]] = {}
+            stack: list[dict[str, Any]] = []
+            deps = list(root.get("dependencies", []))
+            if extra:
+                deps += root.get("optional-dependencies", {}).get(extra, [])
+            stack.extend(deps)
+            while stack:
+                dep = stack.pop()
+                if not _marker_true(dep.get("marker"), env):
+                    continue
+                pkg = lookup(dep)
+                if pkg is None:
+                    continue
+                key = (pkg["name"], pkg.get("version", ""), str(pkg.get("source")))
+                extras_of_dep = dep.get("extra", [])
+                for e in extras_of_dep:
+                    stack.extend(pkg.get("optional-dependencies", {}).get(e, []))
+                if key in seen:
+                    continue
+                seen.add(key)
+                chosen.setdefault(canonicalize_name(pkg["name"]), pkg)
+                stack.extend(pkg.get("dependencies", []))
+            results.append(_target_lock(name, extra, chosen, tp, py))
+    return LockReport(tuple(results), tuple(_report_warnings(results, plan)))
+
+
+def _platforms_in_lock(data: Mapping[str, Any]) -> list[str]:
+    envs = data.get("manifest", {}).get("required-environments") or data.get(
+        "supported-markers") or []
+    found = []
+    for p in PLATFORMS.values():
+        if any(_marker_true(m, _env_for(p, "3.12", "")) for m in envs):
+            found.append(p.name)
+    return found or ["linux-x86_64"]
+
+
+def _target_lock(platform: str, extra: str | None, chosen: Mapping[str, dict[str, Any]],
+                 tp: TargetPlatform, py: str) -> TargetLock:
+    total = 0
+    count = 0
+    missing: list[str] = []
+    for name, pkg in chosen.items():
+        wheels = pkg.get("wheels", [])
+        fit = next((w for w in wheels if _wheel_fits(w.get("url", ""), tp, py)), None)
+        if fit is not None:
+            total += int(fit.get("size", 0) or 0)
+            count += 1
+        elif wheels or not pkg.get("sdist"):
+            missing.append(name)
+    family = {}
+    for name in REPORTED:
+        pkg = chosen.get(name)
+        if pkg is None:
+            continue
+        version = pkg.get("version", "")
+        local = Version(version).local if version else None
+        source = pkg.get("source", {})
+        family[name] = LockedPackage(name, version, local or "pypi",
+                                     source.get("registry") or source.get("url") or "")
+    warnings = []
+    label = tp.label + (f" [{extra}]" if extra else "")
+    if "torch" not in family:
+        warnings.append(f"{label}: torch is not installed for this target.")
+    for name in missing:
+        if name in REPORTED:
+            warnings.append(f"{label}: {name} has no wheel for this platform and Python {py}.")
+    cuda_from_pypi = any(n.startswith("nvidia-") for n in chosen)
+    return TargetLock(platform, extra, family, total, count, cuda_from_pypi, tuple(warnings))
+
+
+def _report_warnings(results: list[TargetLock], plan: Plan | None) -> list[str]:
+    warnings: list[str] = []
+    releases = {Version(t.torch.version).public for t in results if t.torch}
+    minors = {".".join(v.split(".")[:2]) for v in releases}
+    if len(minors) > 1:
+        warnings.append("Different torch releases on different targets: "
+                        + ", ".join(sorted(releases)) + ".")
+    if plan is not None and not plan.variants:
+        wanted = {t.platform: t.backend for t in plan.targets}
+        for t in results:
+            backend = wanted.get(t.platform)
+            if t.torch is None or backend is None:
+                continue
+            label = PLATFORMS[t.platform].label
+            if backend not in ("default",) and t.torch.variant not in (backend, "pypi"):
+                warnings.append(f"{label}: planned {backend}, but the lock has "
+                                f"torch {t.torch.version}.")
+            if backend == "cpu" and t.cuda_from_pypi:
+                warnings.append(f"{label}: planned the CPU build, but the lock pulls CUDA "
+                                "(nvidia-*) wheels.")
+    for t in results:
+        warnings.extend(t.warnings)
+    return warnings

@@ -1,0 +1,391 @@
+"""Choices -> Plan: the pure step that decides the whole torch configuration of a project.
+
+A Plan is plain data; wizard.project turns it into pyproject.toml text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from wizard.catalog.model import Catalog, Release
+from wizard.errors import BadInput
+
+DEFAULT_INDEX_BASE = "https://download.pytorch.org/whl"
+TORCH_FAMILY = ("torch", "torchvision", "torchaudio", "torchao")
+TRITON_PACKAGES = ("pytorch-triton-rocm", "pytorch-triton-xpu", "pytorch-triton")
+
+
+@dataclass(frozen=True)
+class TargetChoice:
+    """One platform of the lock and the backend chosen for it."""
+
+    platform: str  # a key of wizard.platforms.PLATFORMS
+    backend: str  # auto, cpu, cuNNN, rocmX.Y, xpu, default
+
+
+@dataclass(frozen=True)
+class Choices:
+    """Everything a person decides; front ends edit this and nothing else."""
+
+    targets: tuple[TargetChoice, ...]
+    variants: tuple[str, ...] = ()  # non-empty: selectable variants as extras with conflicts
+    torch: str | None = None  # version spec as given ("2.15", ">=2.14"); None: newest fitting
+    companions: tuple[str, ...] = ()  # torchvision, torchaudio, torchao
+    python: str | None = None  # requires-python for a new project
+    index_base: str = DEFAULT_INDEX_BASE
+    channel: str = "stable"  # stable, test, nightly
+    lock_scope: str = "all"  # all: lock for every platform; targets: tool.uv.environments
+    annotate: bool = False
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    name: str  # pytorch-<variant>
+    url: str
+    explicit: bool = True
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    index: str
+    marker: str | None = None
+    extra: str | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The torch configuration of one project, exactly as it will be written."""
+
+    dependencies: tuple[str, ...]  # PEP 508 strings for [project].dependencies
+    optional_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    indexes: tuple[IndexSpec, ...] = ()
+    sources: dict[str, tuple[SourceEntry, ...]] = field(default_factory=dict)
+    conflicts: tuple[tuple[str, ...], ...] = ()  # each a group of extras that exclude each other
+    required_environments: tuple[str, ...] = ()
+    environments: tuple[str, ...] = ()  # empty: do not restrict the lock
+    requires_python: str | None = None  # for a new project, or when the torch needs a raise
+    prerelease: str | None = None  # uv's prerelease mode, for nightly/test channels
+    owned_packages: tuple[str, ...] = ()  # packages whose requirement and source the plan owns
+    notes: tuple[str, ...] = ()  # what the plan does, in words
+    annotate: bool = False
+    # What the plan was made for (read by the lock report and the front ends, not written):
+    targets: tuple[TargetChoice, ...] = ()
+    variants: tuple[str, ...] = ()
+    torch_release: str = ""  # "2.15"
+    index_base: str = DEFAULT_INDEX_BASE
+    channel: str = "stable"
+    credential_env: tuple[str, ...] = ()  # UV_INDEX_..._USERNAME/PASSWORD to set
+
+
+# --------------------------------------------------------------------------------------
+# Building a Plan
+
+COMPANIONS = ("torchvision", "torchaudio", "torchao")
+_PAIRED = ("torchvision", "torchaudio")  # wheels built against one torch release
+
+
+def index_name(variant: str, channel: str = "stable") -> str:
+    return f"pytorch-{variant}" if channel == "stable" else f"pytorch-{channel}-{variant}"
+
+
+def index_url(base: str, variant: str, channel: str = "stable") -> str:
+    base = base.rstrip("/")
+    return f"{base}/{variant}" if channel == "stable" else f"{base}/{channel}/{variant}"
+
+
+def credential_env_names(name: str) -> tuple[str, str]:
+    """uv reads an index's credentials from UV_INDEX_<NAME>_USERNAME / _PASSWORD."""
+    key = "".join(c if c.isalnum() else "_" for c in name).upper()
+    return f"UV_INDEX_{key}_USERNAME", f"UV_INDEX_{key}_PASSWORD"
+
+
+def clean_index_base(url: str, allow_insecure: bool = False) -> tuple[str, bool]:
+    """The index base without credentials, and whether it had any.
+
+    http:// is refused unless the host is this machine or the person allowed it.
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise BadInput(f"--index-base '{_redact(url)}' is not an http(s) URL.",
+                       "Use e.g. --index-base https://download.pytorch.org/whl.")
+    loopback = parts.hostname in ("localhost", "::1") or parts.hostname.startswith("127.")
+    if parts.scheme == "http" and not loopback and not allow_insecure:
+        raise BadInput(
+            f"--index-base {_redact(url)} uses plain http, so anyone on the network could "
+            "swap the wheels.",
+            "Use https, or pass --allow-insecure-index if this network is trusted.",
+        )
+    had_credentials = bool(parts.username or parts.password)
+    netloc = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+    if parts.port:
+        netloc += f":{parts.port}"
+    clean = urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
+    return clean, had_credentials
+
+
+def _redact(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.username or parts.password:
+        return url.replace(parts.netloc, parts.netloc.rsplit("@", 1)[-1])
+    return url
+
+
+def _family(backend: str) -> str:
+    if backend.startswith("cu"):
+        return "cuda"
+    if backend.startswith("rocm"):
+        return "rocm"
+    return backend  # cpu, xpu, default
+
+
+def validate_backend(backend: str) -> str:
+    b = backend.strip().lower()
+    ok = (
+        b in ("auto", "cpu", "xpu", "default")
+        or (b.startswith("cu") and b[2:].isdigit() and len(b) >= 4)
+        or (b.startswith("rocm") and all(p.isdigit() for p in b[4:].split(".")) and b[4:])
+    )
+    if not ok:
+        raise BadInput(f"'{backend}' is not a backend.",
+                       "Use auto, cpu, cuNNN (e.g. cu130), rocmX.Y (e.g. rocm7.2), xpu or "
+                       "default (PyPI's build).")
+    return b
+
+
+def parse_target(text: str) -> TargetChoice:
+    """'linux-x86_64=cu130' -> TargetChoice; the backend defaults to auto."""
+    from wizard.platforms import platform_named
+
+    name, _, backend = text.partition("=")
+    platform = platform_named(name.strip().lower())
+    return TargetChoice(platform.name, validate_backend(backend or "auto"))
+
+
+def _spec_for_release(release: Release, torch_spec: str | None, channel: str) -> str:
+    if channel == "nightly":
+        return f">={release.minor}.0.dev0"
+    if torch_spec and torch_spec.strip()[:1].isdigit() and torch_spec.count(".") >= 2:
+        return f"=={torch_spec.strip()}"
+    major, minor = release.minor.split(".")
+    return f">={release.minor},<{major}.{int(minor) + 1}"
+
+
+def _problems(release: Release, choices: Choices, catalog: Catalog) -> list[str]:
+    """Why this torch release cannot serve the choices (empty: it can)."""
+    from wizard.platforms import PLATFORMS
+
+    problems = []
+    for t in choices.targets:
+        label = PLATFORMS[t.platform].label
+        wanted = choices.variants if choices.variants and t.backend != "default" else (
+            t.backend,)
+        for backend in wanted:
+            if backend == "default" or t.platform.startswith("macos"):
+                if t.platform not in release.pypi and not release.has("cpu", t.platform):
+                    problems.append(f"torch {release.minor} has no wheels for {label}")
+            elif not release.has(backend, t.platform):
+                problems.append(f"torch {release.minor} has no {backend} build for {label}")
+    for pkg in choices.companions:
+        if pkg in _PAIRED and catalog.companion_spec(release, pkg) is None:
+            problems.append(f"no {pkg} release is paired with torch {release.minor}")
+    return problems
+
+
+def choose_release(choices: Choices, catalog: Catalog) -> Release:
+    """The newest torch release (inside --torch) that serves every target and companion."""
+    candidates = catalog.releases_matching(choices.torch)
+    if not candidates:
+        known = ", ".join(r.minor for r in catalog.releases[:6])
+        raise BadInput(f"No torch release matches '{choices.torch}'.",
+                       f"Known releases: {known}, ...")
+    first_problems: list[str] = []
+    for release in candidates:
+        problems = _problems(release, choices, catalog)
+        if not problems:
+            return release
+        if not first_problems:
+            first_problems = problems
+    raise BadInput(
+        f"No torch release{' matching ' + choices.torch if choices.torch else ''} serves every "
+        f"choice: {first_problems[0]}.",
+        "Choose another backend or target, drop the companion, or pick a release with --torch.",
+    )
+
+
+def make_plan(choices: Choices, catalog: Catalog,
+              existing_requires_python: str | None = None) -> Plan:
+    """The whole torch configuration for these choices (pure; raises BadInput when impossible).
+
+    Every backend must be concrete here: resolve "auto" with the recommendation first.
+    """
+    from wizard.platforms import PLATFORMS
+
+    for t in choices.targets:
+        if t.backend == "auto":
+            raise ValueError("resolve 'auto' backends before planning")
+    if not choices.targets:
+        raise BadInput("No target platform was chosen.", "Add one with --target PLATFORM.")
+    release = choose_release(choices, catalog)
+    channel = choices.channel
+    torch_req = "torch" + _spec_for_release(release, choices.torch, channel)
+    notes: list[str] = [f"torch {release.minor} ({release.latest}) on every target."]
+    companion_reqs: list[str] = []
+    for pkg in choices.companions:
+        spec = catalog.companion_spec(release, pkg) if pkg in _PAIRED else None
+        companion_reqs.append(pkg + (spec or ""))
+        if pkg in _PAIRED:
+            notes.append(f"{pkg}{spec} is the release paired with torch {release.minor}.")
+        else:
+            notes.append(f"{pkg} from PyPI, unpinned: its own requirement on torch decides.")
+    paired = [pkg for pkg in choices.companions if pkg in _PAIRED]
+    torch_pkgs = ["torch", *paired]
+
+    indexes: dict[str, IndexSpec] = {}
+    sources: dict[str, list[SourceEntry]] = {}
+    deps: list[str] = []
+    extras: dict[str, tuple[str, ...]] = {}
+    conflicts: tuple[tuple[str, ...], ...] = ()
+
+    def use_index(variant: str) -> str:
+        name = index_name(variant, channel)
+        indexes.setdefault(name, IndexSpec(name, index_url(choices.index_base, variant, channel)))
+        return name
+
+    def add_source(pkg: str, entry: SourceEntry) -> None:
+        sources.setdefault(pkg, []).append(entry)
+
+    def backend_on(t: TargetChoice) -> str:
+        # PyPI has no test or nightly builds: macOS then takes the channel's cpu index.
+        if t.backend == "default" and channel != "stable":
+            return "cpu"
+        return t.backend
+
+    triton_markers: dict[str, list[str]] = {}
+    if not choices.variants:
+        deps = [torch_req, *companion_reqs]
+        for t in choices.targets:
+            marker = PLATFORMS[t.platform].marker
+            backend = backend_on(t)
+            if backend == "default":
+                notes.append(f"{PLATFORMS[t.platform].label}: PyPI's torch "
+                             f"({release.pypi.get(t.platform, 'default')} build).")
+                continue
+            name = use_index(backend)
+            for pkg in torch_pkgs:
+                add_source(pkg, SourceEntry(name, marker=marker))
+            fam = _family(backend)
+            if fam in catalog.triton:
+                triton = catalog.triton[fam]
+                add_source(triton, SourceEntry(name, marker=marker))
+                triton_markers.setdefault(triton, []).append(marker)
+            notes.append(f"{PLATFORMS[t.platform].label}: the {backend} build from {name}.")
+    else:
+        non_mac = [t for t in choices.targets if not t.platform.startswith("macos")]
+        mac = [t for t in choices.targets if t.platform.startswith("macos")]
+        gate = " or ".join(f"({PLATFORMS[t.platform].marker})" for t in non_mac) if mac else None
+        if gate and len(non_mac) == 1:
+            gate = PLATFORMS[non_mac[0].platform].marker
+        for variant in choices.variants:
+            extras[variant] = (torch_req, *companion_reqs)
+            name = use_index(variant)
+            for pkg in torch_pkgs:
+                add_source(pkg, SourceEntry(name, marker=gate, extra=variant))
+            fam = _family(variant)
+            if fam in catalog.triton:
+                triton = catalog.triton[fam]
+                add_source(triton, SourceEntry(name, marker=gate, extra=variant))
+                extras[variant] = (*extras[variant], f"{triton} ; sys_platform == 'linux'")
+        if mac and channel != "stable":
+            name = use_index("cpu")
+            for pkg in torch_pkgs:
+                for t in mac:
+                    add_source(pkg, SourceEntry(name, marker=PLATFORMS[t.platform].marker))
+        conflicts = (tuple(choices.variants),)
+        notes.append("Selectable builds: " + ", ".join(
+            f"`uv sync --extra {v}`" for v in choices.variants) + " (one at a time).")
+        if mac:
+            notes.append("macOS takes PyPI's torch whichever extra is chosen.")
+    for triton, markers in triton_markers.items():
+        marker = markers[0] if len(markers) == 1 else " or ".join(f"({m})" for m in markers)
+        deps.append(f"{triton} ; {marker}")
+
+    targets_markers = tuple(PLATFORMS[t.platform].marker for t in choices.targets)
+    requires_python = _requires_python(release, choices, existing_requires_python, notes)
+    base_clean, had_credentials = clean_index_base(choices.index_base, allow_insecure=True)
+    cred_env: list[str] = []
+    if had_credentials:
+        for name in indexes:
+            cred_env.extend(credential_env_names(name))
+        notes.append("The index credentials are not written to any file: set "
+                     + ", ".join(cred_env) + " in the environment.")
+    if base_clean != choices.index_base.rstrip("/"):
+        indexes = {
+            n: IndexSpec(n, i.url.replace(choices.index_base.rstrip("/"), base_clean))
+            for n, i in indexes.items()
+        }
+    if choices.lock_scope == "targets":
+        notes.append("The lock covers only the chosen targets (tool.uv.environments).")
+    return Plan(
+        dependencies=tuple(deps),
+        optional_dependencies=extras,
+        indexes=tuple(indexes.values()),
+        sources={k: tuple(v) for k, v in sources.items()},
+        conflicts=tuple(tuple(g) for g in conflicts),
+        required_environments=targets_markers,
+        environments=targets_markers if choices.lock_scope == "targets" else (),
+        requires_python=requires_python,
+        prerelease=None,
+        owned_packages=("torch", *COMPANIONS, *TRITON_PACKAGES),
+        notes=tuple(notes),
+        annotate=choices.annotate,
+        targets=choices.targets,
+        variants=choices.variants,
+        torch_release=release.minor,
+        index_base=base_clean,
+        channel=channel,
+        credential_env=tuple(cred_env),
+    )
+
+
+def _requires_python(release: Release, choices: Choices, existing: str | None,
+                     notes: list[str]) -> str | None:
+    """requires-python for a new project, or a raise when the release lacks the lowest Python."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import Version
+
+    lowest = min(release.python, key=Version)
+    if existing is None:
+        if choices.python:
+            try:
+                spec = SpecifierSet(choices.python if not choices.python[0].isdigit()
+                                    else f">={choices.python}")
+            except InvalidSpecifier:
+                raise BadInput(f"--python '{choices.python}' is not a version range.",
+                               "Use e.g. --python '>=3.11'.") from None
+            return str(spec)
+        return f">={lowest}"
+    try:
+        spec = SpecifierSet(existing)
+    except InvalidSpecifier:
+        return None
+    if spec.contains(Version(lowest)) and not _admits_below(spec, lowest):
+        return None
+    if _admits_below(spec, lowest):
+        notes.append(f"requires-python becomes >={lowest}: torch {release.minor} has no wheels "
+                     f"for older Python versions.")
+        return f">={lowest}"
+    return None
+
+
+def _admits_below(spec: object, lowest: str) -> bool:
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
+
+    assert isinstance(spec, SpecifierSet)
+    low = Version(lowest)
+    candidates = [Version(f"3.{m}") for m in range(8, low.minor)] if low.major == 3 else []
+    return any(spec.contains(c) for c in candidates)

@@ -1,0 +1,347 @@
+"""Which PyTorch build fits a machine: the rules of DESIGN.md "Choosing a backend".
+
+A CUDA variant fits when the driver is new enough, the build has kernels for every GPU's
+compute capability, and the variant exists for the torch release, the platform and Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from packaging.version import InvalidVersion, Version
+
+from wizard.catalog.model import Catalog, Release
+from wizard.hardware.profile import GPU, HardwareProfile
+from wizard.platforms import PLATFORMS, platform_for
+
+
+@dataclass(frozen=True)
+class Option:
+    """One backend for a target on one torch release, and whether it fits the hardware."""
+
+    backend: str  # cpu, cu130, rocm7.2, xpu, default
+    fits: bool
+    reason: str
+    stable: bool = True
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    platform: str
+    backend: str
+    torch: str | None  # the release line the backend is for ("2.15"); None: nothing serves it
+    reasons: tuple[str, ...]
+    options: tuple[Option, ...] = ()
+    ways_out: tuple[str, ...] = ()  # when the newest torch cannot use the GPU
+    warnings: tuple[str, ...] = ()
+    hardware: str | None = None  # the machine it was made for, in words
+
+    @property
+    def summary(self) -> str:
+        return self.reasons[0] if self.reasons else ""
+
+
+def _ver(text: str | None) -> Version | None:
+    if not text:
+        return None
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+def _python_minor(python: str | None) -> str | None:
+    v = _ver(python)
+    return f"{v.major}.{v.minor}" if v else None
+
+
+def _cuda_key(variant: str) -> Version:
+    digits = variant[2:]
+    return Version(f"{digits[:-1]}.{digits[-1]}") if digits.isdigit() else Version("0")
+
+
+def _rocm_key(variant: str) -> Version:
+    return _ver(variant[4:]) or Version("0")
+
+
+def is_tegra(gpu: GPU, catalog: Catalog) -> bool:
+    name = gpu.name or ""
+    return any(w.lower() in name.lower() for w in catalog.tegra_words) or (
+        gpu.compute_capability in catalog.tegra_cc and "nvidia" == gpu.vendor and not name
+    )
+
+
+def intel_runs_xpu(gpu: GPU, catalog: Catalog) -> bool:
+    name = gpu.name or ""
+    return any(w.lower() in name.lower() for w in catalog.xpu_words)
+
+
+def _gpu_word(gpus: tuple[GPU, ...]) -> str:
+    names = sorted({g.name or f"{g.vendor} GPU" for g in gpus})
+    return " and ".join(names)
+
+
+@dataclass(frozen=True)
+class _Context:
+    catalog: Catalog
+    platform: str
+    os_name: str
+    python: str | None
+    releases: tuple[Release, ...]
+
+
+def _cuda_option(ctx: _Context, release: Release, variant: str, gpus: tuple[GPU, ...],
+                 driver: str | None, wsl: bool) -> Option:
+    cat = ctx.catalog
+    stable = variant in release.stable or variant not in release.experimental
+    if not release.has(variant, ctx.platform, ctx.python):
+        return Option(variant, False, f"no torch {release.minor} {variant} wheels for "
+                      f"{PLATFORMS[ctx.platform].label} and Python {ctx.python}", stable)
+    needed = cat.min_driver(variant, "windows" if wsl else ctx.os_name)
+    toolkit = cat.cuda_toolkit(variant)
+    reasons = []
+    d = _ver(driver)
+    if needed and d is not None and d < Version(needed):
+        return Option(variant, False, f"CUDA {toolkit} needs driver {needed} or newer; "
+                      f"this machine has {driver}", stable)
+    if needed and d is None:
+        reasons.append(f"driver not detected: CUDA {toolkit} needs {needed} or newer")
+    else:
+        reasons.append(f"driver {driver} runs CUDA {toolkit} (needs {needed})")
+    for g in gpus:
+        if not g.compute_capability:
+            reasons.append(f"compute capability of {g.name or 'the GPU'} unknown")
+            continue
+        support = cat.arch_support(release.minor, variant, ctx.platform, g.compute_capability)
+        sm = "sm_" + g.compute_capability.replace(".", "")
+        if support is None:
+            reasons.append(f"architecture list of {variant} unknown for {sm}")
+        elif not support.ok:
+            built = ", ".join("sm_" + a.replace(".", "") for a in support.arch_list)
+            return Option(variant, False, f"no kernels for {sm} ({g.name}); "
+                          f"torch {release.minor} {variant} is built for {built}", stable)
+        else:
+            reasons.append(f"{sm} runs {support.how}")
+    return Option(variant, True, "; ".join(reasons), stable)
+
+
+def _pick_cuda(release: Release, fitting: list[Option]) -> Option:
+    pypi = release.pypi.get("linux-x86_64")
+
+    def rank(o: Option) -> tuple[int, int, Version]:
+        return (1 if o.stable else 0, 1 if o.backend == pypi else 0, _cuda_key(o.backend))
+
+    return max(fitting, key=rank)
+
+
+def _recommend_nvidia(ctx: _Context, gpus: tuple[GPU, ...], profile: HardwareProfile,
+                      extra_reasons: list[str]) -> Recommendation:
+    driver = profile.nvidia_driver
+    wsl = bool(profile.wsl)
+    who = _gpu_word(gpus)
+    newest = ctx.releases[0] if ctx.releases else None
+    first_blockers: list[Option] = []
+    for release in ctx.releases:
+        cuda = [v for v in release.variants_on(ctx.platform) if v.startswith("cu")]
+        options = [_cuda_option(ctx, release, v, gpus, driver, wsl) for v in cuda]
+        fitting = [o for o in options if o.fits]
+        if release is newest:
+            first_blockers = [o for o in options if not o.fits]
+        if not fitting:
+            continue
+        best = _pick_cuda(release, fitting)
+        reasons = [f"{who}: the {best.backend} build of torch {release.minor} fits "
+                   f"({best.reason})."] + extra_reasons
+        ways_out: list[str] = []
+        if newest is not None and release is not newest:
+            reasons.append(f"No CUDA build of torch {newest.minor} fits this machine.")
+            ways_out = _ways_out(ctx, newest, first_blockers, release, best.backend)
+        if not best.stable:
+            reasons.append(f"{best.backend} is marked experimental for torch {release.minor}.")
+        all_options = tuple(options) + _cpu_default_options(ctx, release)
+        return Recommendation(ctx.platform, best.backend, release.minor, tuple(reasons),
+                              all_options, tuple(ways_out), hardware=profile.describe())
+    release = ctx.releases[0] if ctx.releases else None
+    reasons = [f"{who}: no CUDA build of any torch release in the catalog fits; the CPU build "
+               "is the one that runs."] + [o.reason for o in first_blockers[:3]] + extra_reasons
+    return Recommendation(
+        ctx.platform, "cpu", release.minor if release else None, tuple(reasons),
+        tuple(first_blockers) + (_cpu_default_options(ctx, release) if release else ()),
+        ways_out=tuple(_ways_out(ctx, release, first_blockers, None, None)) if release else (),
+        hardware=profile.describe(),
+    )
+
+
+def _ways_out(ctx: _Context, newest: Release, blockers: list[Option], fallback: Release | None,
+              fallback_backend: str | None) -> list[str]:
+    cat = ctx.catalog
+    out = []
+    driver_blocked = [o for o in blockers if "needs driver" in o.reason]
+    if driver_blocked:
+        need = min((cat.min_driver(o.backend, ctx.os_name) or "0" for o in driver_blocked),
+                   key=lambda s: Version(s))
+        out.append(f"Upgrade the NVIDIA driver to {need} or newer to use torch {newest.minor} "
+                   f"with CUDA ({', '.join(o.backend for o in driver_blocked)}).")
+    if fallback is not None and fallback_backend:
+        out.append(f"Or keep this driver and use torch {fallback.minor} with {fallback_backend}"
+                   f" (--torch {fallback.minor} --target {ctx.platform}={fallback_backend}).")
+    arch_blocked = [o for o in blockers if "no kernels" in o.reason]
+    if arch_blocked and not driver_blocked:
+        out.append(f"torch {newest.minor} has no kernels for this GPU; newer releases will not "
+                   "bring them back.")
+    return out
+
+
+def _cpu_default_options(ctx: _Context, release: Release | None) -> tuple[Option, ...]:
+    if release is None:
+        return ()
+    opts = []
+    if release.has("cpu", ctx.platform, ctx.python):
+        mb = ctx.catalog.sizes_mb.get("cpu")
+        opts.append(Option("cpu", True, f"runs anywhere; about {mb} MB" if mb else
+                           "runs anywhere"))
+    pypi = release.pypi.get(ctx.platform)
+    if pypi:
+        what = {"cpu": "CPU-only", "mps": "CPU + Apple MPS"}.get(pypi, f"CUDA ({pypi})")
+        opts.append(Option("default", True, f"PyPI's own torch for this platform: {what}"))
+    return tuple(opts)
+
+
+def _plain(ctx: _Context, backend: str, release: Release | None, reasons: list[str],
+           profile: HardwareProfile | None, warnings: tuple[str, ...] = (),
+           ways_out: tuple[str, ...] = ()) -> Recommendation:
+    options = _cpu_default_options(ctx, release)
+    return Recommendation(ctx.platform, backend, release.minor if release else None,
+                          tuple(reasons), options, ways_out, warnings,
+                          hardware=profile.describe() if profile else None)
+
+
+def recommend(profile: HardwareProfile | None, platform: str, catalog: Catalog,
+              torch_spec: str | None = None, python: str | None = None) -> Recommendation:
+    """The backend for one target platform, with reasons in plain words and the alternatives.
+
+    `profile` is the machine of that platform (None: no machine known, e.g. a CI target).
+    """
+    tp = PLATFORMS[platform]
+    py = _python_minor(python) or (_python_minor(profile.python) if profile else None)
+    releases = tuple(
+        r for r in catalog.releases_matching(torch_spec)
+        if any(r.has(v, platform) for v in r.variants) or platform in r.pypi
+    )
+    ctx = _Context(catalog, platform, tp.os, py, releases)
+    if py:
+        usable = tuple(r for r in releases if py in r.python)
+        if usable and usable[0] is not releases[0]:
+            note = (f"torch {releases[0].minor} has no wheels for Python {py}; "
+                    f"torch {usable[0].minor} is the newest that does.")
+            ctx = _Context(catalog, platform, tp.os, py, usable)
+            rec = recommend_for(ctx, profile)
+            return Recommendation(rec.platform, rec.backend, rec.torch, rec.reasons + (note,),
+                                  rec.options, rec.ways_out, rec.warnings, rec.hardware)
+    return recommend_for(ctx, profile)
+
+
+def recommend_for(ctx: _Context, profile: HardwareProfile | None) -> Recommendation:
+    cat, platform = ctx.catalog, ctx.platform
+    newest = ctx.releases[0] if ctx.releases else None
+    if newest is None:
+        reason = (f"PyTorch publishes no wheels for {PLATFORMS[platform].label} in any release "
+                  "the catalog knows.")
+        return _plain(ctx, "cpu", None, [reason], profile,
+                      warnings=(reason + " The lock will fail for this target.",))
+    if platform == "macos-x86_64":
+        reasons = [f"Intel Macs: PyPI's macOS x86_64 wheels end with torch "
+                   f"{cat.macos_x86_64_last}; the default build is CPU-only."]
+        return _plain(ctx, "default", newest, reasons, profile)
+    if platform.startswith("macos"):
+        chip = profile.gpus_of("apple")[0].name if profile and profile.gpus_of("apple") else None
+        reasons = [f"{chip + ': ' if chip else ''}PyPI's macOS wheel includes Apple's MPS "
+                   "backend; no other index is needed."]
+        return _plain(ctx, "default", newest, reasons, profile)
+    machine = profile if profile and platform_for(profile.os, profile.arch) == PLATFORMS[
+        platform] else None
+    if machine is None:
+        reasons = ["No hardware is known for this target: the CPU build (about "
+                   f"{cat.sizes_mb.get('cpu', 200)} MB) is the safe choice; pick a GPU build "
+                   "if its machines have one."]
+        return _plain(ctx, "cpu", newest, reasons, None)
+    nvidia = tuple(g for g in machine.gpus_of("nvidia") if not is_tegra(g, cat))
+    tegra = tuple(g for g in machine.gpus_of("nvidia") if is_tegra(g, cat))
+    amd = machine.gpus_of("amd")
+    intel = machine.gpus_of("intel")
+    others = [g for g in amd + intel if g.vendor != "nvidia"]
+    if nvidia:
+        extra = []
+        if others:
+            extra.append(f"Also found {_gpu_word(tuple(others))}; the NVIDIA card is used "
+                         "because one lock can use one accelerator per platform.")
+        return _recommend_nvidia(ctx, nvidia, machine, extra)
+    if tegra:
+        reasons = [f"{_gpu_word(tegra)} is a Jetson (Tegra) GPU: PyTorch's aarch64 CUDA wheels "
+                   "are built for server Arm (SBSA) GPUs, not Jetson; NVIDIA publishes JetPack "
+                   "builds for it. The CPU build runs here."]
+        return _plain(ctx, "cpu", newest, reasons, machine)
+    if amd:
+        return _recommend_amd(ctx, amd, machine)
+    xpu_gpus = tuple(g for g in intel if intel_runs_xpu(g, cat))
+    if xpu_gpus:
+        for release in ctx.releases:
+            if release.has("xpu", platform, ctx.python):
+                reasons = [f"{_gpu_word(xpu_gpus)}: Intel GPUs of the Arc and Data Center "
+                           f"families run the xpu build of torch {release.minor}."]
+                opts = (Option("xpu", True, "Intel GPU build (with pytorch-triton-xpu)"),)
+                return Recommendation(platform, "xpu", release.minor, tuple(reasons),
+                                      opts + _cpu_default_options(ctx, release),
+                                      hardware=machine.describe())
+    if intel:
+        reasons = [f"{_gpu_word(intel)} is not among the Intel GPUs PyTorch's xpu build "
+                   "supports (Arc, Core Ultra with Arc graphics, Data Center GPU Max); the CPU "
+                   "build runs here."]
+        return _plain(ctx, "cpu", newest, reasons, machine)
+    mb = cat.sizes_mb.get("cpu", 200)
+    big = cat.sizes_mb.get("pypi-linux-cuda", 3000)
+    reasons = [f"No GPU found: the CPU build (about {mb} MB) instead of a CUDA build (about "
+               f"{big / 1000:.0f} GB) that could not use a GPU here."]
+    return _plain(ctx, "cpu", newest, reasons, machine)
+
+
+def _recommend_amd(ctx: _Context, gpus: tuple[GPU, ...], profile: HardwareProfile
+                   ) -> Recommendation:
+    cat = ctx.catalog
+    gfxs = {g.gfx for g in gpus if g.gfx}
+    who = _gpu_word(gpus)
+    if not gfxs:
+        reasons = [f"{who}: its gfx architecture was not detected (ROCm tools absent), so no "
+                   "ROCm build can be checked; the CPU build is the safe choice."]
+        return _plain(ctx, "cpu", ctx.releases[0], reasons, profile)
+    newest = ctx.releases[0]
+    for release in ctx.releases:
+        rocm = sorted((v for v in release.variants_on(ctx.platform) if v.startswith("rocm")),
+                      key=_rocm_key, reverse=True)
+        options = []
+        for v in rocm:
+            known = cat.rocm_gfx.get(v)
+            if known is None:
+                options.append(Option(v, False, f"the gfx list of {v} is not known"))
+            elif gfxs <= known:
+                options.append(Option(v, True, f"{v} is built for {', '.join(sorted(gfxs))}"))
+            else:
+                missing = ", ".join(sorted(gfxs - known))
+                options.append(Option(v, False, f"{v} is not built for {missing}"))
+        fitting = [o for o in options if o.fits]
+        if fitting:
+            best = fitting[0]
+            reasons = [f"{who}: {best.reason}; the newest ROCm build that is."]
+            if release is not newest:
+                reasons.append(f"No ROCm build of torch {newest.minor} supports it.")
+            return Recommendation(ctx.platform, best.backend, release.minor, tuple(reasons),
+                                  tuple(options) + _cpu_default_options(ctx, release),
+                                  hardware=profile.describe())
+    gfx = ", ".join(sorted(gfxs))
+    reasons = [f"{who} ({gfx}) is not in the architecture list of any ROCm build of PyTorch; "
+               "the CPU build runs here. (Setting HSA_OVERRIDE_GFX_VERSION to a supported "
+               "target is an unofficial workaround that sometimes works.)"]
+    if ctx.platform != "linux-x86_64":
+        reasons = [f"{who}: PyTorch publishes ROCm builds for Linux x86_64 only; the CPU build "
+                   "runs here."]
+    return _plain(ctx, "cpu", newest, reasons, profile)
