@@ -1,0 +1,193 @@
+"""Refresh the bundled catalog from the live index: what really exists wins.
+
+Reads `<base>/<variant>/torch/` for each known variant (in parallel, cached) and PyPI's
+torch page, and replaces the availability facts (versions, platforms, Python versions).
+Facts the index cannot show (architecture lists, drivers, stable marks) stay bundled.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+
+from packaging.version import InvalidVersion, Version
+
+from wizard.catalog.model import Catalog, Release, minor_of, with_notes
+from wizard.platforms import PLATFORMS
+
+PYPI_SIMPLE = "https://pypi.org/simple"
+COMPANIONS = ("torchvision", "torchaudio")
+
+
+def pypi_simple_url() -> str:
+    """The default index uv itself will use (UV_DEFAULT_INDEX / UV_INDEX_URL), else PyPI."""
+    return (os.environ.get("UV_DEFAULT_INDEX") or os.environ.get("UV_INDEX_URL")
+            or PYPI_SIMPLE).rstrip("/")
+
+
+def variants_to_query(catalog: Catalog, newest: int = 3) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for release in catalog.releases[:newest]:
+        for v in release.variants:
+            seen.setdefault(v)
+    return tuple(seen)
+
+
+def _platforms_of(tags: Iterable[str]) -> set[str]:
+    found = set()
+    for tag in tags:
+        for p in PLATFORMS.values():
+            if p.matches_wheel_platform(tag):
+                found.add(p.name)
+    return found
+
+
+def _pythons_of(python_tags: Iterable[str], abi_tags: Iterable[str]) -> set[str]:
+    abis = set(abi_tags)
+    out = set()
+    for tag in python_tags:
+        if tag.startswith("cp3") and tag[3:].isdigit():
+            if f"{tag}t" in abis and tag not in abis and "abi3" not in abis and "none" not in abis:
+                continue  # free-threaded only
+            out.add(f"3.{tag[3:]}")
+    return out
+
+
+def refresh_catalog(bundled: Catalog, index_base: str, channel: str = "stable",
+                    timeout: float = 4.0) -> Catalog:
+    """The bundled catalog updated from the live index; on failure, bundled with a note."""
+    from wizard.catalog.live import IndexUnreachable, fetch_many
+    from wizard.plan import index_url
+
+    variants = variants_to_query(bundled)
+    urls = {v: index_url(index_base, v, channel) for v in variants}
+    pypi = pypi_simple_url()
+    wanted = [(urls[v], "torch") for v in variants] + [(pypi, "torch")]
+    wanted += [(urls["cpu"], c) for c in COMPANIONS if "cpu" in urls]
+    answers = fetch_many(wanted, timeout=timeout)
+    failures = [a for a in answers.values() if isinstance(a, IndexUnreachable)]
+    torch_answers = {v: answers[(urls[v], "torch")] for v in variants}
+    reachable = {v: a for v, a in torch_answers.items() if not isinstance(a, IndexUnreachable)}
+    if not reachable:
+        reason = str(failures[0]) if failures else "no answer"
+        return with_notes(bundled, f"The PyTorch index could not be read ({reason}); using the "
+                          f"bundled catalog of {bundled.snapshot}.")
+    # variant -> minor -> (versions, {platform: pythons})
+    seen: dict[str, dict[str, tuple[set[str], dict[str, set[str]]]]] = {}
+    for variant, files in reachable.items():
+        for f in files:
+            if f.local not in (variant, None):
+                continue  # a stray label such as +df56172
+            try:
+                minor = minor_of(f.public_version)
+            except InvalidVersion:
+                continue
+            versions, plats = seen.setdefault(variant, {}).setdefault(minor, (set(), {}))
+            versions.add(f.public_version)
+            for plat in _platforms_of(f.platform_tags):
+                plats.setdefault(plat, set()).update(_pythons_of(f.python_tags, f.abi_tags))
+    pypi_files = answers.get((pypi, "torch"))
+    pypi_seen: dict[str, set[str]] = {}
+    if pypi_files is not None and not isinstance(pypi_files, IndexUnreachable):
+        for f in pypi_files:
+            try:
+                minor = minor_of(f.public_version)
+            except InvalidVersion:
+                continue
+            pypi_seen.setdefault(minor, set()).update(_platforms_of(f.platform_tags))
+    releases = _merge(bundled, seen, pypi_seen, tuple(reachable), channel)
+    companions = list(bundled.companions) + _live_pairings(answers, urls.get("cpu"), bundled)
+    notes = [f"Read the PyTorch index at {index_base} ({len(reachable)} of {len(variants)} "
+             "variants answered)."]
+    if failures:
+        notes.append(f"Some answers were missing ({failures[0]}); bundled facts fill the gaps.")
+    return replace(bundled, releases=releases, companions=tuple(companions), origin="live",
+                   notes=bundled.notes + tuple(notes))
+
+
+def _merge(bundled: Catalog, seen: Mapping[str, Mapping[str, tuple[set[str], Mapping[str,
+           set[str]]]]], pypi_seen: Mapping[str, set[str]], queried: tuple[str, ...],
+           channel: str) -> tuple[Release, ...]:
+    minors: set[str] = set()
+    for per_minor in seen.values():
+        minors.update(per_minor)
+    by_minor = {r.minor: r for r in bundled.releases}
+    if channel != "stable":
+        by_minor = {}  # test/nightly: only what the channel really has
+    out: dict[str, Release] = dict(by_minor)
+    for minor in minors:
+        base = by_minor.get(minor)
+        variants: dict[str, frozenset[str]] = dict(base.variants) if base else {}
+        versions: set[str] = set()
+        python_by_target: dict[tuple[str, str], frozenset[str]] = {}
+        pythons: set[str] = set()
+        for v in queried:
+            entry = seen.get(v, {}).get(minor)
+            if entry is None:
+                variants.pop(v, None)
+                continue
+            vs, plats = entry
+            versions |= vs
+            variants[v] = frozenset(plats)
+            for plat, pys in plats.items():
+                python_by_target[(v, plat)] = frozenset(pys)
+                pythons |= pys
+        if not variants:
+            continue
+        pypi = dict(base.pypi) if base else {}
+        if minor in pypi_seen:
+            pypi = {p: b for p, b in pypi.items() if p in pypi_seen[minor]}
+            for p in pypi_seen[minor] - set(pypi):
+                pypi[p] = "cpu" if p.startswith(("windows", "macos")) else "default"
+        elif channel != "stable" or base is None:
+            pypi = {}
+        out[minor] = Release(
+            minor=minor,
+            versions=tuple(sorted(versions or (base.versions if base else ()), key=Version)),
+            python=tuple(sorted(pythons, key=Version)) or (base.python if base else ()),
+            variants=variants,
+            stable=base.stable if base else (),
+            experimental=base.experimental if base else (),
+            pypi=pypi,
+            confidence="seen on the live index",
+            sources=(base.sources if base else ()) + ("live index",),
+            notes=base.notes if base else "",
+            python_by_target=python_by_target,
+            seen_live=True,
+        )
+    return tuple(sorted(out.values(), key=lambda r: Version(r.minor), reverse=True))
+
+
+def _live_pairings(answers: Mapping[tuple[str, str], object], cpu_url: str | None,
+                   bundled: Catalog) -> list[dict[str, str | None]]:
+    """torchvision/torchaudio pins read from the wheels' metadata (Requires-Dist torch==X)."""
+    from wizard.catalog.live import IndexUnreachable, WheelFile, fetch_metadata_requires
+
+    if cpu_url is None:
+        return []
+    rows: list[dict[str, str | None]] = []
+    known = {(r.get("torch"), pkg) for r in bundled.companions for pkg in COMPANIONS
+             if r.get(pkg)}
+    for pkg in COMPANIONS:
+        files = answers.get((cpu_url, pkg))
+        if files is None or isinstance(files, IndexUnreachable):
+            continue
+        assert isinstance(files, list)
+        by_version: dict[str, WheelFile] = {}
+        for f in files:
+            if isinstance(f, WheelFile):
+                by_version.setdefault(f.public_version, f)
+        newest = sorted(by_version, key=Version, reverse=True)[:3]
+        for version in newest:
+            try:
+                requires = fetch_metadata_requires(by_version[version], timeout=3.0)
+            except (IndexUnreachable, OSError):
+                continue
+            for req in requires:
+                name, _, rest = req.partition("==")
+                if name.strip().lower() == "torch" and rest:
+                    torch = rest.split(";")[0].strip().split("+")[0]
+                    if (torch, pkg) not in known:
+                        rows.append({"torch": torch, pkg: version})
+    return rows

@@ -1,0 +1,133 @@
+"""`torch-wizard --yes` / `--dry-run`: the whole job without questions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from wizard.session import (
+    Facts,
+    LockFailed,
+    apply,
+    check_request,
+    initial_choices,
+    load_catalog,
+    load_profiles,
+    load_project,
+    prepare,
+    recommendations,
+    request_from_options,
+    resolve_auto,
+)
+
+
+def run_noninteractive(opts: argparse.Namespace) -> int:
+    request = request_from_options(opts)
+    check_request(request)
+    folder = Path(opts.project)
+    project, existing = load_project(folder)
+    if existing and existing.conflicts_found and not request.targets:
+        from wizard.errors import BadInput
+
+        raise BadInput(
+            "pyproject.toml has a hand-written torch setup the wizard would overwrite: "
+            + existing.conflicts_found[0],
+            "Fix or remove it, or pass --target to replace it.",
+        )
+    if opts.from_:
+        from wizard.migrate import migrate_request
+
+        request = migrate_request(request, [Path(f) for f in opts.from_])
+    profiles = load_profiles(opts.hardware)
+    base = request.index_base or (existing.index_base if existing and existing.index_base
+                                  else None)
+    from wizard.plan import DEFAULT_INDEX_BASE
+
+    catalog = load_catalog(opts.offline, base or DEFAULT_INDEX_BASE, request.channel)
+    facts = Facts(folder, project, existing, profiles, catalog)
+    choices = initial_choices(facts, request)
+    recs = recommendations(facts, choices)
+    choices = resolve_auto(facts, choices, recs)
+    prepared = prepare(facts, choices)
+    out = sys.stderr if opts.json else sys.stdout
+    from wizard.report import lock_report_text, plan_text
+
+    for note in catalog.notes:
+        print(note, file=out)
+    print(plan_text(prepared.plan, recs), file=out)
+    print(file=out)
+    print(prepared.diff or "pyproject.toml already has this configuration.", file=out)
+    result: dict[str, Any] = {
+        "project": str(folder.resolve()),
+        "dry_run": bool(opts.dry_run),
+        "changed": prepared.changed,
+        "plan": _plan_json(prepared, recs),
+        "diff": prepared.diff,
+        "written": False,
+        "locked": False,
+        "lock": None,
+        "catalog": {"origin": catalog.origin, "notes": list(catalog.notes)},
+    }
+    if opts.dry_run:
+        print("\nDry run: nothing was written.", file=out)
+        return _finish(opts, result, 0)
+    lock = not opts.no_lock
+
+    def stream(line: str) -> None:
+        print(f"  uv: {line}", file=sys.stderr)
+
+    try:
+        applied = apply(facts, prepared, lock=lock, on_line=stream)
+    except LockFailed as exc:
+        result["error"] = exc.message
+        print(f"torch-wizard: {exc.message}", file=sys.stderr)
+        _finish(opts, result, 1)
+        return 1
+    result["written"] = applied.written
+    result["locked"] = applied.locked
+    for m in applied.messages:
+        print(m, file=out)
+    if applied.written:
+        print(f"\nWrote {folder / 'pyproject.toml'}.", file=out)
+    if applied.report is not None:
+        result["lock"] = applied.report.to_dict()
+        print("\n" + lock_report_text(applied.report), file=out)
+    if prepared.plan.credential_env:
+        print("\nSet " + " and ".join(prepared.plan.credential_env)
+              + " for the index credentials (they were not written to any file).", file=out)
+    if lock and applied.report is not None:
+        extra = f" --extra {prepared.plan.variants[0]}" if prepared.plan.variants else ""
+        print(f"\nNext: `uv sync{extra}`, then `torch-wizard doctor`.", file=out)
+    return _finish(opts, result, 0)
+
+
+def _plan_json(prepared: Any, recs: Any) -> dict[str, Any]:
+    plan = prepared.plan
+    return {
+        "torch": plan.torch_release,
+        "channel": plan.channel,
+        "dependencies": list(plan.dependencies),
+        "targets": [
+            {
+                "platform": t.platform,
+                "backend": t.backend,
+                "recommended": recs[t.platform].backend if t.platform in recs else None,
+                "reasons": list(recs[t.platform].reasons) if t.platform in recs else [],
+                "ways_out": list(recs[t.platform].ways_out) if t.platform in recs else [],
+            }
+            for t in plan.targets
+        ],
+        "variants": list(plan.variants),
+        "indexes": [{"name": i.name, "url": i.url} for i in plan.indexes],
+        "notes": list(plan.notes),
+        "credential_env": list(plan.credential_env),
+    }
+
+
+def _finish(opts: argparse.Namespace, result: dict[str, Any], code: int) -> int:
+    if opts.json:
+        print(json.dumps(result, indent=2))
+    return code

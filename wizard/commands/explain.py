@@ -1,0 +1,99 @@
+"""`torch-wizard explain [TOPIC] [--json]`: the teaching texts, for reading and teaching.
+
+Imports stay light: no hardware detection here. A caller that knows the machine passes
+`machine_notes_for` to `explain`, which asks it only for the topic being shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from typing import NoReturn, TextIO
+
+from wizard.errors import BadInput
+from wizard.explain import TOPICS, Topic, render, topic_named
+
+MachineNotesFor = Callable[[str], list[str]]
+
+_PROG = "torch-wizard explain"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports bad input as one sentence (exit 2) instead of exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise BadInput(f"{message[0].upper()}{message[1:]}.", f"See `{_PROG} --help`.")
+
+
+def _parser() -> _Parser:
+    topics = textwrap.fill("Topics: " + ", ".join(TOPICS) + ".", width=78, break_on_hyphens=False)
+    p = _Parser(
+        prog=_PROG,
+        add_help=False,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="The explanations behind every choice the wizard offers.\n"
+        "Without a topic, list the topics.",
+        epilog=topics,
+    )
+    p.add_argument("topic", nargs="?", metavar="TOPIC", help="the topic to show")
+    p.add_argument("--json", action="store_true", help="print the topic (or the list) as JSON")
+    p.add_argument("-h", "--help", action="store_true", help="show this help and exit")
+    return p
+
+
+def run_explain(args: list[str]) -> int:
+    """Entry point used by wizard.cli for `torch-wizard explain ...`."""
+    return explain(args)
+
+
+def explain(
+    args: Sequence[str],
+    machine_notes_for: MachineNotesFor | None = None,
+    out: TextIO | None = None,
+) -> int:
+    """Run the command; `machine_notes_for(topic_name)` supplies the "On this machine:" notes."""
+    out = sys.stdout if out is None else out
+    parser = _parser()
+    opts = parser.parse_args(list(args))
+    if opts.help:
+        out.write(parser.format_help())
+        return 0
+    if opts.topic is None:
+        out.write(_topic_list_json() if opts.json else _topic_list())
+        return 0
+    topic = topic_named(opts.topic)
+    notes = list(machine_notes_for(topic.name)) if machine_notes_for is not None else []
+    if opts.json:
+        out.write(_topic_json(topic, notes))
+    else:
+        out.write(render(topic, notes, width=_width()))
+    return 0
+
+
+def _width() -> int:
+    return max(40, min(80, shutil.get_terminal_size((80, 24)).columns))
+
+
+def _topic_list() -> str:
+    column = max(len(name) for name in TOPICS) + 2
+    lines = ["Topics (torch-wizard explain TOPIC):", ""]
+    lines += [f"  {t.name.ljust(column)}{t.summary}" for t in TOPICS.values()]
+    return "\n".join(lines) + "\n"
+
+
+def _topic_list_json() -> str:
+    topics = [{"name": t.name, "title": t.title, "summary": t.summary} for t in TOPICS.values()]
+    return json.dumps({"topics": topics}, indent=2, ensure_ascii=False) + "\n"
+
+
+def _topic_json(topic: Topic, notes: list[str]) -> str:
+    data: dict[str, object] = dict(asdict(topic))
+    data["sources"] = list(topic.sources)
+    data["key_facts"] = list(topic.key_facts)
+    data["machine_notes"] = notes
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,326 @@
+"""One run of the wizard, shared by every front end: gather facts, decide, then apply.
+
+Facts are gathered once (project file, hardware profiles, catalog); front ends edit a
+`Choices`; `prepare` makes the plan and the diff; `apply` is the only code that writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from wizard.catalog.model import Catalog
+from wizard.errors import BadInput, WorkFailed
+from wizard.hardware.profile import HardwareProfile
+from wizard.plan import (
+    DEFAULT_INDEX_BASE,
+    Choices,
+    Plan,
+    TargetChoice,
+    clean_index_base,
+    make_plan,
+    validate_backend,
+)
+from wizard.platforms import PLATFORMS, platform_for
+from wizard.recommend import Recommendation, recommend
+
+if TYPE_CHECKING:
+    from wizard.lock import LockReport, LockRun
+    from wizard.project import ExistingSetup, ProjectFile
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the wizard knows before asking anything."""
+
+    folder: Path
+    project: ProjectFile
+    existing: ExistingSetup | None
+    profiles: tuple[HardwareProfile, ...]
+    catalog: Catalog
+
+    @property
+    def requires_python(self) -> str | None:
+        proj = self.project.data.get("project", {}) if self.project.exists else {}
+        value = proj.get("requires-python")
+        return value if isinstance(value, str) else None
+
+    def profile_for(self, platform: str) -> HardwareProfile | None:
+        for p in self.profiles:
+            if platform_for(p.os, p.arch) == PLATFORMS[platform]:
+                return p
+        return None
+
+
+def load_project(folder: Path) -> tuple[ProjectFile, ExistingSetup | None]:
+    from wizard.project import read_existing_setup, read_project
+
+    if not folder.is_dir():
+        raise BadInput(f"The project folder {folder} does not exist.",
+                       "Create it first or pass an existing folder with -C.")
+    project = read_project(folder)
+    return project, read_existing_setup(project)
+
+
+def load_profiles(files: Sequence[str]) -> tuple[HardwareProfile, ...]:
+    from wizard.hardware.profile import load_profile
+
+    if files:
+        return tuple(load_profile(f) for f in files)
+    from wizard.hardware.detect import detect_hardware
+
+    return (detect_hardware(),)
+
+
+def load_catalog(offline: bool, index_base: str = DEFAULT_INDEX_BASE,
+                 channel: str = "stable") -> Catalog:
+    from wizard.catalog.model import load_bundled, with_notes
+
+    bundled = load_bundled()
+    if offline:
+        return with_notes(bundled, f"Offline: using the bundled catalog of {bundled.snapshot}.")
+    from wizard.catalog.refresh import refresh_catalog
+
+    return refresh_catalog(bundled, index_base, channel)
+
+
+# --------------------------------------------------------------------------------------
+# Choices
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the command line asked for; empty fields mean: recommend."""
+
+    targets: tuple[str, ...] = ()
+    variants: str | None = None
+    torch: str | None = None
+    companions: tuple[str, ...] = ()
+    python: str | None = None
+    index_base: str | None = None
+    channel: str = "stable"
+    lock_scope: str | None = None
+    annotate: bool = False
+    allow_insecure_index: bool = False
+
+
+def request_from_options(opts: Any) -> Request:
+    return Request(
+        targets=tuple(opts.target),
+        variants=opts.variants,
+        torch=opts.torch,
+        companions=tuple(opts.with_),
+        python=opts.python,
+        index_base=opts.index_base,
+        channel=opts.channel,
+        lock_scope=opts.lock_scope,
+        annotate=opts.annotate,
+        allow_insecure_index=opts.allow_insecure_index,
+    )
+
+
+def check_request(request: Request) -> None:
+    """Reject bad flag values before anything slow happens."""
+    from wizard.plan import parse_target
+
+    for t in request.targets:
+        parse_target(t)
+    if request.variants is not None:
+        _variants(request.variants)
+    for c in request.companions:
+        if c not in ("torchvision", "torchaudio", "torchao"):
+            raise BadInput(f"'{c}' is not a companion package the wizard knows.",
+                           "Use --with torchvision, --with torchaudio or --with torchao.")
+    if request.index_base:
+        clean_index_base(request.index_base, request.allow_insecure_index)
+
+
+def _variants(text: str) -> tuple[str, ...]:
+    items = tuple(dict.fromkeys(v.strip().lower() for v in text.split(",") if v.strip()))
+    for v in items:
+        if validate_backend(v) in ("auto", "default"):
+            raise BadInput(f"'{v}' cannot be a selectable variant.",
+                           "Use concrete builds, e.g. --variants cpu,cu130.")
+    if len(items) < 2:
+        raise BadInput("--variants needs at least two builds to choose between.",
+                       "Use e.g. --variants cpu,cu130, or --target PLATFORM=BACKEND for one.")
+    return items
+
+
+def initial_choices(facts: Facts, request: Request) -> Choices:
+    """The flags, else what the project already has, else this machine's platform(s)."""
+    from wizard.plan import parse_target
+
+    existing = facts.existing
+    if request.targets:
+        targets = tuple(parse_target(t) for t in request.targets)
+    elif existing and existing.targets:
+        targets = tuple(existing.targets)
+    else:
+        seen: dict[str, TargetChoice] = {}
+        for p in facts.profiles:
+            tp = platform_for(p.os, p.arch)
+            if tp is not None:
+                seen.setdefault(tp.name, TargetChoice(tp.name, "auto"))
+        targets = tuple(seen.values()) or (TargetChoice("linux-x86_64", "auto"),)
+    if request.variants is not None:
+        variants = _variants(request.variants)
+    else:
+        variants = tuple(existing.variants) if existing else ()
+    companions = request.companions or (tuple(existing.companions) if existing else ())
+    index_base = request.index_base or (existing.index_base if existing and
+                                        existing.index_base else DEFAULT_INDEX_BASE)
+    channel = request.channel if request.channel != "stable" or not existing else (
+        existing.channel)
+    lock_scope = request.lock_scope or (existing.lock_scope if existing else "all")
+    torch = request.torch or (existing.torch_spec if existing else None)
+    return Choices(
+        targets=targets,
+        variants=variants,
+        torch=_release_of_spec(torch),
+        companions=tuple(dict.fromkeys(companions)),
+        python=request.python,
+        index_base=index_base,
+        channel=channel,
+        lock_scope=lock_scope,
+        annotate=request.annotate,
+    )
+
+
+def _release_of_spec(spec: str | None) -> str | None:
+    """'>=2.15,<2.16' (as an earlier run wrote it) -> '2.15'; other specs stay as they are."""
+    if not spec:
+        return None
+    parts = [p.strip() for p in spec.split(",")]
+    if len(parts) == 2 and parts[0].startswith(">=") and parts[1].startswith("<"):
+        low, high = parts[0][2:], parts[1][1:]
+        lp, hp = low.split("."), high.split(".")
+        if len(lp) == 2 and len(hp) == 2 and lp[0] == hp[0] and int(hp[1]) == int(lp[1]) + 1:
+            return low
+    return spec
+
+
+def recommendations(facts: Facts, choices: Choices) -> dict[str, Recommendation]:
+    py = _lowest_python(facts.requires_python or choices.python)
+    return {
+        t.platform: recommend(facts.profile_for(t.platform), t.platform, facts.catalog,
+                              choices.torch, py)
+        for t in choices.targets
+    }
+
+
+def resolve_auto(facts: Facts, choices: Choices,
+                 recs: dict[str, Recommendation] | None = None) -> Choices:
+    """Replace 'auto' backends with the recommendation; align torch when they need an older one."""
+    recs = recs if recs is not None else recommendations(facts, choices)
+    targets = tuple(
+        TargetChoice(t.platform, recs[t.platform].backend) if t.backend == "auto" else t
+        for t in choices.targets
+    )
+    torch = choices.torch
+    if torch is None:
+        releases = [recs[t.platform].torch for t in choices.targets
+                    if t.backend == "auto" and recs[t.platform].torch]
+        newest = facts.catalog.newest().minor
+        older = [r for r in releases if r and r != newest]
+        if older:
+            from packaging.version import Version
+
+            torch = min(older, key=Version)
+    return replace(choices, targets=targets, torch=torch)
+
+
+def _lowest_python(spec: str | None) -> str | None:
+    if not spec:
+        return None
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        s = SpecifierSet(spec if not spec[0].isdigit() else f">={spec}")
+    except InvalidSpecifier:
+        return None
+    for minor in range(8, 20):
+        if s.contains(f"3.{minor}.0") or s.contains(f"3.{minor}.99"):
+            return f"3.{minor}"
+    return None
+
+
+# --------------------------------------------------------------------------------------
+# Prepare and apply
+
+
+@dataclass(frozen=True)
+class Prepared:
+    choices: Choices
+    plan: Plan
+    old_text: str
+    new_text: str
+    diff: str
+
+    @property
+    def changed(self) -> bool:
+        return self.old_text != self.new_text
+
+
+def prepare(facts: Facts, choices: Choices) -> Prepared:
+    from wizard.project import render_plan, unified_diff
+
+    plan = make_plan(choices, facts.catalog, facts.requires_python)
+    old = facts.project.original.decode("utf-8") if facts.project.original else ""
+    new = render_plan(facts.project, plan, facts.folder.resolve().name)
+    return Prepared(choices, plan, old, new, unified_diff(old, new))
+
+
+@dataclass(frozen=True)
+class Applied:
+    written: bool
+    locked: bool
+    report: LockReport | None = None
+    lock_run: LockRun | None = None
+    messages: tuple[str, ...] = field(default_factory=tuple)
+
+
+def apply(facts: Facts, prepared: Prepared, lock: bool = True,
+          on_line: Callable[[str], None] | None = None) -> Applied:
+    """Write pyproject.toml and run uv lock as one transaction (the only writer)."""
+    from wizard.lock import run_uv_lock, transaction
+    from wizard.project import write_atomically
+
+    pyproject = facts.folder / "pyproject.toml"
+    lock_file = facts.folder / "uv.lock"
+    if not prepared.changed and (not lock or lock_file.exists()):
+        report = None
+        if lock and lock_file.exists():
+            report = _safe_report(facts.folder, prepared.plan)
+        return Applied(False, False, report, messages=("Nothing to change.",))
+    if not lock:
+        write_atomically(pyproject, prepared.new_text.encode("utf-8"))
+        return Applied(True, False)
+    with transaction(facts.folder):
+        if prepared.changed:
+            write_atomically(pyproject, prepared.new_text.encode("utf-8"))
+        run = run_uv_lock(facts.folder, on_line)
+        if not run.ok:
+            raise LockFailed(run)
+    return Applied(prepared.changed, True, _safe_report(facts.folder, prepared.plan), run)
+
+
+def _safe_report(folder: Path, plan: Plan) -> LockReport | None:
+    from wizard.lock import read_lock
+
+    try:
+        return read_lock(folder, plan)
+    except (OSError, ValueError, KeyError) as exc:  # a lock uv wrote but we cannot read
+        raise WorkFailed(f"uv.lock was written but could not be read ({exc}).") from None
+
+
+class LockFailed(WorkFailed):
+    def __init__(self, run: LockRun) -> None:
+        super().__init__(
+            f"uv lock failed, so pyproject.toml and uv.lock were put back as they were. "
+            f"{run.explanation}",
+            "",
+        )
+        self.run = run
