@@ -1,0 +1,61 @@
+"""Running the installed `torch-wizard` console script the way a person would."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PROFILES = Path(__file__).parent / "fixtures" / "profiles"
+
+
+def console_script() -> str:
+    """The installed `torch-wizard` of the environment running the tests."""
+    beside = Path(sys.executable).parent / "torch-wizard"
+    found = str(beside) if beside.exists() else shutil.which("torch-wizard")
+    assert found, "torch-wizard is not installed in the test environment"
+    return found
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+def run_wizard(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 120) -> Run:
+    proc = subprocess.run(
+        [console_script(), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def profile(name: str) -> str:
+    return str(PROFILES / f"{name}.json")
+
+
+def read_lock(folder: Path) -> dict[str, Any]:
+    return tomllib.loads((folder / "uv.lock").read_text())
+
+
+def locked(folder: Path, name: str) -> list[dict[str, Any]]:
+    return [p for p in read_lock(folder)["package"] if p["name"] == name]
+
+
+def wheel_names(pkg: dict[str, Any]) -> list[str]:
+    return [w["url"].rsplit("/", 1)[-1] for w in pkg.get("wheels", [])]

@@ -1,0 +1,238 @@
+"""`torch-wizard --yes` end to end: the installed command, the fake index, the real `uv lock`."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.e2e_helpers import locked, profile, run_wizard, wheel_names
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def env(uv_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    e = dict(uv_env)
+    e["TORCH_WIZARD_CACHE_DIR"] = str(tmp_path_factory.mktemp("wcache"))
+    e["UV_HTTP_RETRIES"] = "0"
+    return e
+
+
+def yes(tmp_path: Path, env: dict[str, str], base: str, *args: str) -> tuple[int, str, str]:
+    r = run_wizard(["--yes", "--index-base", base, *args], tmp_path, env)
+    return r.code, r.out, r.err
+
+
+def pyproject(folder: Path) -> dict:
+    return tomllib.loads((folder / "pyproject.toml").read_text())
+
+
+def test_cpu_only_linux_gets_the_cpu_build_not_pypis_cuda_one(tmp_path, env, fake_index):
+    code, out, err = yes(
+        tmp_path, env, fake_index.base_url, "--hardware", profile("linux-cpu-only")
+    )
+    assert code == 0, err
+    torch = locked(tmp_path, "torch")
+    assert [t["version"] for t in torch] == ["2.15.0+cpu"]
+    assert torch[0]["source"]["registry"] == f"{fake_index.base_url}/cpu"
+    assert not [p for p in _all(tmp_path) if p["name"].startswith("nvidia-")]
+    doc = pyproject(tmp_path)
+    assert doc["tool"]["uv"]["index"] == [
+        {"name": "pytorch-cpu", "url": f"{fake_index.base_url}/cpu", "explicit": True}
+    ]
+    assert "Linux x86_64" in out and "2.15.0+cpu" in out
+
+
+def test_linux_cuda_machine_locks_the_cuda_build(tmp_path, env, fake_index):
+    code, out, err = yes(
+        tmp_path, env, fake_index.base_url, "--hardware", profile("linux-rtx4090-driver580")
+    )
+    assert code == 0, err
+    assert [t["version"] for t in locked(tmp_path, "torch")] == ["2.15.0+cu130"]
+    assert "cu130" in out
+
+
+def test_old_driver_gets_the_newest_torch_that_fits(tmp_path, env, fake_index):
+    code, out, err = yes(
+        tmp_path, env, fake_index.base_url, "--hardware", profile("linux-rtx4090-driver550")
+    )
+    assert code == 0, err
+    assert [t["version"] for t in locked(tmp_path, "torch")] == ["2.14.1+cu126"]
+    assert "Upgrade the NVIDIA driver to 580" in out
+
+
+def test_windows_cuda_has_the_win32_marker(tmp_path, env, fake_index):
+    code, out, err = yes(
+        tmp_path, env, fake_index.base_url, "--hardware", profile("windows-rtx3060")
+    )
+    assert code == 0, err
+    text = (tmp_path / "pyproject.toml").read_text()
+    assert "sys_platform == 'win32'" in text and "'windows'" not in text
+    (torch,) = locked(tmp_path, "torch")
+    assert torch["version"] == "2.15.0+cu130"
+    assert any(n.endswith("win_amd64.whl") for n in wheel_names(torch))
+
+
+def test_macos_takes_pypis_wheel(tmp_path, env, fake_index):
+    code, out, err = yes(
+        tmp_path, env, fake_index.base_url, "--hardware", profile("macbook-m3-max")
+    )
+    assert code == 0, err
+    (torch,) = locked(tmp_path, "torch")
+    assert torch["version"] == "2.15.0"
+    assert torch["source"]["registry"] == fake_index.pypi_url
+    assert "index" not in pyproject(tmp_path)["tool"]["uv"]
+
+
+def test_rocm_sources_its_triton_from_the_rocm_index(tmp_path, env, fake_index):
+    code, out, err = yes(
+        tmp_path, env, fake_index.base_url, "--hardware", profile("linux-rx7900xtx")
+    )
+    assert code == 0, err
+    (torch,) = locked(tmp_path, "torch")
+    assert torch["version"] == "2.15.0+rocm7.2"
+    (triton,) = locked(tmp_path, "pytorch-triton-rocm")
+    assert triton["source"]["registry"] == f"{fake_index.base_url}/rocm7.2"
+    deps = pyproject(tmp_path)["project"]["dependencies"]
+    assert any(d.startswith("pytorch-triton-rocm") and "linux" in d for d in deps)
+
+
+def test_xpu_sources_its_triton_from_the_xpu_index(tmp_path, env, fake_index):
+    code, out, err = yes(
+        tmp_path, env, fake_index.base_url, "--hardware", profile("linux-arc-b580")
+    )
+    assert code == 0, err
+    assert [t["version"] for t in locked(tmp_path, "torch")] == ["2.15.0+xpu"]
+    (triton,) = locked(tmp_path, "pytorch-triton-xpu")
+    assert triton["source"]["registry"] == f"{fake_index.base_url}/xpu"
+
+
+def test_one_lock_for_linux_cuda_macos_and_windows_cpu(tmp_path, env, fake_index):
+    code, out, err = yes(
+        tmp_path,
+        env,
+        fake_index.base_url,
+        "--target",
+        "linux-x86_64=cu130",
+        "--target",
+        "macos-arm64",
+        "--target",
+        "windows-x86_64=cpu",
+        "--hardware",
+        profile("linux-cpu-only"),
+        "--json",
+    )
+    assert code == 0, err
+    versions = sorted(t["version"] for t in locked(tmp_path, "torch"))
+    assert versions == ["2.15.0", "2.15.0+cpu", "2.15.0+cu130"]
+    report = {t["platform"]: t for t in __import__("json").loads(out)["lock"]["targets"]}
+    assert report["linux-x86_64"]["packages"]["torch"]["version"] == "2.15.0+cu130"
+    assert report["macos-arm64"]["packages"]["torch"]["version"] == "2.15.0"
+    assert report["windows-x86_64"]["packages"]["torch"]["version"] == "2.15.0+cpu"
+    envs = pyproject(tmp_path)["tool"]["uv"]["required-environments"]
+    assert len(envs) == 3
+
+
+def test_variants_become_extras_with_conflicts(tmp_path, env, fake_index):
+    code, out, err = yes(
+        tmp_path,
+        env,
+        fake_index.base_url,
+        "--target",
+        "linux-x86_64",
+        "--variants",
+        "cpu,cu130",
+        "--hardware",
+        profile("linux-cpu-only"),
+        "--json",
+    )
+    assert code == 0, err
+    doc = pyproject(tmp_path)
+    assert set(doc["project"]["optional-dependencies"]) == {"cpu", "cu130"}
+    assert doc["tool"]["uv"]["conflicts"] == [[{"extra": "cpu"}, {"extra": "cu130"}]]
+    versions = sorted(t["version"] for t in locked(tmp_path, "torch"))
+    assert versions == ["2.15.0+cpu", "2.15.0+cu130"]
+    targets = __import__("json").loads(out)["lock"]["targets"]
+    by_extra = {t["extra"]: t["packages"]["torch"]["version"] for t in targets}
+    assert by_extra == {"cpu": "2.15.0+cpu", "cu130": "2.15.0+cu130"}
+
+
+def test_dry_run_writes_nothing(tmp_path, env, fake_index):
+    code, out, err = yes(
+        tmp_path, env, fake_index.base_url, "--dry-run", "--hardware", profile("linux-cpu-only")
+    )
+    assert code == 0, err
+    assert "+++ b/pyproject.toml" in out or "+++ pyproject.toml" in out
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_json_output_is_the_documented_shape(tmp_path, env, fake_index):
+    code, out, err = yes(
+        tmp_path, env, fake_index.base_url, "--json", "--hardware", profile("linux-cpu-only")
+    )
+    assert code == 0, err
+    data = __import__("json").loads(out)
+    assert set(data) >= {
+        "project",
+        "dry_run",
+        "changed",
+        "plan",
+        "diff",
+        "written",
+        "locked",
+        "lock",
+        "catalog",
+    }
+    assert data["written"] and data["locked"] and data["plan"]["torch"] == "2.15"
+    (target,) = data["lock"]["targets"]
+    assert target["platform"] == "linux-x86_64"
+    assert target["packages"]["torch"]["variant"] == "cpu"
+    assert target["download_bytes"] > 0
+
+
+def test_failed_lock_puts_both_files_back(tmp_path, env, fake_index):
+    original = (
+        b"[project]\nname = 'demo'\nversion = '1.0'\nrequires-python = '>=3.11'\n"
+        b"dependencies = []\n"
+    )
+    (tmp_path / "pyproject.toml").write_bytes(original)
+    (tmp_path / "uv.lock").write_bytes(b"# an old lock\n")
+    code, out, err = yes(
+        tmp_path, env, "http://127.0.0.1:9/whl", "--hardware", profile("linux-cpu-only")
+    )
+    assert code == 1
+    assert (tmp_path / "pyproject.toml").read_bytes() == original
+    assert (tmp_path / "uv.lock").read_bytes() == b"# an old lock\n"
+    assert "put back" in err
+    assert "Traceback" not in err
+
+
+def test_existing_project_keeps_every_other_byte_and_a_second_run_is_a_no_op(
+    tmp_path, env, fake_index
+):
+    original = (Path(__file__).parent / "fixtures" / "commented_pyproject.toml").read_text()
+    (tmp_path / "pyproject.toml").write_text(original)
+    code, out, err = yes(
+        tmp_path, env, fake_index.base_url, "--hardware", profile("linux-cpu-only")
+    )
+    assert code == 0, err
+    after = (tmp_path / "pyproject.toml").read_text()
+    for line in original.splitlines():
+        if "torch" not in line:
+            assert line in after.splitlines()
+    lock_before = (tmp_path / "uv.lock").read_bytes()
+    code, out, err = yes(
+        tmp_path, env, fake_index.base_url, "--hardware", profile("linux-cpu-only")
+    )
+    assert code == 0, err
+    assert (tmp_path / "pyproject.toml").read_text() == after
+    assert (tmp_path / "uv.lock").read_bytes() == lock_before
+    assert "already has this configuration" in out
+
+
+def _all(folder: Path) -> list[dict]:
+    from tests.e2e_helpers import read_lock
+
+    return read_lock(folder)["package"]
