@@ -1,0 +1,94 @@
+"""`torch-wizard detect`: this machine's hardware (or the profiles given), as text or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+
+from wizard.hardware.detect import detect
+from wizard.hardware.profile import GPU, HardwareProfile, load_profile
+
+_LABEL_WIDTH = 10
+
+
+def run_detect(opts: argparse.Namespace) -> int:
+    """Print the profile(s); a malformed --hardware file raises BadInput (exit 2)."""
+    notes: tuple[str, ...] = ()
+    if opts.hardware:
+        profiles = [load_profile(path) for path in opts.hardware]
+    else:
+        detection = detect()
+        profiles, notes = [detection.profile], detection.notes
+    if opts.json:
+        if len(profiles) == 1:
+            print(profiles[0].to_json())
+        else:
+            print(json.dumps([p.to_dict() for p in profiles], indent=2))
+        return 0
+    print("\n\n".join(format_profile(p, notes) for p in profiles))
+    return 0
+
+
+def format_profile(profile: HardwareProfile, notes: Sequence[str] = ()) -> str:
+    """A short readable summary; `notes` say which vendor probes found nothing, and why."""
+    lines: list[tuple[str, str]] = []
+    if profile.source:
+        lines.append(("Profile", profile.source))
+    lines.append(("System", _system_line(profile)))
+    if profile.python:
+        lines.append(("Python", profile.python))
+    cpu = [profile.cpu.brand or "unknown CPU"]
+    if profile.cpu.cores:
+        cpu.append(f"{profile.cpu.cores} logical cores")
+    lines.append(("CPU", ", ".join(cpu)))
+    if profile.memory_mb is not None:
+        lines.append(("Memory", _gb(profile.memory_mb)))
+    if not profile.gpus:
+        lines.append(("GPU", "none detected"))
+    for i, gpu in enumerate(profile.gpus):
+        lines.append((f"GPU {i}" if len(profile.gpus) > 1 else "GPU", _gpu_line(gpu)))
+    text = "\n".join(f"{label:<{_LABEL_WIDTH}}{value}" for label, value in lines)
+    if notes:
+        text += "\n" + "\n".join(notes)
+    return text
+
+
+def _system_line(profile: HardwareProfile) -> str:
+    os_label = {"linux": "Linux", "macos": "macOS", "windows": "Windows"}.get(
+        profile.os, profile.os
+    )
+    parts = [f"{os_label} {profile.arch}"]
+    if profile.libc:
+        parts.append(profile.libc)
+    if profile.wsl:
+        parts.append("WSL")
+    if profile.container:
+        parts.append("in a container")
+    return ", ".join(parts)
+
+
+def _gb(mib: int) -> str:
+    return f"{mib / 1024:.1f} GB"
+
+
+def _gpu_line(gpu: GPU) -> str:
+    vendor = {"nvidia": "NVIDIA", "amd": "AMD", "intel": "Intel", "apple": "Apple"}.get(
+        gpu.vendor, gpu.vendor
+    )
+    name = gpu.name or f"{vendor} GPU"
+    facts = []
+    if gpu.memory_mb:
+        facts.append(_gb(gpu.memory_mb))
+    if gpu.compute_capability:
+        sm = gpu.compute_capability.replace(".", "")
+        facts.append(f"compute capability {gpu.compute_capability} (sm_{sm})")
+    if gpu.gfx:
+        facts.append(gpu.gfx)
+    if gpu.integrated is not None:
+        facts.append("integrated" if gpu.integrated else "discrete")
+    if gpu.driver_version:
+        facts.append(f"driver {gpu.driver_version}")
+    if gpu.pci_id and not gpu.name:
+        facts.append(f"PCI {gpu.pci_id}")
+    return f"{name} ({', '.join(facts)})" if facts else name
