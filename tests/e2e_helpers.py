@@ -59,3 +59,41 @@ def locked(folder: Path, name: str) -> list[dict[str, Any]]:
 
 def wheel_names(pkg: dict[str, Any]) -> list[str]:
     return [w["url"].rsplit("/", 1)[-1] for w in pkg.get("wheels", [])]
+
+
+def installs(folder: Path, platform: str, env: dict[str, str], extra: str | None = None,
+             python: str = "3.12") -> dict[str, str]:
+    """What uv itself says a platform installs from this lock: `uv export`, markers evaluated.
+
+    An oracle independent of the wizard's own lock reader.
+    """
+    from packaging.requirements import Requirement
+
+    from wizard.platforms import PLATFORMS
+
+    cmd = ["uv", "export", "--frozen", "--no-hashes", "--format", "requirements-txt",
+           "--no-emit-project", "--no-header", "--no-annotate"]
+    if extra:
+        cmd += ["--extra", extra]
+    out = subprocess.run(cmd, cwd=folder, env=env, capture_output=True, text=True, check=True)
+    p = PLATFORMS[platform]
+    marker_env = {
+        "sys_platform": p.sys_platform,
+        "platform_machine": p.platform_machine,
+        "platform_system": {"linux": "Linux", "macos": "Darwin", "windows": "Windows"}[p.os],
+        "os_name": "nt" if p.os == "windows" else "posix",
+        "python_version": python,
+        "python_full_version": f"{python}.0",
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+    }
+    found: dict[str, str] = {}
+    for line in out.stdout.splitlines():
+        line = line.strip()
+        if not line or line.startswith(("#", "-")):
+            continue
+        req = Requirement(line)
+        if req.marker is None or req.marker.evaluate({**marker_env, "extra": ""}):
+            (spec,) = req.specifier
+            found[req.name] = spec.version
+    return found

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import tomllib
+import json
 from pathlib import Path
 
 import pytest
 
-from tests.e2e_helpers import locked, profile, run_wizard, wheel_names
+from tests.e2e_helpers import installs, locked, profile, run_wizard
 
 pytestmark = pytest.mark.e2e
 
@@ -30,19 +31,29 @@ def pyproject(folder: Path) -> dict:
 
 
 def test_cpu_only_linux_gets_the_cpu_build_not_pypis_cuda_one(tmp_path, env, fake_index):
-    code, out, err = yes(
-        tmp_path, env, fake_index.base_url, "--hardware", profile("linux-cpu-only")
-    )
+    code, out, err = yes(tmp_path, env, fake_index.base_url, "--json",
+                         "--hardware", profile("linux-cpu-only"))
     assert code == 0, err
-    torch = locked(tmp_path, "torch")
-    assert [t["version"] for t in torch] == ["2.15.0+cpu"]
-    assert torch[0]["source"]["registry"] == f"{fake_index.base_url}/cpu"
-    assert not [p for p in _all(tmp_path) if p["name"].startswith("nvidia-")]
+    (target,) = json.loads(out)["lock"]["targets"]
+    assert target["platform"] == "linux-x86_64"
+    assert target["packages"]["torch"]["version"] == "2.15.0+cpu"
+    assert target["packages"]["torch"]["index"] == f"{fake_index.base_url}/cpu"
+    # What uv itself installs on Linux x86_64: the +cpu build and no CUDA libraries.
+    linux = installs(tmp_path, "linux-x86_64", env)
+    assert linux["torch"] == "2.15.0+cpu"
+    assert not [name for name in linux if name.startswith("nvidia")]
     doc = pyproject(tmp_path)
     assert doc["tool"]["uv"]["index"] == [
-        {"name": "pytorch-cpu", "url": f"{fake_index.base_url}/cpu", "explicit": True}
-    ]
-    assert "Linux x86_64" in out and "2.15.0+cpu" in out
+        {"name": "pytorch-cpu", "url": f"{fake_index.base_url}/cpu", "explicit": True}]
+    assert "Linux x86_64" in err and "2.15.0+cpu" in err
+
+
+def test_cpu_only_report_shows_no_cuda_libraries(tmp_path, env, fake_index):
+    code, out, err = yes(tmp_path, env, fake_index.base_url,
+                         "--hardware", profile("linux-cpu-only"))
+    assert code == 0, err
+    assert "2.15.0+cpu" in out
+    assert "includes CUDA libraries" not in out
 
 
 def test_linux_cuda_machine_locks_the_cuda_build(tmp_path, env, fake_index):
@@ -50,7 +61,7 @@ def test_linux_cuda_machine_locks_the_cuda_build(tmp_path, env, fake_index):
         tmp_path, env, fake_index.base_url, "--hardware", profile("linux-rtx4090-driver580")
     )
     assert code == 0, err
-    assert [t["version"] for t in locked(tmp_path, "torch")] == ["2.15.0+cu130"]
+    assert installs(tmp_path, "linux-x86_64", env)["torch"] == "2.15.0+cu130"
     assert "cu130" in out
 
 
@@ -59,7 +70,7 @@ def test_old_driver_gets_the_newest_torch_that_fits(tmp_path, env, fake_index):
         tmp_path, env, fake_index.base_url, "--hardware", profile("linux-rtx4090-driver550")
     )
     assert code == 0, err
-    assert [t["version"] for t in locked(tmp_path, "torch")] == ["2.14.1+cu126"]
+    assert installs(tmp_path, "linux-x86_64", env)["torch"] == "2.14.1+cu126"
     assert "Upgrade the NVIDIA driver to 580" in out
 
 
@@ -70,9 +81,7 @@ def test_windows_cuda_has_the_win32_marker(tmp_path, env, fake_index):
     assert code == 0, err
     text = (tmp_path / "pyproject.toml").read_text()
     assert "sys_platform == 'win32'" in text and "'windows'" not in text
-    (torch,) = locked(tmp_path, "torch")
-    assert torch["version"] == "2.15.0+cu130"
-    assert any(n.endswith("win_amd64.whl") for n in wheel_names(torch))
+    assert installs(tmp_path, "windows-x86_64", env)["torch"] == "2.15.0+cu130"
 
 
 def test_macos_takes_pypis_wheel(tmp_path, env, fake_index):
@@ -80,8 +89,8 @@ def test_macos_takes_pypis_wheel(tmp_path, env, fake_index):
         tmp_path, env, fake_index.base_url, "--hardware", profile("macbook-m3-max")
     )
     assert code == 0, err
-    (torch,) = locked(tmp_path, "torch")
-    assert torch["version"] == "2.15.0"
+    assert installs(tmp_path, "macos-arm64", env)["torch"] == "2.15.0"
+    (torch,) = [t for t in locked(tmp_path, "torch") if t["version"] == "2.15.0"]
     assert torch["source"]["registry"] == fake_index.pypi_url
     assert "index" not in pyproject(tmp_path)["tool"]["uv"]
 
@@ -91,8 +100,9 @@ def test_rocm_sources_its_triton_from_the_rocm_index(tmp_path, env, fake_index):
         tmp_path, env, fake_index.base_url, "--hardware", profile("linux-rx7900xtx")
     )
     assert code == 0, err
-    (torch,) = locked(tmp_path, "torch")
-    assert torch["version"] == "2.15.0+rocm7.2"
+    linux = installs(tmp_path, "linux-x86_64", env)
+    assert linux["torch"] == "2.15.0+rocm7.2"
+    assert linux["pytorch-triton-rocm"] == "3.6.0"
     (triton,) = locked(tmp_path, "pytorch-triton-rocm")
     assert triton["source"]["registry"] == f"{fake_index.base_url}/rocm7.2"
     deps = pyproject(tmp_path)["project"]["dependencies"]
@@ -104,7 +114,7 @@ def test_xpu_sources_its_triton_from_the_xpu_index(tmp_path, env, fake_index):
         tmp_path, env, fake_index.base_url, "--hardware", profile("linux-arc-b580")
     )
     assert code == 0, err
-    assert [t["version"] for t in locked(tmp_path, "torch")] == ["2.15.0+xpu"]
+    assert installs(tmp_path, "linux-x86_64", env)["torch"] == "2.15.0+xpu"
     (triton,) = locked(tmp_path, "pytorch-triton-xpu")
     assert triton["source"]["registry"] == f"{fake_index.base_url}/xpu"
 
@@ -125,8 +135,9 @@ def test_one_lock_for_linux_cuda_macos_and_windows_cpu(tmp_path, env, fake_index
         "--json",
     )
     assert code == 0, err
-    versions = sorted(t["version"] for t in locked(tmp_path, "torch"))
-    assert versions == ["2.15.0", "2.15.0+cpu", "2.15.0+cu130"]
+    assert installs(tmp_path, "linux-x86_64", env)["torch"] == "2.15.0+cu130"
+    assert installs(tmp_path, "macos-arm64", env)["torch"] == "2.15.0"
+    assert installs(tmp_path, "windows-x86_64", env)["torch"] == "2.15.0+cpu"
     report = {t["platform"]: t for t in __import__("json").loads(out)["lock"]["targets"]}
     assert report["linux-x86_64"]["packages"]["torch"]["version"] == "2.15.0+cu130"
     assert report["macos-arm64"]["packages"]["torch"]["version"] == "2.15.0"
@@ -152,8 +163,8 @@ def test_variants_become_extras_with_conflicts(tmp_path, env, fake_index):
     doc = pyproject(tmp_path)
     assert set(doc["project"]["optional-dependencies"]) == {"cpu", "cu130"}
     assert doc["tool"]["uv"]["conflicts"] == [[{"extra": "cpu"}, {"extra": "cu130"}]]
-    versions = sorted(t["version"] for t in locked(tmp_path, "torch"))
-    assert versions == ["2.15.0+cpu", "2.15.0+cu130"]
+    assert installs(tmp_path, "linux-x86_64", env, extra="cpu")["torch"] == "2.15.0+cpu"
+    assert installs(tmp_path, "linux-x86_64", env, extra="cu130")["torch"] == "2.15.0+cu130"
     targets = __import__("json").loads(out)["lock"]["targets"]
     by_extra = {t["extra"]: t["packages"]["torch"]["version"] for t in targets}
     assert by_extra == {"cpu": "2.15.0+cpu", "cu130": "2.15.0+cu130"}

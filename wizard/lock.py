@@ -231,7 +231,9 @@ def _marker_true(marker: str | None, env: dict[str, str]) -> bool:
 
 
 def _wheel_fits(url: str, platform: TargetPlatform, python: str) -> bool:
-    filename = url.rsplit("/", 1)[-1].split("#", 1)[0]
+    from urllib.parse import unquote
+
+    filename = unquote(url.rsplit("/", 1)[-1].split("#", 1)[0])
     try:
         _, _, _, tags = parse_wheel_filename(filename)
     except InvalidWheelFilename:

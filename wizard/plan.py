@@ -142,6 +142,14 @@ def _family(backend: str) -> str:
     return backend  # cpu, xpu, default
 
 
+def _triton_for(catalog: Catalog, backend: str, channel: str, platform: str) -> str | None:
+    """The triton package a build needs from its own index (it is not on PyPI)."""
+    fam = _family(backend)
+    if fam == "cuda" and channel == "nightly" and platform.startswith("linux"):
+        return catalog.triton.get("nightly-cuda")
+    return catalog.triton.get(fam)
+
+
 def validate_backend(backend: str) -> str:
     b = backend.strip().lower()
     ok = (
@@ -163,6 +171,17 @@ def parse_target(text: str) -> TargetChoice:
     name, _, backend = text.partition("=")
     platform = platform_named(name.strip().lower())
     return TargetChoice(platform.name, validate_backend(backend or "auto"))
+
+
+def _exact_version(spec: str | None) -> str | None:
+    """'2.14.1' or '==2.14.1' -> '2.14.1'; ranges and release lines -> None."""
+    if not spec:
+        return None
+    text = spec.strip().removeprefix("==")
+    parts = text.split(".")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        return text
+    return None
 
 
 def _spec_for_release(release: Release, torch_spec: str | None, channel: str) -> str:
@@ -266,7 +285,23 @@ def make_plan(choices: Choices, catalog: Catalog,
 
     triton_markers: dict[str, list[str]] = {}
     if not choices.variants:
-        deps = [torch_req, *companion_reqs]
+        exact = _exact_version(choices.torch)
+        deps = [] if exact else [torch_req, *companion_reqs]
+        if exact:
+            # An exact pin carries each target's label: on a PyTorch index `==2.14.0` also
+            # matches stray builds such as 2.14.0+df56172.
+            pins = {"torch": exact}
+            for pkg in choices.companions:
+                pinned = catalog.companion_for(exact, pkg) if pkg in _PAIRED else None
+                if pinned:
+                    pins[pkg] = pinned
+                else:
+                    deps.append(pkg)
+            for t in choices.targets:
+                b = backend_on(t)
+                label = "" if b == "default" else f"+{b}"
+                for pkg, version in pins.items():
+                    deps.append(f"{pkg}=={version}{label} ; {PLATFORMS[t.platform].marker}")
         for t in choices.targets:
             marker = PLATFORMS[t.platform].marker
             backend = backend_on(t)
@@ -277,9 +312,8 @@ def make_plan(choices: Choices, catalog: Catalog,
             name = use_index(backend)
             for pkg in torch_pkgs:
                 add_source(pkg, SourceEntry(name, marker=marker))
-            fam = _family(backend)
-            if fam in catalog.triton:
-                triton = catalog.triton[fam]
+            triton = _triton_for(catalog, backend, channel, t.platform)
+            if triton:
                 add_source(triton, SourceEntry(name, marker=marker))
                 triton_markers.setdefault(triton, []).append(marker)
             notes.append(f"{PLATFORMS[t.platform].label}: the {backend} build from {name}.")
@@ -294,9 +328,8 @@ def make_plan(choices: Choices, catalog: Catalog,
             name = use_index(variant)
             for pkg in torch_pkgs:
                 add_source(pkg, SourceEntry(name, marker=gate, extra=variant))
-            fam = _family(variant)
-            if fam in catalog.triton:
-                triton = catalog.triton[fam]
+            triton = _triton_for(catalog, variant, channel, "linux-x86_64")
+            if triton:
                 add_source(triton, SourceEntry(name, marker=gate, extra=variant))
                 extras[variant] = (*extras[variant], f"{triton} ; sys_platform == 'linux'")
         if mac and channel != "stable":

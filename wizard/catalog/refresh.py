@@ -115,7 +115,8 @@ def _merge(bundled: Catalog, seen: Mapping[str, Mapping[str, tuple[set[str], Map
     by_minor = {r.minor: r for r in bundled.releases}
     if channel != "stable":
         by_minor = {}  # test/nightly: only what the channel really has
-    out: dict[str, Release] = dict(by_minor)
+    # A release the index and PyPI both lack does not exist there (a partial mirror).
+    out: dict[str, Release] = {m: r for m, r in by_minor.items() if m in minors or m in pypi_seen}
     for minor in minors:
         base = by_minor.get(minor)
         variants: dict[str, frozenset[str]] = dict(base.variants) if base else {}
