@@ -158,7 +158,7 @@ def _recommend_nvidia(ctx: _Context, gpus: tuple[GPU, ...], profile: HardwarePro
             ways_out = _ways_out(ctx, newest, first_blockers, release, best.backend)
         if not best.stable:
             reasons.append(f"{best.backend} is marked experimental for torch {release.minor}.")
-        all_options = tuple(options) + _cpu_default_options(ctx, release)
+        all_options = tuple(options) + _cpu_default_options(ctx, release, gpus, driver, wsl)
         return Recommendation(ctx.platform, best.backend, release.minor, tuple(reasons),
                               all_options, tuple(ways_out), hardware=profile.describe())
     release = ctx.releases[0] if ctx.releases else None
@@ -166,7 +166,8 @@ def _recommend_nvidia(ctx: _Context, gpus: tuple[GPU, ...], profile: HardwarePro
                "is the one that runs."] + [o.reason for o in first_blockers[:3]] + extra_reasons
     return Recommendation(
         ctx.platform, "cpu", release.minor if release else None, tuple(reasons),
-        tuple(first_blockers) + (_cpu_default_options(ctx, release) if release else ()),
+        tuple(first_blockers) + (_cpu_default_options(ctx, release, gpus, driver, wsl)
+                                 if release else ()),
         ways_out=tuple(_ways_out(ctx, release, first_blockers, None, None)) if release else (),
         hardware=profile.describe(),
     )
@@ -192,7 +193,8 @@ def _ways_out(ctx: _Context, newest: Release, blockers: list[Option], fallback: 
     return out
 
 
-def _cpu_default_options(ctx: _Context, release: Release | None) -> tuple[Option, ...]:
+def _cpu_default_options(ctx: _Context, release: Release | None, gpus: tuple[GPU, ...] = (),
+                         driver: str | None = None, wsl: bool = False) -> tuple[Option, ...]:
     if release is None:
         return ()
     opts = []
@@ -203,7 +205,15 @@ def _cpu_default_options(ctx: _Context, release: Release | None) -> tuple[Option
     pypi = release.pypi.get(ctx.platform)
     if pypi:
         what = {"cpu": "CPU-only", "mps": "CPU + Apple MPS"}.get(pypi, f"CUDA ({pypi})")
-        opts.append(Option("default", True, f"PyPI's own torch for this platform: {what}"))
+        fits, reason = True, f"PyPI's own torch for this platform: {what}"
+        if pypi.startswith("cu") and gpus:
+            cuda = _cuda_option(ctx, release, pypi, gpus, driver, wsl)
+            fits = cuda.fits
+            reason += f"; {cuda.reason}"
+        elif pypi.startswith("cu"):
+            big = ctx.catalog.sizes_mb.get("pypi-linux-cuda", 3000)
+            reason += f"; runs on the CPU here but downloads about {big / 1000:.0f} GB of CUDA"
+        opts.append(Option("default", fits, reason))
     return tuple(opts)
 
 

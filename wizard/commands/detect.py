@@ -6,6 +6,7 @@ import argparse
 import json
 from collections.abc import Sequence
 
+from wizard.catalog.model import Catalog
 from wizard.hardware.detect import detect
 from wizard.hardware.profile import GPU, HardwareProfile, load_profile
 
@@ -26,8 +27,41 @@ def run_detect(opts: argparse.Namespace) -> int:
         else:
             print(json.dumps([p.to_dict() for p in profiles], indent=2))
         return 0
-    print("\n\n".join(format_profile(p, notes) for p in profiles))
+    catalog = _catalog(opts.offline)
+    blocks = [format_profile(p, notes) + "\n" + format_recommendation(p, catalog)
+              for p in profiles]
+    print("\n\n".join(blocks))
+    for note in catalog.notes:
+        print(f"\n({note})")
     return 0
+
+
+def _catalog(offline: bool) -> Catalog:
+    from wizard.session import load_catalog
+
+    return load_catalog(offline)
+
+
+def format_recommendation(profile: HardwareProfile, catalog: Catalog) -> str:
+    """The build this machine should use, with the reasons and the ways out."""
+    from wizard.platforms import platform_for
+    from wizard.recommend import recommend
+
+    platform = platform_for(profile.os, profile.arch)
+    if platform is None:
+        return f"{'PyTorch':<{_LABEL_WIDTH}}no PyTorch wheels for {profile.os} {profile.arch}"
+    rec = recommend(profile, platform.name, catalog)
+    backend = "PyPI's default build" if rec.backend == "default" else rec.backend
+    lines = [f"{'PyTorch':<{_LABEL_WIDTH}}{backend}, torch {rec.torch} ({platform.name})"]
+    lines += [f"{'':<{_LABEL_WIDTH}}- {r}" for r in rec.reasons]
+    lines += [f"{'':<{_LABEL_WIDTH}}> {w}" for w in rec.ways_out]
+    others = [o for o in rec.options if o.backend != rec.backend]
+    if others:
+        lines.append(f"{'':<{_LABEL_WIDTH}}Other builds:")
+        for o in others:
+            mark = "fits" if o.fits else "does not fit"
+            lines.append(f"{'':<{_LABEL_WIDTH}}  {o.backend:<8} {mark}: {o.reason}")
+    return "\n".join(lines)
 
 
 def format_profile(profile: HardwareProfile, notes: Sequence[str] = ()) -> str:
