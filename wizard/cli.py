@@ -120,7 +120,8 @@ def _run_wizard(opts: argparse.Namespace) -> int:
     if opts.plain:
         from wizard.prompts import run_prompts
 
-        return run_prompts(opts)
+        plain_code: int = run_prompts(opts)
+        return plain_code
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise BadInput(
             "torch-wizard needs a terminal for the full-screen wizard.",
@@ -128,4 +129,5 @@ def _run_wizard(opts: argparse.Namespace) -> int:
         )
     from wizard.tui.app import run_tui
 
-    return run_tui(opts)
+    code: int = run_tui(opts)
+    return code

@@ -19,7 +19,6 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-import tomllib
 from packaging.markers import InvalidMarker, Marker
 from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
 from packaging.version import Version
@@ -27,6 +26,11 @@ from packaging.version import Version
 from wizard.errors import WizardError, WorkFailed
 from wizard.plan import Plan
 from wizard.platforms import PLATFORMS, TargetPlatform
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 REPORTED = ("torch", "torchvision", "torchaudio", "torchao")
 
@@ -349,12 +353,12 @@ def _target_lock(platform: str, extra: str | None, chosen: Mapping[str, dict[str
             missing.append(name)
     family = {}
     for name in REPORTED:
-        pkg = chosen.get(name)
-        if pkg is None:
+        found = chosen.get(name)
+        if found is None:
             continue
-        version = pkg.get("version", "")
+        version = found.get("version", "")
         local = Version(version).local if version else None
-        source = pkg.get("source", {})
+        source = found.get("source", {})
         family[name] = LockedPackage(name, version, local or "pypi",
                                      source.get("registry") or source.get("url") or "")
     warnings = []

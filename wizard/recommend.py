@@ -161,14 +161,14 @@ def _recommend_nvidia(ctx: _Context, gpus: tuple[GPU, ...], profile: HardwarePro
         all_options = tuple(options) + _cpu_default_options(ctx, release, gpus, driver, wsl)
         return Recommendation(ctx.platform, best.backend, release.minor, tuple(reasons),
                               all_options, tuple(ways_out), hardware=profile.describe())
-    release = ctx.releases[0] if ctx.releases else None
+    top = ctx.releases[0] if ctx.releases else None
     reasons = [f"{who}: no CUDA build of any torch release in the catalog fits; the CPU build "
                "is the one that runs."] + [o.reason for o in first_blockers[:3]] + extra_reasons
     return Recommendation(
-        ctx.platform, "cpu", release.minor if release else None, tuple(reasons),
-        tuple(first_blockers) + (_cpu_default_options(ctx, release, gpus, driver, wsl)
-                                 if release else ()),
-        ways_out=tuple(_ways_out(ctx, release, first_blockers, None, None)) if release else (),
+        ctx.platform, "cpu", top.minor if top else None, tuple(reasons),
+        tuple(first_blockers) + (_cpu_default_options(ctx, top, gpus, driver, wsl)
+                                 if top else ()),
+        ways_out=tuple(_ways_out(ctx, top, first_blockers, None, None)) if top else (),
         hardware=profile.describe(),
     )
 
