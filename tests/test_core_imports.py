@@ -24,6 +24,9 @@ CORE = [
     "wizard.hardware.detect",
     "wizard.commands.apply",
     "wizard.commands.detect",
+    "wizard.doctor",
+    "wizard.commands.doctor",
+    "wizard.migrate",
 ]
 
 

@@ -95,6 +95,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nInterrupted. No changes were made.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `torch-wizard ... | head`: the reader left; not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _run_subcommand(name: str, args: list[str]) -> int:

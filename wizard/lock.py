@@ -329,8 +329,7 @@ def read_lock(folder: Path, plan: Plan | None = None,
 
 
 def _platforms_in_lock(data: Mapping[str, Any]) -> list[str]:
-    envs = data.get("manifest", {}).get("required-environments") or data.get(
-        "supported-markers") or []
+    envs = data.get("required-markers") or data.get("supported-markers") or []
     found = []
     for p in PLATFORMS.values():
         if any(_marker_true(m, _env_for(p, "3.12", "")) for m in envs):

@@ -1,0 +1,103 @@
+"""`torch-wizard doctor`: check the project's environment against the hardware."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from wizard.errors import BadInput
+from wizard.hardware.profile import HardwareProfile
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports bad input as one sentence with exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise BadInput(f"{message[0].upper()}{message[1:]}.", f"See `{self.prog} --help`.")
+
+
+def _parser() -> _Parser:
+    p = _Parser(
+        prog="torch-wizard doctor",
+        description="Check that the project's environment holds the PyTorch build this "
+        "machine needs: the installed packages against uv.lock, the driver, the GPU's "
+        "architecture and the companions. Exit code 0 when healthy, 1 when not.",
+    )
+    p.add_argument(
+        "-C",
+        "--project",
+        metavar="DIR",
+        default=".",
+        help="project folder (default: the current folder)",
+    )
+    p.add_argument("--json", action="store_true", help="the findings as JSON on stdout")
+    p.add_argument(
+        "--run",
+        action="store_true",
+        help="also import torch in the environment and try a tiny tensor on each "
+        "device (up to 60 s)",
+    )
+    p.add_argument(
+        "--hardware",
+        metavar="FILE",
+        help="check against this hardware profile instead of detecting the machine",
+    )
+    p.add_argument("--offline", action="store_true", help="use only the bundled catalog")
+    return p
+
+
+def _hardware(path: str | None) -> HardwareProfile:
+    if path:
+        from wizard.hardware.profile import load_profile
+
+        return load_profile(path)
+    from wizard.hardware.detect import detect_hardware
+
+    return detect_hardware()
+
+
+def _index_base(folder: Path) -> str | None:
+    """The mirror the project's pyproject.toml already uses, if any."""
+    if not (folder / "pyproject.toml").is_file():
+        return None
+    try:
+        from wizard.session import load_project
+
+        _, existing = load_project(folder)
+    except Exception:  # an unreadable pyproject is not the doctor's business
+        return None
+    return existing.index_base if existing and existing.index_base else None
+
+
+def run_doctor(args: list[str]) -> int:
+    """Print the checklist (or JSON); 0 when healthy, 1 when not, BadInput (2) for bad input."""
+    opts = _parser().parse_args(args)
+    folder = Path(opts.project)
+    if not folder.is_dir():
+        raise BadInput(
+            f"The project folder {folder} does not exist.", "Pass an existing folder with -C."
+        )
+    profile = _hardware(opts.hardware)
+    from wizard.doctor import RUN_TIMEOUT, Style, diagnose, report_text
+    from wizard.plan import DEFAULT_INDEX_BASE
+    from wizard.session import load_catalog
+
+    catalog = load_catalog(opts.offline, _index_base(folder) or DEFAULT_INDEX_BASE)
+    if opts.run and not opts.json:
+        print(
+            f"Importing torch in the project's environment (up to {RUN_TIMEOUT:.0f} s)...",
+            file=sys.stderr,
+        )
+    report = diagnose(folder.resolve(), profile, catalog, run=opts.run)
+    if opts.json:
+        print(json.dumps(report.to_dict(), indent=2))
+        return report.exit_code
+    for note in catalog.notes:
+        print(note, file=sys.stderr)
+    style = Style.for_stream(getattr(sys.stdout, "encoding", None), sys.stdout.isatty(), os.environ)
+    print(report_text(report, style))
+    return report.exit_code

@@ -1,0 +1,1619 @@
+"""`torch-wizard doctor`: is the project's environment really what the hardware needs?
+
+Reads the installed torch family from the environment's `*.dist-info` folders (torch is never
+imported here), compares it with uv.lock and with the hardware, and turns every check into a
+`Finding`, so the report reads as a checklist. `probe_runtime` is the one part that runs torch:
+in the environment's own Python, in a child process with a time limit.
+
+Finding codes:
+  problems   no-environment, not-installed, out-of-sync, cpu-build-with-gpu,
+             cuda-newer-than-driver, arch-not-compiled, rocm-gfx-unsupported,
+             companion-mismatch, gpu-build-without-gpu (another GPU goes unused),
+             run-crashed, run-timeout, run-import-failed, run-device-failed,
+             run-cuda-unavailable
+  warnings   no-lock, lock-unreadable, not-in-lock, extra-package, platform-differs,
+             duplicate-install, driver-unknown, arch-unknown, gfx-unknown,
+             companion-unknown, triton-missing, gpu-build-without-gpu (no GPU at all),
+             hardware-unknown, run-version-differs
+  ok         environment, installed, in-sync, build-fits, driver-ok, arch-ok, gfx-ok,
+             companion-ok, run-import, run-device
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from email.parser import HeaderParser
+from pathlib import Path
+from typing import Any, Literal
+
+from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
+from packaging.version import InvalidVersion, Version
+
+from wizard.catalog.model import Catalog, Release, minor_of
+from wizard.errors import WizardError
+from wizard.hardware.profile import GPU, HardwareProfile
+from wizard.lock import LockedPackage, read_lock
+from wizard.platforms import PLATFORMS, TargetPlatform, platform_for
+from wizard.recommend import Recommendation, intel_runs_xpu, is_tegra, recommend
+
+Severity = Literal["problem", "warning", "ok"]
+
+# The distributions the doctor reads (canonical names); nvidia-* are only counted.
+FAMILY = (
+    "torch",
+    "torchvision",
+    "torchaudio",
+    "torchao",
+    "triton",
+    "pytorch-triton-rocm",
+    "pytorch-triton-xpu",
+)
+# Wheels built against one torch release, with the same local label as torch.
+PAIRED = ("torchvision", "torchaudio")
+# What uv.lock is compared on (the packages wizard.lock reports).
+LOCKED = ("torch", "torchvision", "torchaudio", "torchao")
+
+RUN_TIMEOUT = 60.0
+_RESULT_MARK = "@@torch-wizard-doctor@@"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of the checklist: what is wrong (or right), why it matters, how to fix it."""
+
+    code: str
+    severity: Severity
+    what: str
+    why: str = ""
+    fix: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "what": self.what,
+            "why": self.why,
+            "fix": self.fix,
+        }
+
+
+# --------------------------------------------------------------------------------------
+# The environment and what is installed in it
+
+
+@dataclass(frozen=True)
+class Environment:
+    path: Path
+    site_packages: Path
+    python: Path | None  # the interpreter, when present
+    python_version: str | None  # "3.11.7"
+
+    @property
+    def python_minor(self) -> str | None:
+        if not self.python_version:
+            return None
+        parts = self.python_version.split(".")
+        return ".".join(parts[:2]) if len(parts) >= 2 else None
+
+
+def environment_path(project: Path, environ: Mapping[str, str]) -> Path:
+    """Where uv puts the project's environment: $UV_PROJECT_ENVIRONMENT or `.venv`."""
+    configured = environ.get("UV_PROJECT_ENVIRONMENT")
+    if configured:
+        path = Path(configured)
+        return path if path.is_absolute() else project / path
+    return project / ".venv"
+
+
+def _pyvenv_version(folder: Path) -> str | None:
+    try:
+        text = (folder / "pyvenv.cfg").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    values = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        if sep:
+            values[key.strip().lower()] = value.strip()
+    # uv writes version_info; python -m venv writes version.
+    return values.get("version_info") or values.get("version") or None
+
+
+def find_environment(folder: Path) -> Environment | None:
+    """The environment in `folder`, or None when there is none (no site-packages)."""
+    if not folder.is_dir():
+        return None
+    version = _pyvenv_version(folder)
+    candidates = sorted(folder.glob("lib/python3*/site-packages")) + sorted(
+        folder.glob("lib/pypy3*/site-packages")
+    )
+    windows = folder / "Lib" / "site-packages"
+    if windows.is_dir():
+        candidates.append(windows)
+    candidates = [c for c in candidates if c.is_dir()]
+    if not candidates:
+        return None
+    site = candidates[-1]
+    if version:
+        minor = ".".join(version.split(".")[:2])
+        site = next(
+            (c for c in candidates if c.parent.name in (f"python{minor}", f"python{minor}t")), site
+        )
+    if version is None:
+        found = re.fullmatch(r"python(3\.\d+)t?", site.parent.name)
+        version = found.group(1) if found else None
+    python = next(
+        (
+            p
+            for p in (
+                folder / "bin" / "python",
+                folder / "bin" / "python3",
+                folder / "Scripts" / "python.exe",
+            )
+            if p.exists()
+        ),
+        None,
+    )
+    return Environment(folder, site, python, version)
+
+
+@dataclass(frozen=True)
+class InstalledPackage:
+    name: str  # canonical
+    version: str  # with its local label: "2.15.0+cu130"
+    installer: str | None = None  # "uv", "pip" (the INSTALLER file)
+    url: str | None = None  # direct_url.json: where a direct install came from
+    wheel_tags: tuple[str, ...] = ()  # the WHEEL file's Tag lines
+
+    @property
+    def label(self) -> str | None:
+        """The local version label ("cu130"), None for a label-less build."""
+        try:
+            return Version(self.version).local
+        except InvalidVersion:
+            return None
+
+    @property
+    def public(self) -> str:
+        try:
+            return Version(self.version).public
+        except InvalidVersion:
+            return self.version
+
+    def origin(self) -> str:
+        """Where it came from, as far as the environment recorded it."""
+        by = f"by {self.installer}" if self.installer else "installer not recorded"
+        return f"{by}, from {self.url}" if self.url else by
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "label": self.label,
+            "installer": self.installer,
+            "url": self.url,
+            "wheel_tags": list(self.wheel_tags),
+        }
+
+
+@dataclass(frozen=True)
+class Installed:
+    packages: Mapping[str, InstalledPackage]
+    nvidia: tuple[str, ...] = ()  # nvidia-* distributions (PyPI's CUDA libraries)
+    duplicates: tuple[str, ...] = ()  # names with more than one dist-info folder
+
+    @property
+    def torch(self) -> InstalledPackage | None:
+        return self.packages.get("torch")
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def _read_dist_info(folder: Path, fallback_name: str) -> InstalledPackage | None:
+    text = _read_text(folder / "METADATA")
+    if text is None:
+        return None
+    headers = HeaderParser().parsestr(text)
+    name = canonicalize_name(str(headers.get("Name") or fallback_name))
+    version = str(headers.get("Version") or "").strip()
+    if not version:
+        return None
+    installer = (_read_text(folder / "INSTALLER") or "").strip() or None
+    url = None
+    direct = _read_text(folder / "direct_url.json")
+    if direct:
+        try:
+            data = json.loads(direct)
+        except json.JSONDecodeError:
+            data = None
+        if isinstance(data, dict) and isinstance(data.get("url"), str):
+            url = data["url"]
+    tags: tuple[str, ...] = ()
+    wheel = _read_text(folder / "WHEEL")
+    if wheel:
+        tags = tuple(
+            line.split(":", 1)[1].strip()
+            for line in wheel.splitlines()
+            if line.lower().startswith("tag:")
+        )
+    return InstalledPackage(name, version, installer, url, tags)
+
+
+def read_installed(site_packages: Path) -> Installed:
+    """The torch family installed in `site_packages`, from metadata alone."""
+    packages: dict[str, InstalledPackage] = {}
+    nvidia: list[str] = []
+    duplicates: list[str] = []
+    try:
+        entries = sorted(site_packages.iterdir())
+    except OSError:
+        entries = []
+    for entry in entries:
+        if not entry.name.endswith(".dist-info") or not entry.is_dir():
+            continue
+        name = canonicalize_name(entry.name[: -len(".dist-info")].split("-", 1)[0])
+        if name.startswith("nvidia-"):
+            nvidia.append(name)
+            continue
+        if name not in FAMILY:
+            continue
+        pkg = _read_dist_info(entry, name)
+        if pkg is None:
+            continue
+        if pkg.name in packages:
+            duplicates.append(pkg.name)
+            continue
+        packages[pkg.name] = pkg
+    return Installed(packages, tuple(sorted(set(nvidia))), tuple(sorted(set(duplicates))))
+
+
+# --------------------------------------------------------------------------------------
+# What uv.lock installs on this platform
+
+
+@dataclass(frozen=True)
+class LockedSet:
+    """The torch family uv.lock installs on this platform, for one extra (or none)."""
+
+    extra: str | None
+    packages: Mapping[str, LockedPackage]
+
+    @property
+    def torch(self) -> LockedPackage | None:
+        return self.packages.get("torch")
+
+
+@dataclass(frozen=True)
+class LockState:
+    path: Path
+    sets: tuple[LockedSet, ...]  # those whose torch has a wheel for this platform
+    extras: tuple[str, ...]  # the variant extras (extras that bring torch)
+    error: str | None = None
+
+
+def _wheel_fits(filename: str, platform: TargetPlatform, python: str) -> bool:
+    try:
+        _, _, _, tags = parse_wheel_filename(filename)
+    except InvalidWheelFilename:
+        return False
+    py = "cp" + python.replace(".", "")
+    minor = int(python.split(".")[1])
+    for tag in tags:
+        plat_ok = tag.platform == "any" or platform.matches_wheel_platform(tag.platform)
+        if tag.interpreter in (py, "py3") and tag.abi in (py, "abi3", "none"):
+            return plat_ok
+        if tag.abi == "abi3" and tag.interpreter.startswith("cp3") and plat_ok:
+            if int(tag.interpreter[3:] or 0) <= minor:
+                return True
+    return False
+
+
+def _has_wheel(
+    packages: Sequence[Mapping[str, Any]], pkg: LockedPackage, platform: TargetPlatform, python: str
+) -> bool:
+    """Whether uv.lock has a wheel of this package version for the platform (or an sdist)."""
+    for entry in packages:
+        if canonicalize_name(str(entry.get("name", ""))) != pkg.name:
+            continue
+        if entry.get("version") != pkg.version:
+            continue
+        wheels = entry.get("wheels") or []
+        if not wheels and entry.get("sdist"):
+            return True
+        for w in wheels:
+            filename = str(w.get("url", "") or w.get("filename", "")).rsplit("/", 1)[-1]
+            if _wheel_fits(filename.replace("%2B", "+").replace("%2b", "+"), platform, python):
+                return True
+    return False
+
+
+if sys.version_info >= (3, 11):
+    import tomllib
+
+    def _load_toml(text: str) -> dict[str, Any]:
+        return tomllib.loads(text)
+
+else:  # Python 3.10 has no tomllib
+
+    def _load_toml(text: str) -> dict[str, Any]:
+        import tomlkit
+
+        data: dict[str, Any] = tomlkit.parse(text).unwrap()
+        return data
+
+
+def read_locked(project: Path, platform: TargetPlatform, python: str) -> LockState | None:
+    """What uv.lock installs here; None when the project has no uv.lock."""
+    from wizard.plan import Plan, TargetChoice
+
+    path = project / "uv.lock"
+    if not path.is_file():
+        return None
+    try:
+        data = _load_toml(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # TOMLDecodeError and tomlkit's ParseError
+        return LockState(path, (), (), f"uv.lock cannot be read ({exc})")
+    packages: list[dict[str, Any]] = data.get("package", [])
+    root = next(
+        (
+            p
+            for p in packages
+            if p.get("source", {}).get("editable") == "."
+            or p.get("source", {}).get("virtual") == "."
+        ),
+        None,
+    )
+    if root is None:
+        return LockState(path, (), (), "uv.lock has no entry for the project itself")
+
+    def brings_torch(deps: Sequence[Mapping[str, Any]]) -> bool:
+        return any(canonicalize_name(str(d.get("name", ""))) == "torch" for d in deps)
+
+    extras = tuple(
+        sorted(e for e, deps in root.get("optional-dependencies", {}).items() if brings_torch(deps))
+    )
+    targets = (TargetChoice(platform.name, "default"),)
+    sets: list[LockedSet] = []
+    try:
+        if brings_torch(root.get("dependencies", [])) or not extras:
+            report = read_lock(project, Plan(dependencies=(), targets=targets), python)
+            sets += [LockedSet(None, t.packages) for t in report.targets]
+        if extras:
+            report = read_lock(
+                project, Plan(dependencies=(), targets=targets, variants=extras), python
+            )
+            sets += [LockedSet(t.extra, t.packages) for t in report.targets]
+    except (WizardError, KeyError, TypeError, ValueError) as exc:
+        return LockState(path, (), extras, f"uv.lock cannot be read ({exc})")
+    fitting = tuple(
+        s for s in sets if s.torch is not None and _has_wheel(packages, s.torch, platform, python)
+    )
+    return LockState(path, fitting, extras)
+
+
+# --------------------------------------------------------------------------------------
+# Which build is installed
+
+
+def _release_for(catalog: Catalog, version: str) -> Release | None:
+    """The catalog's release line of `version`; the newest when `version` is newer still."""
+    try:
+        minor = minor_of(version)
+    except InvalidVersion:
+        return None
+    release = catalog.release(minor)
+    if release is None and catalog.releases and Version(minor) > Version(catalog.newest().minor):
+        return catalog.newest()
+    return release
+
+
+def build_variant(
+    pkg: InstalledPackage,
+    platform: TargetPlatform,
+    catalog: Catalog,
+    torch_version: str | None = None,
+) -> str | None:
+    """The build a package is: its label, or for a label-less wheel PyPI's build here.
+
+    PyPI's Linux torch bundles CUDA (cu130 from torch 2.11 on), Windows' is CPU-only, macOS'
+    includes MPS: the catalog's `pypi` map of the release says which.
+    """
+    if pkg.label:
+        return pkg.label
+    release = _release_for(catalog, torch_version or pkg.version)
+    if release is None:
+        return None
+    return release.pypi.get(platform.name)
+
+
+def _is_gpu(backend: str | None) -> bool:
+    return bool(backend) and str(backend).startswith(("cu", "rocm", "xpu"))
+
+
+def _build_words(variant: str | None, pkg: InstalledPackage, catalog: Catalog) -> str:
+    if variant is None:
+        return "a build the catalog does not know"
+    source = "PyPI's " if not pkg.label else "the "
+    if variant == "cpu":
+        return f"{source}CPU-only build"
+    if variant == "mps":
+        return f"{source}build with Apple MPS"
+    if variant.startswith("cu"):
+        toolkit = catalog.cuda_toolkit(variant)
+        return f"{source}CUDA {toolkit or variant[2:]} build ({variant})"
+    if variant.startswith("rocm"):
+        return f"{source}ROCm {variant[4:]} build"
+    if variant == "xpu":
+        return f"{source}Intel GPU (xpu) build"
+    return f"{source}{variant} build"
+
+
+def _ver(text: str | None) -> Version | None:
+    if not text:
+        return None
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+def _gpu_names(gpus: Sequence[GPU]) -> str:
+    return " and ".join(sorted({g.name or f"{g.vendor} GPU" for g in gpus}))
+
+
+# --------------------------------------------------------------------------------------
+# The checks
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything the checks look at; gathered once, then only read."""
+
+    project: Path
+    env_path: Path
+    environment: Environment | None
+    installed: Installed | None
+    lock: LockState | None
+    profile: HardwareProfile | None
+    platform: TargetPlatform | None
+    catalog: Catalog
+    recommendation: Recommendation | None
+
+
+def _switch_fix(ctx: Context, backend: str) -> str:
+    """The command that puts `backend` into the environment."""
+    if ctx.lock and backend in ctx.lock.extras:
+        return f"`uv sync --extra {backend}`"
+    platform = ctx.platform.name if ctx.platform else "PLATFORM"
+    return f"`torch-wizard --target {platform}={backend}`, then `uv sync`"
+
+
+def _sync_command(ctx: Context, prefer: Sequence[str | None] = ()) -> str:
+    extras = ctx.lock.extras if ctx.lock else ()
+    if not extras:
+        return "uv sync"
+    chosen = next((e for e in prefer if e and e in extras), extras[0])
+    return f"uv sync --extra {chosen}"
+
+
+def check_environment(ctx: Context) -> list[Finding]:
+    if ctx.environment is None:
+        return [
+            Finding(
+                "no-environment",
+                "problem",
+                f"{ctx.env_path} is not a Python environment (no site-packages)."
+                if ctx.env_path.exists()
+                else f"No environment at {ctx.env_path}.",
+                "Nothing is installed for this project yet, so nothing it runs can import torch.",
+                f"`{_sync_command(ctx)}`",
+            )
+        ]
+    env = ctx.environment
+    py = f"Python {env.python_version}" if env.python_version else "Python version unknown"
+    return [Finding("environment", "ok", f"Environment {env.path} ({py}).")]
+
+
+def check_installed(ctx: Context) -> list[Finding]:
+    inst = ctx.installed
+    if inst is None:
+        return []
+    out: list[Finding] = []
+    site = ctx.environment.site_packages if ctx.environment else ctx.env_path
+    for name in inst.duplicates:
+        out.append(
+            Finding(
+                "duplicate-install",
+                "warning",
+                f"{name} has more than one .dist-info folder in {site}.",
+                "Two installs overwrote each other; which files are loaded is anyone's guess.",
+                f"`uv pip uninstall {name}`, then `{_sync_command(ctx)}`",
+            )
+        )
+    torch = inst.torch
+    wanted = ctx.recommendation.backend if ctx.recommendation else None
+    if torch is None:
+        out.append(
+            Finding(
+                "not-installed",
+                "problem",
+                "torch is not installed in the environment.",
+                "`import torch` fails in this project.",
+                f"`{_sync_command(ctx, [wanted])}`",
+            )
+        )
+        return out
+    extra = f"; {len(inst.nvidia)} nvidia-* CUDA libraries" if inst.nvidia else ""
+    others = ", ".join(
+        f"{p.name} {p.version}" for n, p in sorted(inst.packages.items()) if n != "torch"
+    )
+    out.append(
+        Finding(
+            "installed",
+            "ok",
+            f"torch {torch.version} is installed ({torch.origin()}{extra})"
+            + (f"; also {others}." if others else "."),
+        )
+    )
+    if ctx.platform and torch.wheel_tags:
+        fits = [
+            t
+            for t in torch.wheel_tags
+            if ctx.platform.matches_wheel_platform(t.rsplit("-", 1)[-1]) or t.endswith("-any")
+        ]
+        if not fits:
+            out.append(
+                Finding(
+                    "platform-differs",
+                    "warning",
+                    f"The installed torch wheel is for {torch.wheel_tags[0]}, not "
+                    f"{ctx.platform.label}, the machine the checks are made for.",
+                    "The hardware profile describes another machine than this environment's.",
+                    "Run `torch-wizard doctor` on the machine itself, or pass its profile with "
+                    "--hardware.",
+                )
+            )
+    return out
+
+
+def _lock_words(s: LockedSet) -> str:
+    return f" (extra {s.extra})" if s.extra else ""
+
+
+def check_lock(ctx: Context) -> list[Finding]:
+    inst = ctx.installed
+    if inst is None or ctx.platform is None:
+        return []
+    lock = ctx.lock
+    if lock is None:
+        return [
+            Finding(
+                "no-lock",
+                "warning",
+                "The project has no uv.lock, so the environment cannot be compared with it.",
+                "Without a lock, every `uv sync` may install another torch build.",
+                "`torch-wizard` (writes the configuration and runs `uv lock`), or `uv lock`",
+            )
+        ]
+    if lock.error:
+        return [
+            Finding(
+                "lock-unreadable",
+                "warning",
+                f"{lock.error}.",
+                "The environment cannot be compared with the lock.",
+                "`uv lock`",
+            )
+        ]
+    if not lock.sets:
+        return [
+            Finding(
+                "not-in-lock",
+                "warning",
+                f"uv.lock installs no torch on {ctx.platform.label}.",
+                "`uv sync` would remove torch here, or the lock was made for other platforms.",
+                f"`torch-wizard --target {ctx.platform.name}`",
+            )
+        ]
+    torch = inst.torch
+    if torch is None:
+        return []  # check_installed already says so, with the sync command
+    installed_v = _ver(torch.version)
+    match = next((s for s in lock.sets if s.torch and _ver(s.torch.version) == installed_v), None)
+    if match is None:
+        locked = ", ".join(f"{s.torch.version}{_lock_words(s)}" for s in lock.sets if s.torch)
+        prefer = [torch.label, ctx.recommendation.backend if ctx.recommendation else None]
+        return [
+            Finding(
+                "out-of-sync",
+                "problem",
+                f"torch {torch.version} is installed, but uv.lock has {locked} for "
+                f"{ctx.platform.label}.",
+                "The environment is not what the project specifies: results differ from the "
+                "machines that follow the lock.",
+                f"`{_sync_command(ctx, prefer)}`",
+            )
+        ]
+    out: list[Finding] = []
+    same = ["torch"]
+    for name in LOCKED:
+        if name == "torch":
+            continue
+        have = inst.packages.get(name)
+        want = match.packages.get(name)
+        if want is None and have is None:
+            continue
+        if want is None and have is not None:
+            out.append(
+                Finding(
+                    "extra-package",
+                    "warning",
+                    f"{name} {have.version} is installed but not in uv.lock.",
+                    "It was installed by hand; `uv sync` removes it, and nothing keeps it paired "
+                    "with torch.",
+                    f"`uv add {name}` (or `torch-wizard --with {name}`) to keep it, or "
+                    f"`{_sync_command(ctx, [match.extra])}` to remove it",
+                )
+            )
+        elif want is not None and (have is None or _ver(have.version) != _ver(want.version)):
+            now = f"{have.version} is installed" if have else "is not installed"
+            out.append(
+                Finding(
+                    "out-of-sync",
+                    "problem",
+                    f"{name} {now}, but uv.lock has {want.version}{_lock_words(match)}.",
+                    "The environment is not what the project specifies.",
+                    f"`{_sync_command(ctx, [match.extra])}`",
+                )
+            )
+        else:
+            same.append(name)
+    index = f", from {match.torch.index}" if match.torch and match.torch.index else ""
+    out.insert(
+        0,
+        Finding(
+            "in-sync",
+            "ok",
+            f"{', '.join(same)} {'matches' if len(same) == 1 else 'match'} uv.lock"
+            f"{_lock_words(match)}{index}.",
+        ),
+    )
+    return out
+
+
+def check_build(ctx: Context) -> list[Finding]:
+    """The installed build against the hardware: GPU use, driver, kernels, gfx."""
+    inst, platform, profile, rec = ctx.installed, ctx.platform, ctx.profile, ctx.recommendation
+    if inst is None or inst.torch is None or platform is None or profile is None:
+        return []
+    torch = inst.torch
+    cat = ctx.catalog
+    variant = build_variant(torch, platform, cat)
+    words = _build_words(variant, torch, cat)
+    nvidia = tuple(g for g in profile.gpus_of("nvidia") if not is_tegra(g, cat))
+    amd, intel = profile.gpus_of("amd"), profile.gpus_of("intel")
+    wanted = rec.backend if rec else None
+    out: list[Finding] = []
+    if variant is None:
+        return [
+            Finding(
+                "build-unknown",
+                "warning",
+                f"torch {torch.version} is {words}; it cannot be checked.",
+                "The catalog has no facts about this release.",
+                "Run without --offline to read the live index.",
+            )
+        ]
+    if variant == "cpu" and _is_gpu(wanted):
+        gpus = _gpu_names(nvidia or amd or intel)
+        assert wanted is not None
+        return [
+            Finding(
+                "cpu-build-with-gpu",
+                "problem",
+                f"torch {torch.version} is {words}, but this machine has {gpus}.",
+                "Everything runs on the CPU; the GPU is never used."
+                + (f" {rec.reasons[0]}" if rec and rec.reasons else f" The {wanted} build fits."),
+                _switch_fix(ctx, wanted),
+            )
+        ]
+    if variant in ("cpu", "mps"):
+        return [
+            Finding(
+                "build-fits",
+                "ok",
+                f"torch {torch.version} is {words}, which is what this machine can use.",
+            )
+        ]
+    vendor = (
+        "nvidia"
+        if variant.startswith("cu")
+        else "amd"
+        if variant.startswith("rocm")
+        else "intel"
+        if variant == "xpu"
+        else None
+    )
+    targets = {"nvidia": nvidia, "amd": amd, "intel": intel}.get(vendor or "", ())
+    if not targets:
+        other = nvidia or amd or intel
+        gpu_word = {"nvidia": "NVIDIA", "amd": "AMD", "intel": "Intel"}.get(vendor or "", "")
+        if other and _is_gpu(wanted):
+            assert wanted is not None
+            return [
+                Finding(
+                    "gpu-build-without-gpu",
+                    "problem",
+                    f"torch {torch.version} is {words}, but this machine has no {gpu_word} GPU; "
+                    f"it has {_gpu_names(other)}.",
+                    "torch runs on the CPU only and the GPU this machine has goes unused.",
+                    _switch_fix(ctx, wanted),
+                )
+            ]
+        size = cat.sizes_mb.get("pypi-linux-cuda", 3000) / 1000
+        return [
+            Finding(
+                "gpu-build-without-gpu",
+                "warning",
+                f"torch {torch.version} is {words}, but this machine has no {gpu_word} GPU.",
+                f"It runs on the CPU only, after a download of about {size:.0f} GB of GPU "
+                f"libraries; the CPU build is about {cat.sizes_mb.get('cpu', 200)} MB.",
+                _switch_fix(ctx, "cpu"),
+            )
+        ]
+    if variant.startswith("cu"):
+        out += _check_cuda(ctx, torch, variant, words, nvidia)
+    elif variant.startswith("rocm"):
+        out += _check_rocm(ctx, torch, variant, words, amd)
+    else:
+        runs = tuple(g for g in intel if intel_runs_xpu(g, cat))
+        if runs:
+            out.append(
+                Finding(
+                    "build-fits", "ok", f"torch {torch.version} is {words}, for {_gpu_names(runs)}."
+                )
+            )
+        else:
+            out.append(
+                Finding(
+                    "gpu-build-without-gpu",
+                    "warning",
+                    f"torch {torch.version} is {words}, but {_gpu_names(intel)} is not among the "
+                    "Intel GPUs it supports (Arc, Core Ultra with Arc graphics, Data Center GPU "
+                    "Max).",
+                    "torch runs on the CPU only.",
+                    _switch_fix(ctx, "cpu"),
+                )
+            )
+        out += _check_triton(ctx, variant)
+    return out
+
+
+def _fallback_fix(ctx: Context, blocked: str) -> str:
+    """How to get a build that runs, when the installed `blocked` one does not."""
+    rec = ctx.recommendation
+    if rec and rec.backend != blocked and _is_gpu(rec.backend):
+        return _switch_fix(ctx, rec.backend)
+    if rec and rec.ways_out:
+        return " ".join(rec.ways_out)
+    return _switch_fix(ctx, "cpu") + " (no GPU build fits)"
+
+
+def _check_cuda(
+    ctx: Context, torch: InstalledPackage, variant: str, words: str, gpus: tuple[GPU, ...]
+) -> list[Finding]:
+    assert ctx.profile is not None and ctx.platform is not None
+    cat, profile = ctx.catalog, ctx.profile
+    out: list[Finding] = []
+    os_name = "windows" if profile.wsl else ctx.platform.os
+    needed = cat.min_driver(variant, os_name)
+    toolkit = cat.cuda_toolkit(variant) or variant[2:]
+    driver = profile.nvidia_driver
+    have, need = _ver(driver), _ver(needed)
+    if needed is None:
+        out.append(
+            Finding(
+                "driver-unknown",
+                "warning",
+                f"The catalog does not know which driver {variant} needs.",
+                "The driver cannot be checked.",
+                "",
+            )
+        )
+    elif have is None:
+        out.append(
+            Finding(
+                "driver-unknown",
+                "warning",
+                f"The NVIDIA driver version was not detected; {words} needs {needed} or newer.",
+                "With an older driver, torch.cuda.is_available() is False and torch runs on the "
+                "CPU.",
+                "Check with `nvidia-smi`, or run `torch-wizard doctor --run`.",
+            )
+        )
+    elif need is not None and have < need:
+        way = _fallback_fix(ctx, variant)
+        out.append(
+            Finding(
+                "cuda-newer-than-driver",
+                "problem",
+                f"torch {torch.version} is {words}, which needs NVIDIA driver {needed} or newer; "
+                f"this machine has {driver}.",
+                "CUDA cannot start with a driver older than its toolkit needs: "
+                "torch.cuda.is_available() is False and everything runs on the CPU.",
+                f"Upgrade the NVIDIA driver to {needed} or newer; or {way}",
+            )
+        )
+    else:
+        out.append(
+            Finding(
+                "driver-ok", "ok", f"Driver {driver} runs CUDA {toolkit} (needs {needed} or newer)."
+            )
+        )
+    minor = minor_of(torch.version)
+    for g in gpus:
+        name = g.name or "the NVIDIA GPU"
+        if not g.compute_capability:
+            out.append(
+                Finding(
+                    "arch-unknown",
+                    "warning",
+                    f"The compute capability of {name} was not detected.",
+                    "Whether the build has kernels for it cannot be checked.",
+                    "Run `torch-wizard doctor --run` to try it.",
+                )
+            )
+            continue
+        sm = "sm_" + g.compute_capability.replace(".", "")
+        support = cat.arch_support(minor, variant, ctx.platform.name, g.compute_capability)
+        if support is None:
+            out.append(
+                Finding(
+                    "arch-unknown",
+                    "warning",
+                    f"The architecture list of torch {minor} {variant} is not in the "
+                    f"catalog; {sm} ({name}) cannot be checked.",
+                    "A build without kernels for the GPU fails at the first operation on it.",
+                    "Run `torch-wizard doctor --run` to try it.",
+                )
+            )
+        elif not support.ok:
+            built = ", ".join("sm_" + a.replace(".", "") for a in support.arch_list)
+            out.append(
+                Finding(
+                    "arch-not-compiled",
+                    "problem",
+                    f"{name} ({sm}) has no kernels in torch {torch.version}: it is built for "
+                    f"{built}.",
+                    "Every operation on the GPU fails with 'no kernel image is available for "
+                    "execution on the device'.",
+                    _fallback_fix(ctx, variant),
+                )
+            )
+        else:
+            out.append(
+                Finding(
+                    "arch-ok", "ok", f"{name} ({sm}) runs {support.how} of torch {torch.version}."
+                )
+            )
+    if not any(f.severity == "problem" for f in out):
+        out.insert(
+            0,
+            Finding(
+                "build-fits", "ok", f"torch {torch.version} is {words}, for {_gpu_names(gpus)}."
+            ),
+        )
+    return out
+
+
+def _check_rocm(
+    ctx: Context, torch: InstalledPackage, variant: str, words: str, gpus: tuple[GPU, ...]
+) -> list[Finding]:
+    out: list[Finding] = []
+    known = ctx.catalog.rocm_gfx.get(variant)
+    for g in gpus:
+        name = g.name or "the AMD GPU"
+        if not g.gfx:
+            out.append(
+                Finding(
+                    "gfx-unknown",
+                    "warning",
+                    f"The gfx architecture of {name} was not detected.",
+                    "Whether the ROCm build supports it cannot be checked.",
+                    "Install the ROCm tools (rocminfo), or run `torch-wizard doctor --run`.",
+                )
+            )
+        elif known is None:
+            out.append(
+                Finding(
+                    "gfx-unknown",
+                    "warning",
+                    f"The catalog has no gfx list for {variant}; {g.gfx} ({name}) "
+                    "cannot be checked.",
+                    "",
+                    "Run `torch-wizard doctor --run` to try it.",
+                )
+            )
+        elif g.gfx not in known:
+            out.append(
+                Finding(
+                    "rocm-gfx-unsupported",
+                    "problem",
+                    f"{name} ({g.gfx}) is not among the architectures of {words}: "
+                    f"{', '.join(sorted(known, key=lambda x: (len(x), x)))}.",
+                    "ROCm has no code for this GPU: torch does not see it, or fails at the first "
+                    "operation on it.",
+                    _fallback_fix(ctx, variant),
+                )
+            )
+        else:
+            out.append(Finding("gfx-ok", "ok", f"{name} ({g.gfx}) is supported by {variant}."))
+    if any(f.severity == "problem" for f in out):
+        return out  # its own triton matters only once the build runs here
+    out.insert(
+        0,
+        Finding("build-fits", "ok", f"torch {torch.version} is {words}, for {_gpu_names(gpus)}."),
+    )
+    return out + _check_triton(ctx, variant)
+
+
+def _check_triton(ctx: Context, variant: str) -> list[Finding]:
+    """ROCm and XPU builds take their own triton package from their index."""
+    assert ctx.installed is not None
+    package = ctx.catalog.triton.get("rocm" if variant.startswith("rocm") else variant)
+    if not package or package in ctx.installed.packages:
+        return []
+    platform = ctx.platform.name if ctx.platform else "PLATFORM"
+    return [
+        Finding(
+            "triton-missing",
+            "warning",
+            f"{package} is not installed beside the {variant} build of torch.",
+            "torch.compile needs it; without it, compiling a model fails.",
+            f"`torch-wizard --target {platform}={variant}` (adds it with its index), "
+            "then `uv sync`",
+        )
+    ]
+
+
+def check_companions(ctx: Context) -> list[Finding]:
+    inst, platform = ctx.installed, ctx.platform
+    if inst is None or inst.torch is None or platform is None:
+        return []
+    torch = inst.torch
+    torch_variant = build_variant(torch, platform, ctx.catalog)
+    out: list[Finding] = []
+    for name in PAIRED:
+        pkg = inst.packages.get(name)
+        if pkg is None:
+            continue
+        expected = ctx.catalog.companion_for(torch.version, name)
+        variant = build_variant(pkg, platform, ctx.catalog, torch.version)
+        problems = []
+        if expected is not None and _ver(pkg.public) != _ver(expected):
+            problems.append(f"torch {torch.public} pairs with {name} {expected}")
+        if variant != torch_variant and variant is not None and torch_variant is not None:
+            problems.append(f"it is the {variant} build while torch is the {torch_variant} build")
+        if problems:
+            pair = f"{name} {expected}" if expected else f"the {name} release"
+            out.append(
+                Finding(
+                    "companion-mismatch",
+                    "problem",
+                    f"{name} {pkg.version} does not fit torch {torch.version}: "
+                    + "; ".join(problems)
+                    + ".",
+                    f"{name}'s compiled operators are built against one torch release and build; "
+                    f"a mismatch fails at import (e.g. 'operator {name}::nms does not exist') or "
+                    "at the first call.",
+                    f"`torch-wizard --with {name}` (pairs {pair} with torch {torch.public}), "
+                    "then `uv sync`",
+                )
+            )
+        elif expected is None:
+            out.append(
+                Finding(
+                    "companion-unknown",
+                    "warning",
+                    f"The catalog does not know which {name} pairs with torch {torch.public}; "
+                    f"{pkg.version} is installed.",
+                    "A mismatched pair fails at import or at the first call.",
+                    "Run without --offline to read the pairing from the live index, or "
+                    "`torch-wizard doctor --run`.",
+                )
+            )
+        else:
+            out.append(
+                Finding(
+                    "companion-ok",
+                    "ok",
+                    f"{name} {pkg.version} is paired with torch {torch.version}.",
+                )
+            )
+    return out
+
+
+def check_hardware(ctx: Context) -> list[Finding]:
+    if ctx.profile is None:
+        return [
+            Finding(
+                "hardware-unknown",
+                "warning",
+                "The hardware was not detected.",
+                "The build cannot be checked against the GPU.",
+                "Pass a profile with --hardware FILE.",
+            )
+        ]
+    if ctx.platform is None:
+        return [
+            Finding(
+                "hardware-unknown",
+                "warning",
+                f"{ctx.profile.os} {ctx.profile.arch} is not a platform PyTorch "
+                "publishes wheels for.",
+                "The build cannot be checked.",
+                "",
+            )
+        ]
+    return []
+
+
+def diagnose_context(ctx: Context) -> list[Finding]:
+    """Every check, in checklist order (pure: reads only `ctx`)."""
+    findings = check_environment(ctx) + check_hardware(ctx)
+    if ctx.environment is None:
+        return findings
+    return (
+        findings + check_installed(ctx) + check_lock(ctx) + check_build(ctx) + check_companions(ctx)
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Running torch (--run)
+
+
+@dataclass(frozen=True)
+class DeviceCheck:
+    device: str  # cpu, cuda:0, mps, xpu:0
+    name: str | None
+    ok: bool
+    detail: str  # the result, or the error
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"device": self.device, "name": self.name, "ok": self.ok, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class RuntimeResult:
+    """What importing torch in the environment's Python showed."""
+
+    failure: str | None  # None, "timeout", "crash", "import", "no-python"
+    seconds: float
+    version: str | None = None
+    cuda: str | None = None  # torch.version.cuda
+    hip: str | None = None
+    cuda_available: bool | None = None
+    devices: tuple[DeviceCheck, ...] = ()
+    error: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "failure": self.failure,
+            "seconds": round(self.seconds, 2),
+            "torch_version": self.version,
+            "cuda_version": self.cuda,
+            "hip_version": self.hip,
+            "cuda_available": self.cuda_available,
+            "devices": [d.to_dict() for d in self.devices],
+            "error": self.error,
+        }
+
+
+# The child: plain Python that prints one marked JSON line, whatever happens after import.
+PROBE = r"""
+import json, sys, traceback
+MARK = "@@torch-wizard-doctor@@"
+out = {"devices": []}
+def emit():
+    sys.stdout.write("\n" + MARK + json.dumps(out) + "\n")
+    sys.stdout.flush()
+try:
+    import torch
+except BaseException as exc:
+    out["import_error"] = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    emit()
+    raise SystemExit(0)
+out["version"] = str(getattr(torch, "__version__", ""))
+out["cuda"] = getattr(torch.version, "cuda", None)
+out["hip"] = getattr(torch.version, "hip", None)
+def check(device, name):
+    entry = {"device": device, "name": name, "ok": False}
+    try:
+        x = torch.arange(6, dtype=torch.float32, device=device).reshape(2, 3)
+        value = float((x @ x.T).sum().item())
+        entry["ok"] = value == 83.0
+        entry["detail"] = "a 2x3 matrix product gives %g (expected 83)" % value
+    except BaseException as exc:
+        entry["detail"] = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    out["devices"].append(entry)
+    emit()
+try:
+    out["cuda_available"] = bool(torch.cuda.is_available())
+except BaseException as exc:
+    out["cuda_available"] = False
+    out["cuda_error"] = str(exc)
+emit()
+check("cpu", "CPU")
+if out["cuda_available"]:
+    for i in range(torch.cuda.device_count()):
+        try:
+            name = torch.cuda.get_device_name(i)
+        except BaseException:
+            name = None
+        check("cuda:%d" % i, name)
+mps = getattr(getattr(torch, "backends", None), "mps", None)
+try:
+    if mps is not None and mps.is_available():
+        check("mps", "Apple MPS")
+except BaseException:
+    pass
+xpu = getattr(torch, "xpu", None)
+try:
+    if xpu is not None and xpu.is_available():
+        for i in range(xpu.device_count()):
+            check("xpu:%d" % i, xpu.get_device_name(i))
+except BaseException:
+    pass
+out["done"] = True
+emit()
+"""
+
+
+def _last_lines(text: str, count: int = 3) -> str:
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    return " | ".join(lines[-count:])
+
+
+def parse_probe_output(stdout: str) -> dict[str, Any] | None:
+    """The last JSON blob the child printed, or None."""
+    for line in reversed(stdout.splitlines()):
+        if line.startswith(_RESULT_MARK):
+            try:
+                data = json.loads(line[len(_RESULT_MARK) :])
+            except json.JSONDecodeError:
+                continue
+            return data if isinstance(data, dict) else None
+    return None
+
+
+def _stop(proc: subprocess.Popen[str]) -> None:
+    """Kill the child and everything it started."""
+    try:
+        if os.name == "posix":
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def probe_runtime(python: Path | None, cwd: Path, timeout: float = RUN_TIMEOUT) -> RuntimeResult:
+    """Import torch in `python` (isolated mode) and try a tiny tensor on each device."""
+    if python is None:
+        return RuntimeResult("no-python", 0.0, error="the environment has no Python interpreter")
+    start = time.monotonic()
+    try:
+        # Its own session, so that a time-out ends whatever the import started as well.
+        proc = subprocess.Popen(
+            [str(python), "-I", "-c", PROBE],
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            errors="replace",
+            start_new_session=os.name == "posix",
+        )
+    except OSError as exc:
+        return RuntimeResult(
+            "crash",
+            time.monotonic() - start,
+            error=f"{python} could not be started ({exc.strerror or exc})",
+        )
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _stop(proc)
+        try:
+            stdout, _ = proc.communicate(timeout=5)
+        except subprocess.TimeoutExpired:
+            stdout = ""
+        seconds = time.monotonic() - start
+        return _result_from(
+            parse_probe_output(stdout or ""), "timeout", seconds, f"no answer within {timeout:g} s"
+        )
+    seconds = time.monotonic() - start
+    data = parse_probe_output(stdout)
+    if data is not None and "import_error" in data:
+        return RuntimeResult("import", seconds, error=str(data["import_error"]))
+    if data is None or not data.get("done"):
+        code = proc.returncode
+        how = f"exit code {code}"
+        if code < 0:
+            try:
+                how = f"signal {signal.Signals(-code).name}"
+            except ValueError:
+                how = f"signal {-code}"
+        detail = _last_lines(stderr) or _last_lines(stdout)
+        return _result_from(
+            data, "crash", seconds, f"Python stopped with {how}" + (f": {detail}" if detail else "")
+        )
+    return _result_from(data, None, seconds, "")
+
+
+def _result_from(
+    data: Mapping[str, Any] | None, failure: str | None, seconds: float, error: str
+) -> RuntimeResult:
+    if data is None:
+        return RuntimeResult(failure, seconds, error=error)
+    devices = tuple(
+        DeviceCheck(
+            str(d.get("device")),
+            d.get("name") if isinstance(d.get("name"), str) else None,
+            bool(d.get("ok")),
+            str(d.get("detail", "")),
+        )
+        for d in data.get("devices", [])
+        if isinstance(d, dict)
+    )
+
+    def text(key: str) -> str | None:
+        value = data.get(key)
+        return str(value) if value is not None else None
+
+    available = data.get("cuda_available")
+    return RuntimeResult(
+        failure,
+        seconds,
+        text("version"),
+        text("cuda"),
+        text("hip"),
+        bool(available) if available is not None else None,
+        devices,
+        error,
+    )
+
+
+def _device_fix(ctx: Context, device: str) -> str:
+    reinstall = "`uv sync --reinstall-package torch`"
+    inst, platform = ctx.installed, ctx.platform
+    if device == "cpu" or inst is None or inst.torch is None or platform is None:
+        return reinstall
+    variant = build_variant(inst.torch, platform, ctx.catalog) or ""
+    return (
+        f"Check the driver (`nvidia-smi`, `rocminfo`) and the findings above; or "
+        f"{_fallback_fix(ctx, variant)}"
+    )
+
+
+def runtime_findings(result: RuntimeResult, ctx: Context) -> list[Finding]:
+    """The --run checks, as findings (pure)."""
+    where = ctx.environment.python if ctx.environment else None
+    sync = f"`{_sync_command(ctx)}`"
+    if result.failure == "no-python":
+        return [
+            Finding(
+                "run-crashed",
+                "problem",
+                "The environment has no Python interpreter.",
+                "Nothing in the project can run.",
+                sync,
+            )
+        ]
+    if result.failure == "import":
+        return [
+            Finding(
+                "run-import-failed",
+                "problem",
+                f"`import torch` fails in {where}: {result.error}",
+                "Nothing in the project that uses torch can run.",
+                f"{sync}; if it still fails, `uv sync --reinstall-package torch`",
+            )
+        ]
+    out: list[Finding] = []
+    if result.failure in ("timeout", "crash"):
+        code = "run-timeout" if result.failure == "timeout" else "run-crashed"
+        verb = "did not answer" if code == "run-timeout" else "crashed"
+        stage = "while importing torch" if result.version is None else "while trying the devices"
+        out.append(
+            Finding(
+                code,
+                "problem",
+                f"Python in the environment {verb} {stage} ({result.error}).",
+                "A torch that hangs or crashes here does the same in the project.",
+                "Check the GPU driver (`nvidia-smi`, `rocminfo`); "
+                f"then {sync} or `uv sync --reinstall-package torch`",
+            )
+        )
+        if result.version is None:
+            return out
+    out.append(
+        Finding(
+            "run-import",
+            "ok",
+            f"`import torch` works: {result.version}"
+            + (f", CUDA {result.cuda}" if result.cuda else "")
+            + (f", HIP {result.hip}" if result.hip else "")
+            + f"; torch.cuda.is_available() is {result.cuda_available}"
+            + f" ({result.seconds:.1f} s).",
+        )
+    )
+    inst = ctx.installed
+    if inst and inst.torch and _ver(result.version) != _ver(inst.torch.version):
+        out.append(
+            Finding(
+                "run-version-differs",
+                "warning",
+                f"Python imports torch {result.version}, but the environment's metadata says "
+                f"{inst.torch.version}.",
+                "Another torch shadows the installed one (a folder named torch, or a broken "
+                "install).",
+                "`uv sync --reinstall-package torch`",
+            )
+        )
+    for d in result.devices:
+        label = f"{d.device} ({d.name})" if d.name and d.name != "CPU" else d.device
+        if d.ok:
+            out.append(Finding("run-device", "ok", f"{label}: {d.detail}."))
+        else:
+            out.append(
+                Finding(
+                    "run-device-failed",
+                    "problem",
+                    f"{label}: a tiny tensor operation fails: {d.detail}",
+                    "Work on this device fails the same way.",
+                    _device_fix(ctx, d.device),
+                )
+            )
+    has_nvidia = bool(ctx.profile and ctx.profile.gpus_of("nvidia"))
+    if result.cuda and result.cuda_available is False and has_nvidia:
+        out.append(
+            Finding(
+                "run-cuda-unavailable",
+                "problem",
+                f"torch {result.version} is built with CUDA {result.cuda}, but "
+                "torch.cuda.is_available() is False.",
+                "torch cannot reach the GPU (driver too old or not loaded, or no device visible: "
+                "check CUDA_VISIBLE_DEVICES); everything runs on the CPU.",
+                "Check `nvidia-smi`; upgrade the NVIDIA driver if it is older than the build "
+                "needs.",
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# The whole diagnosis
+
+
+@dataclass(frozen=True)
+class DoctorReport:
+    project: Path
+    env_path: Path
+    environment: Environment | None
+    installed: Installed | None
+    lock: LockState | None
+    profile: HardwareProfile | None
+    platform: TargetPlatform | None
+    recommendation: Recommendation | None
+    findings: tuple[Finding, ...]
+    runtime: RuntimeResult | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def problems(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "problem")
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "warning")
+
+    @property
+    def healthy(self) -> bool:
+        return not self.problems
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.healthy else 1
+
+    def to_dict(self) -> dict[str, Any]:
+        env = self.environment
+        rec = self.recommendation
+        lock_sets = self.lock.sets if self.lock else ()
+        return {
+            "project": str(self.project),
+            "healthy": self.healthy,
+            "exit_code": self.exit_code,
+            "counts": {
+                s: sum(1 for f in self.findings if f.severity == s)
+                for s in ("problem", "warning", "ok")
+            },
+            "environment": None
+            if env is None
+            else {
+                "path": str(env.path),
+                "site_packages": str(env.site_packages),
+                "python": str(env.python) if env.python else None,
+                "python_version": env.python_version,
+            },
+            "platform": self.platform.name if self.platform else None,
+            "hardware": self.profile.to_dict() if self.profile else None,
+            "recommended": None
+            if rec is None
+            else {
+                "backend": rec.backend,
+                "torch": rec.torch,
+                "reasons": list(rec.reasons),
+                "ways_out": list(rec.ways_out),
+            },
+            "installed": None
+            if self.installed is None
+            else {
+                "packages": {n: p.to_dict() for n, p in sorted(self.installed.packages.items())},
+                "nvidia_packages": len(self.installed.nvidia),
+            },
+            "lock": None
+            if self.lock is None
+            else {
+                "path": str(self.lock.path),
+                "extras": list(self.lock.extras),
+                "error": self.lock.error,
+                "targets": [
+                    {
+                        "extra": s.extra,
+                        "packages": {
+                            n: {"version": p.version, "index": p.index}
+                            for n, p in s.packages.items()
+                        },
+                    }
+                    for s in lock_sets
+                ],
+            },
+            "runtime": self.runtime.to_dict() if self.runtime else None,
+            "notes": list(self.notes),
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def gather(
+    project: Path,
+    profile: HardwareProfile | None,
+    catalog: Catalog,
+    environ: Mapping[str, str] | None = None,
+) -> Context:
+    """Read the environment, the lock and the recommendation (reads files; runs nothing)."""
+    environ = os.environ if environ is None else environ
+    env_path = environment_path(project, environ)
+    environment = find_environment(env_path)
+    installed = read_installed(environment.site_packages) if environment else None
+    platform = platform_for(profile.os, profile.arch) if profile else None
+    python = (environment.python_minor if environment else None) or (
+        ".".join(profile.python.split(".")[:2]) if profile and profile.python else "3.12"
+    )
+    lock = read_locked(project, platform, python) if platform else None
+    rec = None
+    if platform is not None and platform.name in PLATFORMS:
+        rec = recommend(profile, platform.name, catalog, python=python)
+    return Context(project, env_path, environment, installed, lock, profile, platform, catalog, rec)
+
+
+def diagnose(
+    project: Path,
+    profile: HardwareProfile | None,
+    catalog: Catalog,
+    *,
+    run: bool = False,
+    run_timeout: float = RUN_TIMEOUT,
+    environ: Mapping[str, str] | None = None,
+) -> DoctorReport:
+    """Every check on the project's environment; with `run`, also import torch in it."""
+    ctx = gather(project, profile, catalog, environ)
+    findings = diagnose_context(ctx)
+    runtime = None
+    if run and ctx.environment is not None and ctx.installed and ctx.installed.torch:
+        runtime = probe_runtime(ctx.environment.python, project, run_timeout)
+        findings += runtime_findings(runtime, ctx)
+    return DoctorReport(
+        project,
+        ctx.env_path,
+        ctx.environment,
+        ctx.installed,
+        ctx.lock,
+        ctx.profile,
+        ctx.platform,
+        ctx.recommendation,
+        tuple(findings),
+        runtime,
+        catalog.notes,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# The checklist as text
+
+
+@dataclass(frozen=True)
+class Style:
+    """How the checklist is drawn: Unicode marks or ASCII, with or without colour."""
+
+    unicode: bool = True
+    color: bool = False
+
+    @classmethod
+    def for_stream(cls, encoding: str | None, isatty: bool, environ: Mapping[str, str]) -> Style:
+        plain = "NO_COLOR" in environ or environ.get("TERM") == "dumb"
+        utf8 = (encoding or "").lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig")
+        return cls(unicode=utf8 and not plain, color=isatty and not plain)
+
+    def mark(self, severity: Severity) -> str:
+        sign = (
+            {"ok": "✓", "warning": "!", "problem": "✗"}
+            if self.unicode
+            else {"ok": "+", "warning": "!", "problem": "x"}
+        )[severity]
+        if not self.color:
+            return sign
+        colour = {"ok": "32", "warning": "33", "problem": "31"}[severity]
+        return f"\x1b[{colour};1m{sign}\x1b[0m"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def report_text(report: DoctorReport, style: Style | None = None) -> str:
+    """The checklist a person reads."""
+    style = style or Style()
+    lines = [f"torch-wizard doctor: {report.project}"]
+    if report.profile is not None:
+        hw = report.profile.describe()
+        driver = report.profile.nvidia_driver
+        lines.append(f"  Machine      {hw}" + (f" (NVIDIA driver {driver})" if driver else ""))
+    env = report.environment
+    lines.append(
+        f"  Environment  {report.env_path}"
+        + (f" (Python {env.python_version})" if env and env.python_version else "")
+    )
+    rec = report.recommendation
+    if rec is not None:
+        torch = f" (torch {rec.torch})" if rec.torch else ""
+        lines.append(f"  Recommended  {rec.backend}{torch}")
+    lines.append("")
+    for f in report.findings:
+        lines.append(f"{style.mark(f.severity)} {f.what}")
+        if f.severity != "ok":
+            if f.why:
+                lines.append(f"    Why: {f.why}")
+            if f.fix:
+                lines.append(f"    Fix: {f.fix}")
+    lines.append("")
+    problems, warnings = len(report.problems), len(report.warnings)
+    verdict = (
+        "The environment fits this machine."
+        if report.healthy
+        else "The environment needs attention."
+    )
+    lines.append(f"{_plural(problems, 'problem')}, {_plural(warnings, 'warning')}. {verdict}")
+    return "\n".join(lines)
