@@ -1,0 +1,1629 @@
+"""Plan -> pyproject.toml: change only what the wizard owns, show the diff, write atomically.
+
+tomllib validates and reads the file. The edits are made on the text, one key or table at a
+time, with tomlkit rendering values and editing arrays in place: tomlkit's own table insertion
+and removal move or drop the comments next to the tables. Every result is parsed again and
+compared with the data the edit meant to produce before it is returned.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import errno
+import fnmatch
+import os
+import re
+import secrets
+import stat
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from packaging.markers import InvalidMarker, Marker
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from wizard.errors import BadInput, WorkFailed
+from wizard.plan import TORCH_FAMILY, IndexSpec, Plan, SourceEntry, TargetChoice
+from wizard.platforms import PLATFORMS, TargetPlatform
+
+ANNOTATION = "# torch-wizard:"  # starts every comment the wizard writes
+TRITON_PREFIX = "pytorch-triton"  # pytorch-triton, pytorch-triton-rocm, pytorch-triton-xpu
+# uv's prerelease modes the wizard writes for the nightly and test channels; removed with them.
+WIZARD_PRERELEASE = ("allow", "if-necessary-or-explicit")
+INDEX_PATH = ("tool", "uv", "index")
+_VARIANT = re.compile(r"^(cpu|cu\d{2,3}|rocm\d+(\.\d+)*|xpu)$")
+_CHANNELS = ("nightly", "test")
+
+
+# --- reading TOML ---------------------------------------------------------------------------
+
+
+class _TomlError(Exception):
+    def __init__(self, message: str, line: int | None, column: int | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+if sys.version_info >= (3, 11):
+    import tomllib
+
+    def _loads(text: str) -> dict[str, Any]:
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", str(e))
+            if found is None:
+                message = re.sub(r"\s*\(at end of document\)$", " at the end of the file", str(e))
+                raise _TomlError(message, None, None) from None
+            message = str(e)[: found.start()]
+            raise _TomlError(message, int(found.group(1)), int(found.group(2))) from None
+
+else:  # Python 3.10 has no tomllib; tomlkit's parser validates just as strictly.
+
+    def _loads(text: str) -> dict[str, Any]:
+        from tomlkit.exceptions import ParseError
+
+        try:
+            data: dict[str, Any] = tomlkit.parse(text).unwrap()
+        except ParseError as e:
+            message = re.sub(r"\s*at line \d+ col \d+$", "", str(e))
+            raise _TomlError(message, e.line, e.col) from None
+        return data
+
+
+# --- the project file -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProjectFile:
+    """A project folder's pyproject.toml as read: the bytes to restore and the parsed data."""
+
+    folder: Path
+    exists: bool
+    original: bytes | None
+    data: Mapping[str, Any] = field(default_factory=dict)
+    workspace_root: Path | None = None  # the uv workspace this project is a member of
+
+    @property
+    def path(self) -> Path:
+        return self.folder / "pyproject.toml"
+
+    @property
+    def text(self) -> str:
+        return "" if self.original is None else _decode(self.original)
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise BadInput(
+            f"pyproject.toml is not UTF-8 text (byte {e.start + 1} cannot be decoded).",
+            "Save it as UTF-8, then run torch-wizard again.",
+        ) from None
+
+
+def read_project(folder: Path) -> ProjectFile:
+    """Read and check the folder's pyproject.toml; a missing file is a new project."""
+    path = folder / "pyproject.toml"
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return ProjectFile(folder, False, None, {}, _workspace_root(folder))
+    except IsADirectoryError:
+        raise BadInput(f"{path} is a folder, not a file.", "Remove or rename it.") from None
+    except OSError as e:
+        raise BadInput(
+            f"Cannot read {path} ({e.strerror or e}).", "Check the file's permissions."
+        ) from None
+    parsed = parse_project(folder, raw)
+    return ProjectFile(folder, True, raw, parsed.data, _workspace_root(folder))
+
+
+def parse_project(folder: Path, raw: bytes) -> ProjectFile:
+    """Check pyproject.toml bytes held in memory (no workspace lookup)."""
+    text = _decode(raw).removeprefix("\ufeff")
+    try:
+        data = _loads(text)
+    except _TomlError as e:
+        where = f"line {e.line}, column {e.column}: " if e.line is not None else ""
+        raise BadInput(
+            f"pyproject.toml is not valid TOML ({where}{e.message}).",
+            "Fix the file (uv cannot read it either), then run torch-wizard again.",
+        ) from None
+    _check_shapes(data)
+    return ProjectFile(folder, True, raw, data, None)
+
+
+def _check_shapes(data: Mapping[str, Any]) -> None:
+    """Refuse the layouts the wizard cannot edit, each with one sentence saying why."""
+    fix = "Fix pyproject.toml, then run torch-wizard again."
+    project = data.get("project")
+    if project is None:
+        if isinstance(data.get("tool"), dict) and "poetry" in data["tool"]:
+            raise BadInput(
+                "pyproject.toml has a [tool.poetry] table but no [project] table, and uv reads "
+                "only the standard [project] table (PEP 621).",
+                "Move the metadata to [project] (for example with `uvx migrate-to-uv`), "
+                "then run torch-wizard again.",
+            )
+        return
+    if not isinstance(project, dict):
+        raise BadInput("The `project` entry of pyproject.toml is not a table.", fix)
+    dynamic = project.get("dynamic", [])
+    if isinstance(dynamic, list) and "dependencies" in dynamic:
+        raise BadInput(
+            "pyproject.toml declares its dependencies as dynamic (the build backend computes "
+            "them), so the wizard cannot edit them.",
+            "List them in [project].dependencies and remove `dependencies` from "
+            "[project].dynamic, then run torch-wizard again.",
+        )
+    _check_requirements(project.get("dependencies", []), "[project].dependencies")
+    extras = project.get("optional-dependencies", {})
+    if not isinstance(extras, dict):
+        raise BadInput("[project].optional-dependencies is not a table.", fix)
+    for name, reqs in extras.items():
+        _check_requirements(reqs, f"The extra '{name}'")
+    uv = data.get("tool", {}).get("uv", {}) if isinstance(data.get("tool"), dict) else {}
+    if not isinstance(uv, dict):
+        raise BadInput("[tool.uv] in pyproject.toml is not a table.", fix)
+    if not isinstance(uv.get("sources", {}), dict):
+        raise BadInput("[tool.uv.sources] in pyproject.toml is not a table.", fix)
+    indexes = uv.get("index", [])
+    if not isinstance(indexes, list) or not all(isinstance(i, dict) for i in indexes):
+        raise BadInput("tool.uv.index in pyproject.toml is not a list of tables.", fix)
+    if not isinstance(uv.get("conflicts", []), list):
+        raise BadInput("tool.uv.conflicts in pyproject.toml is not a list.", fix)
+    for key in ("environments", "required-environments"):
+        value = uv.get(key, [])
+        if not isinstance(value, str | list) or (
+            isinstance(value, list) and not all(isinstance(m, str) for m in value)
+        ):
+            raise BadInput(f"tool.uv.{key} in pyproject.toml is not a list of markers.", fix)
+
+
+def _check_requirements(reqs: object, where: str) -> None:
+    fix = "Fix pyproject.toml, then run torch-wizard again."
+    if not isinstance(reqs, list) or not all(isinstance(r, str) for r in reqs):
+        raise BadInput(f"{where} in pyproject.toml is not a list of strings.", fix)
+    for r in reqs:
+        try:
+            Requirement(r)
+        except InvalidRequirement as e:
+            raise BadInput(
+                f"{where} has an entry that is not a valid requirement: {r!r} ({e}).", fix
+            ) from None
+
+
+def _workspace_root(folder: Path) -> Path | None:
+    """The nearest parent folder whose [tool.uv.workspace] members include this folder."""
+    here = folder.resolve()
+    for parent in here.parents:
+        try:
+            data = _loads(_decode((parent / "pyproject.toml").read_bytes()))
+        except (OSError, _TomlError, BadInput):
+            continue
+        workspace = data.get("tool", {}).get("uv", {}).get("workspace")
+        if not isinstance(workspace, dict):
+            continue
+        relative = here.relative_to(parent).as_posix()
+
+        def matches(patterns: object, relative: str = relative) -> bool:
+            return isinstance(patterns, list) and any(
+                isinstance(p, str)
+                and fnmatch.fnmatchcase(relative, p.strip("/").removeprefix("./"))
+                for p in patterns
+            )
+
+        if matches(workspace.get("members")) and not matches(workspace.get("exclude")):
+            return parent
+        return None  # uv stops at the nearest workspace root
+    return None
+
+
+# --- the layout of a TOML text --------------------------------------------------------------
+
+
+class _LayoutError(Exception):
+    """The text could not be split into tables and keys (it always can after tomllib)."""
+
+
+@dataclass
+class _Entry:
+    key: tuple[str, ...]
+    start: int  # start of its line
+    key_start: int
+    value_start: int
+    value_end: int
+    end: int  # after the newline that ends its (last) line
+
+
+@dataclass
+class _Section:
+    path: tuple[str, ...]  # () for the keys before the first table
+    is_array: bool  # an [[array.of.tables]] element
+    start: int  # start of the header line
+    body_start: int  # after the header line
+    end: int  # start of the next header line, or the end of the text
+    entries: list[_Entry]
+
+
+_BARE = re.compile(r"[A-Za-z0-9_-]+")
+_SCALAR = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:\d{2})?)?"
+    r"|[A-Za-z0-9_+\-.:]+"
+)
+
+
+def _skip_ws(t: str, i: int) -> int:
+    while i < len(t) and t[i] in " \t":
+        i += 1
+    return i
+
+
+def _skip_blank(t: str, i: int) -> int:
+    """Skip whitespace, newlines and comments (inside arrays)."""
+    while i < len(t):
+        if t[i] in " \t\r\n":
+            i += 1
+        elif t[i] == "#":
+            i = _line_end(t, i)
+        else:
+            break
+    return i
+
+
+def _line_end(t: str, i: int) -> int:
+    j = t.find("\n", i)
+    return len(t) if j < 0 else j + 1
+
+
+def _skip_string(t: str, i: int) -> int:
+    quote = t[i]
+    if t.startswith(quote * 3, i):
+        j = i + 3
+        while True:
+            if quote == '"' and t[j] == "\\":
+                j += 2
+            elif t.startswith(quote * 3, j):
+                k = j
+                while k < len(t) and t[k] == quote and k - j < 5:
+                    k += 1
+                return k
+            else:
+                j += 1
+    j = i + 1
+    while t[j] != quote:
+        if t[j] == "\n":
+            raise _LayoutError("newline in a string")
+        j += 2 if quote == '"' and t[j] == "\\" else 1
+    return j + 1
+
+
+def _parse_key(t: str, i: int) -> tuple[tuple[str, ...], int]:
+    parts: list[str] = []
+    while True:
+        i = _skip_ws(t, i)
+        if t[i] == '"':
+            j = _skip_string(t, i)
+            parts.append(str(_loads("k = " + t[i:j])["k"]))
+        elif t[i] == "'":
+            j = _skip_string(t, i)
+            parts.append(t[i + 1 : j - 1])
+        else:
+            m = _BARE.match(t, i)
+            if m is None:
+                raise _LayoutError(f"no key at offset {i}")
+            j = m.end()
+            parts.append(m.group())
+        i = _skip_ws(t, j)
+        if i < len(t) and t[i] == ".":
+            i += 1
+            continue
+        return tuple(parts), i
+
+
+def _skip_value(t: str, i: int) -> int:
+    c = t[i]
+    if c in "\"'":
+        return _skip_string(t, i)
+    if c in "[{":
+        close = "]" if c == "[" else "}"
+        i = _skip_blank(t, i + 1)
+        while t[i] != close:
+            if c == "{":
+                _, i = _parse_key(t, i)
+                if t[i] != "=":
+                    raise _LayoutError("no '=' in an inline table")
+                i = _skip_blank(t, i + 1)
+            i = _skip_blank(t, _skip_value(t, i))
+            if t[i] == ",":
+                i = _skip_blank(t, i + 1)
+            elif t[i] != close:
+                raise _LayoutError(f"unexpected {t[i]!r} in a value")
+        return i + 1
+    m = _SCALAR.match(t, i)
+    if m is None:
+        raise _LayoutError(f"no value at offset {i}")
+    return m.end()
+
+
+def _scan(t: str) -> tuple[list[_Section], list[tuple[int, int]]]:
+    """The tables and keys of a TOML text with their offsets, and its comment lines."""
+    sections = [_Section((), False, 0, 0, len(t), [])]
+    comments: list[tuple[int, int]] = []
+    i = 0
+    try:
+        while i < len(t):
+            line_start = i
+            j = _skip_ws(t, i)
+            if j >= len(t):
+                break
+            if t[j] == "\n" or t.startswith("\r\n", j):
+                i = _line_end(t, j)
+            elif t[j] == "#":
+                i = _line_end(t, j)
+                comments.append((line_start, i))
+            elif t[j] == "[":
+                is_array = t.startswith("[[", j)
+                path, k = _parse_key(t, j + (2 if is_array else 1))
+                if not t.startswith("]]" if is_array else "]", k):
+                    raise _LayoutError("unclosed table header")
+                i = _line_end(t, k)
+                sections[-1].end = line_start
+                sections.append(_Section(path, is_array, line_start, i, len(t), []))
+            else:
+                key, k = _parse_key(t, j)
+                if t[k] != "=":
+                    raise _LayoutError(f"no '=' after a key at offset {k}")
+                value_start = _skip_ws(t, k + 1)
+                value_end = _skip_value(t, value_start)
+                i = _line_end(t, value_end)
+                sections[-1].entries.append(_Entry(key, line_start, j, value_start, value_end, i))
+    except IndexError:
+        raise _LayoutError("unexpected end of text") from None
+    return sections, comments
+
+
+class _Layout:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.sections, self.comments = _scan(text)
+
+    def table(self, path: tuple[str, ...]) -> _Section | None:
+        return next((s for s in self.sections if s.path == path and not s.is_array), None)
+
+    def entries(self) -> Iterable[tuple[_Section, _Entry, tuple[str, ...]]]:
+        """Every key outside arrays of tables, with its full path."""
+        for s in self.sections:
+            if not s.is_array:
+                for e in s.entries:
+                    yield s, e, s.path + e.key
+
+    def index_tables(self) -> list[tuple[_Section, object]]:
+        """The [[tool.uv.index]] tables with their names."""
+        found = []
+        for s in self.sections:
+            if s.is_array and s.path == ("tool", "uv", "index"):
+                name = next((self.value(e) for e in s.entries if e.key == ("name",)), None)
+                found.append((s, name))
+        return found
+
+    def value(self, entry: _Entry) -> object:
+        return _loads("v = " + self.text[entry.value_start : entry.value_end])["v"]
+
+
+# --- rendering values -----------------------------------------------------------------------
+
+
+def _toml_str(s: str) -> str:
+    return tomlkit.string(s).as_string()
+
+
+def _key_text(key: Iterable[str]) -> str:
+    return ".".join(k if _BARE.fullmatch(k) else _toml_str(k) for k in key)
+
+
+def _inline(value: Mapping[str, Any]) -> str:
+    return "{ " + ", ".join(f"{_key_text([k])} = {_render(v, '')}" for k, v in value.items()) + " }"
+
+
+def _render(value: object, indent: str, depth: int = 1) -> str:
+    """A value in the style uv writes: arrays one item per line, inline tables with spaces."""
+    if isinstance(value, str):
+        return _toml_str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Mapping):
+        return _inline(value)
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        inner = indent * depth
+        items = "".join(f"{inner}{_render(v, indent, depth + 1)},\n" for v in value)
+        return "[\n" + items + indent * (depth - 1) + "]"
+    raise TypeError(f"cannot render {value!r}")
+
+
+def _indent_unit(text: str) -> str:
+    """The indentation the file's multi-line arrays use; uv's four spaces when there are none."""
+    for m in re.finditer(r"^([ \t]*)[^\n#]*=[ \t]*\[[ \t]*\r?\n([ \t]+)[^\s\]#]", text, re.M):
+        key_indent, item_indent = m.groups()
+        if item_indent.startswith(key_indent) and len(item_indent) > len(key_indent):
+            return item_indent[len(key_indent) :]
+    return "    "
+
+
+def _item(value_text: str) -> Any:
+    """A tomlkit item that keeps the formatting of its text."""
+    return tomlkit.parse("v = " + value_text)["v"]
+
+
+def _edit_value_text(old: str, edit: Callable[[Any], None]) -> str:
+    """Edit a value's text with tomlkit, which keeps comments and layout inside arrays."""
+    doc = tomlkit.parse("v = " + old + "\n")
+    edit(doc["v"])
+    new = doc.as_string()
+    if not (new.startswith("v = ") and new.endswith("\n")):
+        raise _LayoutError("tomlkit changed the layout around a value")
+    return new[len("v = ") : -1]
+
+
+# --- requirements ---------------------------------------------------------------------------
+
+
+def _name_of(requirement: str) -> str:
+    return canonicalize_name(Requirement(requirement).name)
+
+
+def _same_requirement(a: str, b: str) -> bool:
+    try:
+        return Requirement(a) == Requirement(b)
+    except InvalidRequirement:
+        return a == b
+
+
+def _is_torch_family(name: str) -> bool:
+    name = canonicalize_name(name)
+    return name in TORCH_FAMILY or name.startswith(TRITON_PREFIX)
+
+
+@dataclass(frozen=True)
+class _Merge:
+    """The new requirement list, and for each old entry what takes its place."""
+
+    result: list[str]
+    replaced: list[list[str]]  # one list per old entry: [old] kept, [] removed, else new
+    appended: list[str]
+
+
+def _merge_requirements(old: list[str], planned: Iterable[str], owned: set[str]) -> _Merge:
+    """Owned packages' entries are replaced in place, pairwise in order; others stay."""
+    wanted: dict[str, list[str]] = {}
+    for r in planned:
+        wanted.setdefault(_name_of(r), []).append(r)
+    last_old: dict[str, int] = {}
+    for i, r in enumerate(old):
+        last_old[_name_of(r)] = i
+    used: dict[str, int] = {}
+    replaced: list[list[str]] = []
+    for i, r in enumerate(old):
+        name = _name_of(r)
+        if name not in owned:
+            replaced.append([r])
+            continue
+        mine = wanted.get(name, [])
+        n = used.get(name, 0)
+        here = mine[n : n + 1]
+        if last_old[name] == i:
+            here = mine[n:]
+        used[name] = n + len(here)
+        if here and _same_requirement(here[0], r):
+            here = [r, *here[1:]]
+        replaced.append(here)
+    appended = [r for name, rs in wanted.items() if name not in last_old for r in rs]
+    return _Merge([r for rs in replaced for r in rs] + appended, replaced, appended)
+
+
+def _merged_array_text(merge: _Merge, indent: str) -> Callable[[str], str]:
+    """An edit of the old array's text that keeps its layout, its comments and kept entries."""
+
+    def edit(old_text: str) -> str:
+        old_items = _item(old_text)
+        if len(old_items) != len(merge.replaced) or not (old_items or "#" in old_text):
+            return _render(merge.result, indent)
+        if not merge.result and "#" not in old_text:
+            return "[]"
+
+        def apply(array: Any) -> None:
+            for i in reversed(range(len(merge.replaced))):
+                here = merge.replaced[i]
+                if here == [array[i]]:
+                    continue
+                if not here:
+                    del array[i]
+                    continue
+                if here[0] != array[i]:
+                    array[i] = here[0]
+                for k, r in enumerate(here[1:]):
+                    array.insert(i + 1 + k, r)
+            for r in merge.appended:
+                array.append(r)
+
+        return _edit_value_text(old_text, apply)
+
+    return edit
+
+
+# --- the edit, as operations on the data and on the text ------------------------------------
+
+
+class _Op:
+    def on_data(self, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def on_text(self, text: str) -> str:
+        raise NotImplementedError
+
+
+def _walk(data: dict[str, Any], path: tuple[str, ...], create: bool) -> dict[str, Any] | None:
+    node = data
+    for k in path:
+        if k not in node:
+            if not create:
+                return None
+            node[k] = {}
+        node = node[k]
+    return node
+
+
+@dataclass
+class _AddProject(_Op):
+    """A minimal [project] table for a file that has none."""
+
+    name: str
+    requires_python: str
+
+    def fields(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "version": "0.1.0",
+            "requires-python": self.requires_python,
+            "dependencies": [],
+        }
+
+    def on_data(self, data: dict[str, Any]) -> None:
+        data["project"] = self.fields()
+
+    def on_text(self, text: str) -> str:
+        table = "[project]\n" + "".join(
+            f"{k} = {_render(v, '')}\n" for k, v in self.fields().items()
+        )
+        if not text.strip():
+            return table
+        if _Layout(text).sections[0].entries:  # keys before any table: [project] goes last
+            return _append_at_end(text, table)
+        return table + "\n" + text
+
+
+@dataclass
+class _SetValue(_Op):
+    path: tuple[str, ...]
+    value: Any
+    text: str
+    edit: Callable[[str], str] | None = None  # edits the old value's text instead
+
+    def on_data(self, data: dict[str, Any]) -> None:
+        node = _walk(data, self.path[:-1], create=True)
+        assert node is not None
+        node[self.path[-1]] = copy.deepcopy(self.value)
+
+    def on_text(self, text: str) -> str:
+        return _set_text(text, self.path, self.text, self.edit)
+
+
+@dataclass
+class _DeleteValue(_Op):
+    path: tuple[str, ...]
+
+    def on_data(self, data: dict[str, Any]) -> None:
+        node = _walk(data, self.path[:-1], create=False)
+        if node is not None:
+            node.pop(self.path[-1], None)
+
+    def on_text(self, text: str) -> str:
+        return _delete_text(text, self.path)
+
+
+@dataclass
+class _PruneTable(_Op):
+    """Remove a table the edit emptied, unless comments are left in it."""
+
+    path: tuple[str, ...]
+
+    def on_data(self, data: dict[str, Any]) -> None:
+        pass  # an empty table and no table read the same once normalised
+
+    def on_text(self, text: str) -> str:
+        layout = _Layout(text)
+        section = layout.table(self.path)
+        if section is None or section.entries:
+            return text
+        if any(section.body_start <= c < section.end for c, _ in layout.comments):
+            return text
+        if any(s.path[: len(self.path)] == self.path and s is not section for s in layout.sections):
+            return text  # its sub-tables keep it
+        return _remove_section(text, section)
+
+
+@dataclass
+class _RemoveIndex(_Op):
+    name: str
+
+    def on_data(self, data: dict[str, Any]) -> None:
+        uv = _walk(data, ("tool", "uv"), create=False)
+        if uv is not None and isinstance(uv.get("index"), list):
+            uv["index"] = [i for i in uv["index"] if i.get("name") != self.name]
+            if not uv["index"]:
+                del uv["index"]
+
+    def on_text(self, text: str) -> str:
+        layout = _Layout(text)
+        for section, name in reversed(layout.index_tables()):
+            if name == self.name:
+                text = _remove_section(text, section)
+        if _inline_holder(_Layout(text), INDEX_PATH) is None:
+            return text
+
+        def drop(array: Any) -> None:
+            for i in reversed(range(len(array))):
+                if array[i].get("name") == self.name:
+                    del array[i]
+
+        return _edit_inline_array(text, INDEX_PATH, drop)
+
+
+@dataclass
+class _PutIndex(_Op):
+    """Add an index, or update the name, url and explicit flag of the one with its name."""
+
+    spec: IndexSpec
+    exists: bool
+
+    def fields(self) -> dict[str, Any]:
+        f: dict[str, Any] = {"name": self.spec.name, "url": self.spec.url}
+        if self.spec.explicit:
+            f["explicit"] = True
+        return f
+
+    def on_data(self, data: dict[str, Any]) -> None:
+        uv = _walk(data, ("tool", "uv"), create=True)
+        assert uv is not None
+        indexes = uv.setdefault("index", [])
+        if not self.exists:
+            indexes.append(self.fields())
+        for i in indexes:
+            if i.get("name") == self.spec.name:
+                i.update(self.fields())
+                if not self.spec.explicit:
+                    i.pop("explicit", None)
+
+    def on_text(self, text: str) -> str:
+        layout = _Layout(text)
+        tables = layout.index_tables()
+        if _inline_holder(layout, INDEX_PATH) is not None:
+            return _edit_inline_array(text, INDEX_PATH, self._edit_inline)
+        if self.exists:
+            for section, name in reversed(tables):
+                if name == self.spec.name:
+                    text = self._update_table(text, section)
+            return text
+        table = "[[tool.uv.index]]\n" + "".join(
+            f"{k} = {_render(v, '')}\n" for k, v in self.fields().items()
+        )
+        if tables:
+            return _insert_table_after(text, tables[-1][0], table)
+        if any(full in (("tool",), ("tool", "uv")) for _, _, full in layout.entries()):
+            # tool.uv is an inline table: the index goes inside it
+            return _set_text(text, INDEX_PATH, f"[{_inline(self.fields())}]", None)
+        return _append_at_end(text, table)
+
+    def _update_table(self, text: str, section: _Section) -> str:
+        fields = self.fields()
+        for key in ("name", "url", "explicit"):
+            layout = _Layout(text)
+            current = next(s for s in layout.sections if s.is_array and s.start == section.start)
+            entry = next((e for e in current.entries if e.key == (key,)), None)
+            if key not in fields:
+                if entry is not None:
+                    text = _cut(text, entry.start, entry.end)
+            elif entry is None:
+                text = _insert_entry(text, current, (key,), _render(fields[key], ""))
+            elif layout.value(entry) != fields[key]:
+                text = (
+                    text[: entry.value_start] + _render(fields[key], "") + text[entry.value_end :]
+                )
+        return text
+
+    def _edit_inline(self, array: Any) -> None:
+        fields = self.fields()
+        if not self.exists:
+            array.append(_item(_inline(fields)))
+            return
+        for i in range(len(array)):
+            if array[i].get("name") == self.spec.name:
+                table = array[i]
+                for k, v in fields.items():
+                    if table.get(k) != v:
+                        table[k] = v
+                if not self.spec.explicit and "explicit" in table:
+                    del table["explicit"]
+
+
+# --- text surgery ---------------------------------------------------------------------------
+
+
+def _cut(text: str, start: int, end: int) -> str:
+    """Remove text[start:end] together with any wizard comment lines right above it."""
+    while start > 0:
+        above = text.rfind("\n", 0, start - 1) + 1
+        if not text[above:start].lstrip().startswith(ANNOTATION):
+            break
+        start = above
+    return text[:start] + text[end:]
+
+
+def _append_at_end(text: str, table: str) -> str:
+    if not text:
+        return table
+    if not text.endswith("\n"):
+        text += "\n"
+    if not text.endswith("\n\n"):
+        text += "\n"
+    return text + table
+
+
+def _insert_table_after(text: str, section: _Section, table: str) -> str:
+    """Put a new table right after a section's last key, before comments of what follows."""
+    at = section.entries[-1].end if section.entries else section.body_start
+    before = "" if text[:at].endswith("\n") else "\n"
+    after = "" if at >= len(text) or text[at] == "\n" else "\n"
+    return text[:at] + before + "\n" + table + after + text[at:]
+
+
+def _insert_table_before(text: str, section: _Section, table: str) -> str:
+    at = section.start
+    while at > 0:  # the comment lines right above a header belong to it
+        above = text.rfind("\n", 0, at - 1) + 1
+        if not text[above:at].lstrip().startswith("#"):
+            break
+        at = above
+    before = "" if at == 0 or text[:at].endswith("\n\n") else "\n"
+    return text[:at] + before + table + "\n" + text[at:]
+
+
+def _insert_entry(text: str, section: _Section, key: tuple[str, ...], value_text: str) -> str:
+    if section.entries:
+        last = section.entries[-1]
+        indent = text[last.start : last.key_start]
+        at = last.end
+    else:
+        indent, at = "", section.body_start
+    before = "" if at == 0 or text[:at].endswith("\n") else "\n"
+    return text[:at] + before + f"{indent}{_key_text(key)} = {value_text}\n" + text[at:]
+
+
+def _remove_section(text: str, section: _Section) -> str:
+    """Remove a table: its header and keys, but not the comments after its last key."""
+    start = section.start
+    end = section.entries[-1].end if section.entries else section.body_start
+    if start == 0 or text[:start].endswith("\n\n"):
+        while end < len(text) and text[end] == "\n":  # the blank lines after it go too
+            end = _line_end(text, end)
+    at_end = end >= len(text)
+    text = _cut(text, start, end)
+    if at_end:  # no blank lines left dangling at the end of the file
+        text = text.rstrip("\n") + "\n" if text.strip() else ""
+    return text
+
+
+def _inline_holder(layout: _Layout, path: tuple[str, ...]) -> tuple[_Entry, tuple[str, ...]] | None:
+    """The key whose value holds `path` (as itself or inside inline tables), and the rest."""
+    for _, entry, full in layout.entries():
+        rest = path[len(full) :]
+        if full == path[: len(full)] and _contains(layout.value(entry), rest):
+            return entry, rest
+    return None
+
+
+def _edit_inline_array(text: str, path: tuple[str, ...], edit: Callable[[Any], None]) -> str:
+    """Edit an array written inline; an array left empty is removed."""
+    found = _inline_holder(_Layout(text), path)
+    assert found is not None
+    entry, rest = found
+
+    def change(node: Any) -> None:
+        parents = [node]
+        for k in rest:
+            parents.append(parents[-1][k])
+        edit(parents[-1])
+        if rest and len(parents[-1]) == 0:
+            del parents[-2][rest[-1]]
+
+    new = _edit_value_text(text[entry.value_start : entry.value_end], change)
+    if not rest and len(_item(new)) == 0:
+        return _cut(text, entry.start, entry.end)
+    return text[: entry.value_start] + new + text[entry.value_end :]
+
+
+def _set_text(
+    text: str, path: tuple[str, ...], value_text: str, edit: Callable[[str], str] | None
+) -> str:
+    """Set a key wherever it is written, or add it to its table (made when missing)."""
+    layout = _Layout(text)
+    for _, entry, full in layout.entries():
+        old = text[entry.value_start : entry.value_end]
+        if full == path:
+            new = edit(old) if edit is not None else value_text
+            return text[: entry.value_start] + new + text[entry.value_end :]
+        if full == path[: len(full)]:  # inside an inline table
+
+            def put(node: Any, rest: tuple[str, ...] = path[len(full) :]) -> None:
+                for k in rest[:-1]:
+                    if k not in node:
+                        node[k] = tomlkit.inline_table()
+                    node = node[k]
+                node[rest[-1]] = _item(value_text)
+
+            return text[: entry.value_start] + _edit_value_text(old, put) + text[entry.value_end :]
+    if _has_descendants(layout, path):
+        text = _delete_text(text, path)
+        layout = _Layout(text)
+    parent = path[:-1]
+    section = layout.table(parent)
+    if section is not None:
+        return _insert_entry(text, section, path[-1:], value_text)
+    siblings = [
+        (s, e)
+        for s, e, full in layout.entries()
+        if full[: len(parent)] == parent and len(s.path) < len(parent)
+    ]
+    if siblings:  # the parent table is written with dotted keys: add one more
+        s, e = siblings[-1]
+        key = e.key[: len(parent) - len(s.path)] + path[-1:]
+        return _insert_entry(text, _Section(s.path, False, 0, 0, 0, [e]), key, value_text)
+    table = f"[{_key_text(parent)}]\n{_key_text(path[-1:])} = {value_text}\n"
+    return _insert_new_table(text, layout, parent, table)
+
+
+def _has_descendants(layout: _Layout, path: tuple[str, ...]) -> bool:
+    return any(
+        len(full) > len(path) and full[: len(path)] == path for _, _, full in layout.entries()
+    ) or any(s.path[: len(path)] == path for s in layout.sections)
+
+
+def _delete_text(text: str, path: tuple[str, ...]) -> str:
+    """Remove a key wherever it is written: as a key, inside an inline table, or as tables."""
+    while True:
+        layout = _Layout(text)
+        for _, entry, full in layout.entries():
+            if full[: len(path)] == path:
+                text = _cut(text, entry.start, entry.end)
+                break
+            rest = path[len(full) :]
+            if full == path[: len(full)] and _contains(layout.value(entry), rest):
+
+                def drop(node: Any, rest: tuple[str, ...] = rest) -> None:
+                    for k in rest[:-1]:
+                        node = node[k]
+                    del node[rest[-1]]
+
+                old = text[entry.value_start : entry.value_end]
+                text = (
+                    text[: entry.value_start]
+                    + _edit_value_text(old, drop)
+                    + text[entry.value_end :]
+                )
+                break
+        else:
+            tables = [s for s in layout.sections if s.path[: len(path)] == path]
+            if not tables:
+                return text
+            text = _remove_section(text, tables[-1])
+
+
+def _contains(value: object, path: tuple[str, ...]) -> bool:
+    for k in path:
+        if not isinstance(value, dict) or k not in value:
+            return False
+        value = value[k]
+    return True
+
+
+def _insert_new_table(text: str, layout: _Layout, path: tuple[str, ...], table: str) -> str:
+    """Place a new table where a person would look for it."""
+    if path == ("project", "optional-dependencies"):
+        project = layout.table(("project",))
+        if project is not None:
+            return _insert_table_after(text, project, table)
+    if path == ("tool", "uv"):
+        below = [s for s in layout.sections if s.path[:2] == path and len(s.path) > 2]
+        if below:
+            return _insert_table_before(text, below[0], table)
+    if path == ("tool", "uv", "sources"):
+        uv = layout.table(("tool", "uv"))
+        if uv is not None:
+            return _insert_table_after(text, uv, table)
+    return _append_at_end(text, table)
+
+
+# --- from a Plan to operations --------------------------------------------------------------
+
+
+def _project_name(folder_name: str) -> str:
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", folder_name).strip("-._")
+    return canonicalize_name(name) if name else "project"
+
+
+def _source_value(entries: tuple[SourceEntry, ...]) -> dict[str, str] | list[dict[str, str]]:
+    values = [
+        {k: v for k, v in (("index", e.index), ("marker", e.marker), ("extra", e.extra)) if v}
+        for e in entries
+    ]
+    return values[0] if len(values) == 1 else values
+
+
+def _conflict_extras(data: Mapping[str, Any]) -> set[str]:
+    """Extras that a tool.uv.conflicts group names."""
+    found: set[str] = set()
+    for group in _uv(data).get("conflicts", []):
+        for item in group if isinstance(group, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("extra"), str):
+                found.add(canonicalize_name(item["extra"]))
+    return found
+
+
+def _uv(data: Mapping[str, Any]) -> dict[str, Any]:
+    tool = data.get("tool")
+    uv = tool.get("uv") if isinstance(tool, dict) else None
+    return uv if isinstance(uv, dict) else {}
+
+
+def _wizard_extras(data: Mapping[str, Any]) -> set[str]:
+    """Extras an earlier run wrote: only torch-family packages, and named in conflicts."""
+    extras = data.get("project", {}).get("optional-dependencies", {})
+    named = _conflict_extras(data)
+    return {
+        canonicalize_name(k)
+        for k, reqs in extras.items()
+        if reqs
+        and all(_is_torch_family(_name_of(r)) for r in reqs)
+        and canonicalize_name(k) in named
+    }
+
+
+def _as_list(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return list(value) if isinstance(value, list) else []
+
+
+def _operations(
+    data: Mapping[str, Any], plan: Plan, folder_name: str, python: str, indent: str
+) -> list[_Op]:
+    ops: list[_Op] = []
+    owned: set[str] = {canonicalize_name(p) for p in plan.owned_packages}
+    owned |= {_name_of(r) for r in plan.dependencies}
+    owned |= {_name_of(r) for rs in plan.optional_dependencies.values() for r in rs}
+    owned |= {canonicalize_name(p) for p in plan.sources}
+
+    project = data.get("project")
+    if project is None:
+        ops.append(_AddProject(_project_name(folder_name), plan.requires_python or python))
+        project = {"dependencies": []}
+    elif plan.requires_python and project.get("requires-python") != plan.requires_python:
+        ops.append(
+            _SetValue(
+                ("project", "requires-python"),
+                plan.requires_python,
+                _toml_str(plan.requires_python),
+            )
+        )
+
+    old_deps = list(project.get("dependencies", []))
+    merge = _merge_requirements(old_deps, plan.dependencies, owned)
+    if merge.result != old_deps:
+        ops.append(
+            _SetValue(
+                ("project", "dependencies"),
+                merge.result,
+                _render(merge.result, indent),
+                _merged_array_text(merge, indent),
+            )
+        )
+
+    # [project.optional-dependencies]
+    extras: dict[str, list[str]] = dict(project.get("optional-dependencies", {}))
+    by_name = {canonicalize_name(k): k for k in extras}
+    wizard_extras = _wizard_extras(data)
+    planned = {canonicalize_name(k) for k in plan.optional_dependencies}
+    extras_path = ("project", "optional-dependencies")
+    for name, reqs in plan.optional_dependencies.items():
+        key = by_name.get(canonicalize_name(name), name)
+        old = list(extras.get(key, []))
+        mine = owned | (
+            {_name_of(r) for r in old} if canonicalize_name(key) in wizard_extras else set()
+        )
+        merge = _merge_requirements(old, reqs, mine)
+        if key not in extras or merge.result != old:
+            ops.append(
+                _SetValue(
+                    extras_path + (key,),
+                    merge.result,
+                    _render(merge.result, indent),
+                    _merged_array_text(merge, indent),
+                )
+            )
+    stale = [k for k in extras if canonicalize_name(k) in wizard_extras - planned]
+    ops += [_DeleteValue(extras_path + (k,)) for k in stale]
+    if stale:
+        ops.append(_PruneTable(extras_path))
+
+    # [tool.uv] keys
+    uv = _uv(data)
+    uv_ops = _uv_key_values(uv, plan, wizard_extras | planned)
+    for key, value in uv_ops.items():
+        path = ("tool", "uv", key)
+        if value is None:
+            ops.append(_DeleteValue(path))
+        else:
+            ops.append(_SetValue(path, value, _render(value, indent)))
+
+    # [tool.uv.sources]
+    sources: dict[str, Any] = dict(uv.get("sources", {}))
+    keys_of: dict[str, list[str]] = {}
+    for k in sources:
+        keys_of.setdefault(canonicalize_name(k), []).append(k)
+    deleted_source = False
+    wanted: dict[str, tuple[str, tuple[SourceEntry, ...]]] = {
+        canonicalize_name(k): (k, v) for k, v in plan.sources.items() if v
+    }
+    for name in [*wanted, *sorted(owned - set(wanted))]:
+        keys = keys_of.get(name, [])
+        if name in wanted:
+            key, entries = wanted[name]
+            value = _source_value(entries)
+            if not keys or sources[keys[0]] != value:
+                ops.append(
+                    _SetValue(
+                        ("tool", "uv", "sources", keys[0] if keys else key),
+                        value,
+                        _render(value, indent),
+                    )
+                )
+            keys = keys[1:]
+        ops += [_DeleteValue(("tool", "uv", "sources", k)) for k in keys]
+        deleted_source = deleted_source or bool(keys)
+    if deleted_source:
+        ops.append(_PruneTable(("tool", "uv", "sources")))
+
+    # [[tool.uv.index]]
+    names = {i.name for i in plan.indexes}
+    existing = {i.get("name"): i for i in uv.get("index", [])}
+    for name in existing:
+        if isinstance(name, str) and name.startswith("pytorch-") and name not in names:
+            ops.append(_RemoveIndex(name))
+    for spec in plan.indexes:
+        old_index = existing.get(spec.name)
+        if old_index is None:
+            ops.append(_PutIndex(spec, exists=False))
+        elif old_index.get("url") != spec.url or bool(old_index.get("explicit")) != spec.explicit:
+            ops.append(_PutIndex(spec, exists=True))
+    if any(isinstance(op, _DeleteValue) and op.path[:2] == ("tool", "uv") for op in ops):
+        ops.append(_PruneTable(("tool", "uv")))
+    return ops
+
+
+def _uv_key_values(uv: Mapping[str, Any], plan: Plan, our_extras: set[str]) -> dict[str, Any]:
+    """The tool.uv keys to set (a value) or remove (None); unchanged ones are left out."""
+    changes: dict[str, Any] = {}
+    for key, wanted in (
+        ("environments", plan.environments),
+        ("required-environments", plan.required_environments),
+    ):
+        if list(wanted) != _as_list(uv.get(key)) and (wanted or key in uv):
+            changes[key] = list(wanted) or None
+
+    def ours(group: object) -> bool:
+        return (
+            isinstance(group, list)
+            and bool(group)
+            and all(
+                isinstance(i, dict)
+                and set(i) == {"extra"}
+                and isinstance(i["extra"], str)
+                and canonicalize_name(i["extra"]) in our_extras
+                for i in group
+            )
+        )
+
+    old = list(uv.get("conflicts", []))
+    new_groups = [[{"extra": e} for e in group] for group in plan.conflicts]
+    conflicts: list[Any] = []
+    placed = False
+    for group in old:
+        if not ours(group):
+            conflicts.append(group)
+        elif not placed:
+            conflicts += new_groups
+            placed = True
+    if not placed:
+        conflicts += new_groups
+    if conflicts != old:
+        changes["conflicts"] = conflicts or None
+
+    if plan.prerelease is not None:
+        if uv.get("prerelease") != plan.prerelease:
+            changes["prerelease"] = plan.prerelease
+    elif uv.get("prerelease") in WIZARD_PRERELEASE:
+        changes["prerelease"] = None
+    return changes
+
+
+# --- annotations ----------------------------------------------------------------------------
+
+
+def _platform_env(p: TargetPlatform) -> dict[str, str]:
+    system = {"linux": "Linux", "macos": "Darwin", "windows": "Windows"}[p.os]
+    return {
+        "sys_platform": p.sys_platform,
+        "platform_machine": p.platform_machine,
+        "platform_system": system,
+        "os_name": "nt" if p.os == "windows" else "posix",
+    }
+
+
+def _platforms_of(marker: object) -> list[TargetPlatform]:
+    """The target platforms on which a marker is true (all of them for no marker)."""
+    if marker is None:
+        return list(PLATFORMS.values())
+    if not isinstance(marker, str):
+        return []
+    try:
+        parsed = Marker(marker)
+    except InvalidMarker:
+        return []
+    return [p for p in PLATFORMS.values() if parsed.evaluate(_platform_env(p))]
+
+
+def _words(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _describe_variant(variant: str) -> str:
+    """'cu130' -> 'CUDA 13.0', in the words PyTorch's install page uses."""
+    if m := re.fullmatch(r"cu(\d+)(\d)", variant):
+        return f"CUDA {m.group(1)}.{m.group(2)}"
+    if variant.startswith("rocm"):
+        return "ROCm " + variant[4:]
+    return {"cpu": "CPU-only", "xpu": "Intel GPU (XPU)"}.get(variant, variant)
+
+
+def _annotations(plan: Plan) -> tuple[dict[str, str], dict[str, str]]:
+    """The comment above each index table (by name) and above each tool.uv key."""
+    index_notes: dict[str, str] = {}
+    for spec in plan.indexes:
+        parts = spec.url.rstrip("/").split("/")
+        channel = f" {parts[-2]}" if len(parts) > 1 and parts[-2] in _CHANNELS else ""
+        users = [e for es in plan.sources.values() for e in es if e.index == spec.name]
+        extras = sorted({e.extra for e in users if e.extra})
+        labels = [
+            p.label
+            for p in PLATFORMS.values()
+            if any(e.marker and p in _platforms_of(e.marker) for e in users)
+        ]
+        who = ""
+        if extras:
+            who = f", for the extra{'s' if len(extras) > 1 else ''} {_words(extras)}"
+        elif labels:
+            who = f", for {_words(labels)}"
+        note = f"PyTorch{channel} {_describe_variant(parts[-1])} builds{who}"
+        index_notes[spec.name] = f"{ANNOTATION} {note}"
+    key_notes: dict[str, str] = {}
+    if plan.conflicts:
+        extras = [e for group in plan.conflicts for e in group]
+        key_notes["conflicts"] = (
+            f"{ANNOTATION} the extras {_words(extras)} exclude each other; "
+            f"choose one with `uv sync --extra {extras[0]}`"
+        )
+    for key, markers, what in (
+        ("required-environments", plan.required_environments, "the lock must have wheels for"),
+        ("environments", plan.environments, "lock only for"),
+    ):
+        labels = [p.label for p in PLATFORMS.values() if any(m == p.marker for m in markers)]
+        if labels:
+            key_notes[key] = f"{ANNOTATION} {what} {_words(labels)}"
+    return index_notes, key_notes
+
+
+def _annotate(text: str, plan: Plan) -> str:
+    """Keep the wizard's comments true: add them (when asked), update them, drop orphans."""
+    index_notes, key_notes = _annotations(plan)
+    layout = _Layout(text)
+    anchors: dict[int, str | None] = {}  # line start -> the comment it should have
+    for section, name in layout.index_tables():
+        anchors[section.start] = index_notes.get(name) if isinstance(name, str) else None
+    uv = layout.table(("tool", "uv"))
+    for entry in uv.entries if uv is not None else []:
+        if entry.key in (("conflicts",), ("required-environments",), ("environments",)):
+            anchors[entry.start] = key_notes.get(entry.key[0])
+    edits: list[tuple[int, int, str]] = []
+    noted: set[int] = set()
+    for start, end in layout.comments:
+        if not text[start:end].lstrip().startswith(ANNOTATION):
+            continue
+        if end not in anchors:
+            edits.append((start, end, ""))  # an orphan of an earlier run
+            continue
+        noted.add(end)
+        note = anchors[end]
+        # kept even when annotate is off, but never left saying something false
+        if note is not None and text[start:end] != _note_line(text, end, note):
+            edits.append((start, end, _note_line(text, end, note)))
+    if plan.annotate:
+        for at, note in anchors.items():
+            if note is not None and at not in noted:
+                edits.append((at, at, _note_line(text, at, note)))
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def _note_line(text: str, anchor: int, note: str) -> str:
+    indent = text[anchor : _skip_ws(text, anchor)]
+    return f"{indent}{note}\n"
+
+
+# --- render_plan ----------------------------------------------------------------------------
+
+
+def _normalised(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Data with the tables an edit may leave empty or remove treated alike."""
+    out = copy.deepcopy(dict(data))
+    for path in (
+        ("project", "optional-dependencies"),
+        ("tool", "uv", "sources"),
+        ("tool", "uv"),
+        ("tool",),
+    ):
+        parent = _walk(out, path[:-1], create=False)
+        if parent is not None and parent.get(path[-1]) == {}:
+            del parent[path[-1]]
+    return out
+
+
+def render_plan(
+    project: ProjectFile, plan: Plan, folder_name: str, default_requires_python: str = ">=3.11"
+) -> str:
+    """The new pyproject.toml text: the old one with only the wizard's parts changed."""
+    original = project.text
+    bom = "\ufeff" if original.startswith("\ufeff") else ""
+    text = original.removeprefix(bom)
+    crlf = "\r\n" in text and "\n" not in text.replace("\r\n", "")
+    if crlf:
+        text = text.replace("\r\n", "\n")
+    data = copy.deepcopy(dict(project.data))
+    dynamic = data.get("project", {}).get("dynamic", [])
+    if plan.optional_dependencies and "optional-dependencies" in dynamic:
+        raise BadInput(
+            "pyproject.toml declares its optional dependencies as dynamic, so the wizard cannot "
+            "write the variants as extras.",
+            "Remove `optional-dependencies` from [project].dynamic, or choose one accelerator "
+            "per platform instead of selectable variants.",
+        )
+    ops = _operations(data, plan, folder_name, default_requires_python, _indent_unit(text))
+    try:
+        for op in ops:
+            op.on_data(data)
+            text = op.on_text(text)
+        if ops or plan.annotate or ANNOTATION in text:
+            annotated = _annotate(text, plan)
+            if _loads(annotated) == _loads(text):
+                text = annotated
+        result = _loads(text)
+    except (_LayoutError, _TomlError) as e:
+        raise _cannot_edit(str(e)) from None
+    if _normalised(result) != _normalised(data):
+        raise _cannot_edit("the edited file does not read back as planned")
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    return bom + text
+
+
+def _cannot_edit(reason: str) -> BadInput:
+    return BadInput(
+        f"The wizard cannot edit this pyproject.toml safely ({reason}); nothing was written.",
+        "Please report this with the file; meanwhile `--dry-run` shows the plan to copy by hand.",
+    )
+
+
+def unified_diff(old: str, new: str, path: str = "pyproject.toml") -> str:
+    """The change as a unified diff, with CRLF shown as plain line ends."""
+    old_lines = old.replace("\r\n", "\n").splitlines(keepends=True)
+    new_lines = new.replace("\r\n", "\n").splitlines(keepends=True)
+    out = []
+    for line in difflib.unified_diff(old_lines, new_lines, f"a/{path}", f"b/{path}"):
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+# --- reading an existing setup back ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExistingSetup:
+    """The torch setup already in pyproject.toml, so that a re-run starts from it."""
+
+    targets: tuple[TargetChoice, ...]
+    variants: tuple[str, ...]
+    torch_spec: str | None
+    companions: tuple[str, ...]
+    index_base: str | None
+    channel: str
+    lock_scope: str
+    conflicts_found: tuple[str, ...]  # hand-written parts the wizard would overwrite
+
+
+@dataclass(frozen=True)
+class _IndexUrl:
+    base: str
+    channel: str
+    variant: str
+
+
+def _pytorch_index(url: object) -> _IndexUrl | None:
+    """Split `<base>[/nightly|/test]/<variant>`; None for other indexes."""
+    if not isinstance(url, str):
+        return None
+    parts = url.rstrip("/").split("/")
+    if len(parts) < 2 or not _VARIANT.match(parts[-1]):
+        return None
+    if parts[-2] in _CHANNELS:
+        return _IndexUrl("/".join(parts[:-2]), parts[-2], parts[-1])
+    return _IndexUrl("/".join(parts[:-1]), "stable", parts[-1])
+
+
+_MARKER_MISTAKES = {
+    ("sys_platform", "windows"): "Windows is 'win32'",
+    ("sys_platform", "win"): "Windows is 'win32'",
+    ("sys_platform", "win64"): "Windows is 'win32'",
+    ("sys_platform", "macos"): "macOS is 'darwin'",
+    ("sys_platform", "osx"): "macOS is 'darwin'",
+    ("platform_system", "windows"): "it is 'Windows'",
+    ("platform_system", "win32"): "it is 'Windows'",
+    ("platform_system", "darwin"): "it is 'Darwin'",
+    ("platform_system", "linux"): "it is 'Linux'",
+}
+_COMPARISON = re.compile(r"\b(sys_platform|platform_system)\s*==\s*(['\"])(.*?)\2")
+
+
+def _marker_mistakes(marker: str) -> list[str]:
+    found = []
+    for m in _COMPARISON.finditer(marker):
+        variable, value = m.group(1), m.group(3)
+        # sys_platform values are lower case; platform_system's are capitalised
+        why = _MARKER_MISTAKES.get(
+            (variable, value.lower() if variable == "sys_platform" else value)
+        )
+        if why is not None:
+            found.append(f"the marker {variable} == '{value}' is never true; {why}")
+    return found
+
+
+def _source_entries(value: object) -> list[dict[str, Any]]:
+    if isinstance(value, dict):
+        return [value]
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def read_existing_setup(project: ProjectFile) -> ExistingSetup | None:
+    """Read back the torch setup in the file, written by the wizard or by hand."""
+    data = project.data
+    uv = _uv(data)
+    proj = data.get("project", {})
+    requirements = list(proj.get("dependencies", []))
+    for reqs in proj.get("optional-dependencies", {}).values():
+        requirements += reqs
+    family = [r for r in requirements if _is_torch_family(_name_of(r))]
+    sources: dict[str, list[dict[str, Any]]] = {
+        canonicalize_name(k): _source_entries(v)
+        for k, v in uv.get("sources", {}).items()
+        if _is_torch_family(k)
+    }
+    urls = {i.get("name"): i.get("url") for i in uv.get("index", [])}
+    torch_indexes = [u for n, u in urls.items() if isinstance(n, str) and n.startswith("pytorch-")]
+    if not family and not sources and not torch_indexes:
+        return None
+
+    found: list[str] = []
+    for name, entries in sources.items():
+        for entry in entries:
+            found += _source_problems(name, entry, urls)
+    for r in family:
+        req = Requirement(r)
+        if req.url:
+            found.append(
+                f"{req.name} is required from a direct URL ({req.url}); the wizard "
+                "would replace it with a version from a PyTorch index."
+            )
+
+    main = sources.get("torch") or next(iter(sources.values()), [])
+    marker_entries = [e for e in main if "extra" not in e]
+    extra_entries = [e for e in main if "extra" in e]
+
+    def variant_of(entry: Mapping[str, Any]) -> _IndexUrl | None:
+        return _pytorch_index(urls.get(entry.get("index")))
+
+    targets = _target_platforms(uv, main)
+    choices = []
+    for p in targets:
+        backend = "default"
+        chosen = next((e for e in marker_entries if p in _platforms_of(e.get("marker"))), None)
+        if chosen is not None:
+            parsed = variant_of(chosen)
+            backend = parsed.variant if parsed is not None else "auto"
+        choices.append(TargetChoice(p.name, backend))
+    variants: list[str] = []
+    for e in extra_entries:
+        parsed = variant_of(e)
+        v = parsed.variant if parsed is not None else str(e["extra"])
+        if v not in variants:
+            variants.append(v)
+
+    used = [variant_of(e) for e in main] + [_pytorch_index(u) for u in torch_indexes]
+    first = next((u for u in used if u is not None), None)
+    torch_reqs = [r for r in requirements if _name_of(r) == "torch"]
+    spec = _specifier_text(torch_reqs[0]) if torch_reqs else None
+    present = {_name_of(r) for r in family} | set(sources)
+    companions = tuple(c for c in TORCH_FAMILY if c != "torch" and c in present)
+    return ExistingSetup(
+        targets=tuple(choices),
+        variants=tuple(variants),
+        torch_spec=spec,
+        companions=companions,
+        index_base=first.base if first else None,
+        channel=first.channel if first else "stable",
+        lock_scope="targets" if _as_list(uv.get("environments")) else "all",
+        conflicts_found=tuple(found),
+    )
+
+
+def _target_platforms(uv: Mapping[str, Any], entries: list[dict[str, Any]]) -> list[TargetPlatform]:
+    """required-environments, else environments, else the platforms the markers name."""
+    markers = _as_list(uv.get("required-environments")) or _as_list(uv.get("environments"))
+    if not markers:
+        markers = [e["marker"] for e in entries if isinstance(e.get("marker"), str)]
+    covered = {p.name for m in markers for p in _platforms_of(m)}
+    return [p for p in PLATFORMS.values() if p.name in covered]
+
+
+def _source_problems(
+    name: str, entry: Mapping[str, Any], urls: Mapping[object, object]
+) -> list[str]:
+    where = f"The {name} source"
+    problems = []
+    for kind, words in (
+        ("git", "a git repository"),
+        ("path", "a local path"),
+        ("url", "a direct URL"),
+        ("workspace", "a workspace member"),
+    ):
+        if kind in entry:
+            target = "" if entry[kind] is True else f" ({entry[kind]})"
+            problems.append(
+                f"{where} points at {words}{target}; the wizard would replace it "
+                "with a PyTorch index."
+            )
+    index = entry.get("index")
+    if isinstance(index, str):
+        if index not in urls:
+            problems.append(
+                f"{where} names the index '{index}', which no [[tool.uv.index]] defines."
+            )
+        elif _pytorch_index(urls[index]) is None:
+            problems.append(
+                f"{where} uses the index '{index}' ({urls[index]}), which is not a "
+                "PyTorch-style <base>/<variant> index; the wizard would replace it."
+            )
+    marker = entry.get("marker")
+    if isinstance(marker, str):
+        try:
+            Marker(marker)
+        except InvalidMarker:
+            problems.append(f"{where} has a marker that is not valid: {marker}.")
+        for mistake in _marker_mistakes(marker):
+            problems.append(f"In the {name} source, {mistake}.")
+    return problems
+
+
+def _specifier_text(requirement: str) -> str | None:
+    """The version part as written ('>=2.15,<2.16'), without the name, extras and marker.
+
+    A pin's local label goes too: `==2.14.0+cu130` is the torch version 2.14.0.
+    """
+    req = Requirement(requirement)
+    if req.url or not req.specifier:
+        return None
+    m = re.match(r"\s*[A-Za-z0-9._-]+\s*(\[[^\]]*\])?\s*\(?([^;@)]*)", requirement)
+    spec = "".join(m.group(2).split()) if m else str(req.specifier)
+    return re.sub(r"(==[^,+]+)\+[A-Za-z0-9.]+", r"\1", spec)
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace a file in one step (a reader never sees half a file), keeping its mode.
+
+    A symlink stays a link: its target is replaced.
+    """
+    target = path.resolve() if path.is_symlink() else path
+    try:
+        old = target.stat()
+    except FileNotFoundError:
+        old = None
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as e:
+        raise _write_error(target, e) from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if old is not None:
+            os.chmod(tmp, stat.S_IMODE(old.st_mode))
+        os.replace(tmp, target)
+    except OSError as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise _write_error(target, e) from None
+    if os.name == "posix":  # make the rename itself durable
+        try:
+            dir_fd = os.open(target.parent, os.O_RDONLY)
+        except OSError:
+            return
+        try:
+            os.fsync(dir_fd)
+        except OSError:
+            pass
+        finally:
+            os.close(dir_fd)
+
+
+def _write_error(path: Path, e: OSError) -> BadInput | WorkFailed:
+    reason = e.strerror or str(e)
+    if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return BadInput(
+            f"Cannot write {path}: {reason}; nothing was changed.",
+            "Check that the folder is writable, or use --dry-run to see the change.",
+        )
+    if e.errno == errno.ENOSPC:
+        return WorkFailed(
+            f"Cannot write {path}: the disk is full; nothing was changed.",
+            "Free some space, then run torch-wizard again.",
+        )
+    return WorkFailed(
+        f"Cannot write {path}: {reason}; nothing was changed.",
+        "Run torch-wizard again once the problem is fixed.",
+    )
