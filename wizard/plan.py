@@ -5,6 +5,7 @@ A Plan is plain data; wizard.project turns it into pyproject.toml text.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from wizard.catalog.model import Catalog, Release
@@ -24,6 +25,22 @@ class TargetChoice:
 
 
 @dataclass(frozen=True)
+class IndexSpec:
+    name: str  # pytorch-<variant>
+    url: str
+    explicit: bool = True
+
+
+@dataclass(frozen=True)
+class Additions:
+    """What a migration brings besides torch: written once, then the person's own."""
+
+    dependencies: tuple[str, ...] = ()  # added to [project].dependencies when absent
+    groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # [dependency-groups]
+    indexes: tuple[IndexSpec, ...] = ()  # non-PyTorch indexes kept from requirements files
+
+
+@dataclass(frozen=True)
 class Choices:
     """Everything a person decides; front ends edit this and nothing else."""
 
@@ -36,13 +53,7 @@ class Choices:
     channel: str = "stable"  # stable, test, nightly
     lock_scope: str = "all"  # all: lock for every platform; targets: tool.uv.environments
     annotate: bool = False
-
-
-@dataclass(frozen=True)
-class IndexSpec:
-    name: str  # pytorch-<variant>
-    url: str
-    explicit: bool = True
+    additions: Additions = field(default_factory=Additions)  # from a migration
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,7 @@ class Plan:
     index_base: str = DEFAULT_INDEX_BASE
     channel: str = "stable"
     credential_env: tuple[str, ...] = ()  # UV_INDEX_..._USERNAME/PASSWORD to set
+    additions: Additions = field(default_factory=Additions)  # from a migration
 
 
 # --------------------------------------------------------------------------------------
@@ -381,6 +393,7 @@ def make_plan(choices: Choices, catalog: Catalog,
         index_base=base_clean,
         channel=channel,
         credential_env=tuple(cred_env),
+        additions=choices.additions,
     )
 
 
