@@ -247,3 +247,45 @@ def _all(folder: Path) -> list[dict]:
     from tests.e2e_helpers import read_lock
 
     return read_lock(folder)["package"]
+
+
+def test_torch_pulled_in_by_another_package_locks_the_cpu_build(tmp_path, env, fake_index):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "metrics"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+        'dependencies = ["torchmetrics>=1.5"]\n')
+    code, out, err = yes(tmp_path, env, fake_index.base_url,
+                         "--hardware", profile("linux-cpu-only"))
+    assert code == 0, err
+    linux = installs(tmp_path, "linux-x86_64", env)
+    assert linux["torch"] == "2.15.0+cpu"
+    assert linux["torchmetrics"] == "1.6.0"
+    assert not [n for n in linux if n.startswith("nvidia")]
+    assert "torch becomes a direct dependency" in out
+    # A second run names the package it came through, read from the lock.
+    doc = pyproject(tmp_path)
+    assert doc["project"]["dependencies"][0] == "torchmetrics>=1.5"
+
+
+def test_nightly_channel_locks_a_nightly_build_on_each_target(tmp_path, env, fake_index):
+    code, out, err = yes(tmp_path, env, fake_index.base_url, "--channel", "nightly",
+                         "--target", "linux-x86_64=cu130", "--target", "macos-arm64",
+                         "--target", "windows-x86_64=cpu")
+    assert code == 0, err
+    assert installs(tmp_path, "linux-x86_64", env)["torch"] == "2.16.0.dev20261120+cu130"
+    assert installs(tmp_path, "linux-x86_64", env)["pytorch-triton"] == "3.7.0+git1234abcd"
+    assert installs(tmp_path, "macos-arm64", env)["torch"] == "2.16.0.dev20261120"
+    assert installs(tmp_path, "windows-x86_64", env)["torch"] == "2.16.0.dev20261120+cpu"
+    doc = pyproject(tmp_path)
+    assert any(d.startswith("torch>=2.16.0.dev0") for d in doc["project"]["dependencies"])
+    assert [i["url"] for i in doc["tool"]["uv"]["index"]] == [
+        f"{fake_index.base_url}/nightly/cu130", f"{fake_index.base_url}/nightly/cpu"]
+    assert doc["tool"]["uv"]["environments"] == doc["tool"]["uv"]["required-environments"]
+
+
+def test_test_channel_locks_the_release_candidate(tmp_path, env, fake_index):
+    code, out, err = yes(tmp_path, env, fake_index.base_url, "--channel", "test",
+                         "--target", "linux-x86_64=rocm7.2")
+    assert code == 0, err
+    linux = installs(tmp_path, "linux-x86_64", env)
+    assert linux["torch"] == "2.16.0+rocm7.2"
+    assert linux["pytorch-triton-rocm"] == "3.7.0"

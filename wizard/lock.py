@@ -130,11 +130,28 @@ def run_uv_lock(folder: Path, on_line: Callable[[str], None] | None = None,
     return LockRun(False, output, explain_uv_error(output))
 
 
+def _readable(line: str) -> str:
+    """uv's line without the marker sets it attaches to package names and splits."""
+    import re
+
+    line = re.sub(r"\{[^{}]*\}", "", line)
+    line = re.sub(r" for split \(markers: .*?\)(?=:|$)", "", line)
+    line = line.strip().removeprefix("error:").removeprefix("cause:").strip()
+    return line if len(line) <= 300 else line[:297] + "..."
+
+
 def explain_uv_error(output: str) -> str:
     """uv's failure in one plain sentence."""
     text = output.lower()
-    detail = next((ln.strip() for ln in output.splitlines()
-                   if ln.strip() and not ln.lower().startswith(("using ", "resolved "))), "")
+    lines = [_readable(ln) for ln in output.splitlines()
+             if ln.strip() and not ln.lower().lstrip().startswith(("using ", "resolved "))]
+    cause = next((ln for ln in lines if ln.lower().startswith("because")), "")
+    detail = cause or next((ln for ln in lines if ln), "")
+    if "returned a 403" in text or "returned a 404" in text:
+        missing = next((ln for ln in lines if "there are no versions of" in ln.lower()), "")
+        if missing:
+            return (f"A package is not on the index it is pinned to: {missing} (the index "
+                    "answered 403/404, as PyTorch's does for a package it does not carry).")
     if any(s in text for s in ("connection refused", "tcp connect error", "dns error",
                                "failed to fetch", "error sending request", "timed out")):
         url = _first_url(output)
@@ -146,8 +163,7 @@ def explain_uv_error(output: str) -> str:
         return ("A target has no matching wheel: some package has no build for one of the "
                 f"chosen platforms or Python versions ({detail}).")
     if "no solution found" in text or "unsatisfiable" in text:
-        hint = next((ln.strip(" ╰─▶") for ln in output.splitlines() if "because" in ln), detail)
-        return f"The version requirements cannot all be met: {hint}"
+        return f"The version requirements cannot all be met: {detail}"
     if "failed to parse" in text:
         return f"uv could not read pyproject.toml: {detail}"
     return f"uv lock failed: {detail}"
@@ -162,6 +178,26 @@ def _first_url(text: str) -> str:
 
 # --------------------------------------------------------------------------------------
 # Reading uv.lock
+
+
+def torch_dependents(folder: Path) -> list[str]:
+    """Packages in an existing uv.lock that require torch (empty when there is no lock)."""
+    path = folder / "uv.lock"
+    if not path.exists():
+        return []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    out = []
+    for pkg in data.get("package", []):
+        source = pkg.get("source", {})
+        if source.get("editable") == "." or source.get("virtual") == ".":
+            continue
+        if any(canonicalize_name(d.get("name", "")) == "torch"
+               for d in pkg.get("dependencies", [])):
+            out.append(pkg["name"])
+    return sorted(set(out))
 
 
 @dataclass(frozen=True)

@@ -372,7 +372,12 @@ def make_plan(choices: Choices, catalog: Catalog,
             n: IndexSpec(n, i.url.replace(choices.index_base.rstrip("/"), base_clean))
             for n, i in indexes.items()
         }
-    if choices.lock_scope == "targets":
+    lock_only_targets = choices.lock_scope == "targets" or channel != "stable"
+    if channel != "stable" and choices.lock_scope != "targets":
+        notes.append(f"The lock covers only the chosen targets (tool.uv.environments): {channel} "
+                     "builds exist only on the PyTorch index, so other platforms could not "
+                     "resolve torch from PyPI.")
+    elif lock_only_targets:
         notes.append("The lock covers only the chosen targets (tool.uv.environments).")
     return Plan(
         dependencies=tuple(deps),
@@ -381,7 +386,7 @@ def make_plan(choices: Choices, catalog: Catalog,
         sources={k: tuple(v) for k, v in sources.items()},
         conflicts=tuple(tuple(g) for g in conflicts),
         required_environments=targets_markers,
-        environments=targets_markers if choices.lock_scope == "targets" else (),
+        environments=targets_markers if lock_only_targets else (),
         requires_python=requires_python,
         prerelease=None,
         owned_packages=("torch", *COMPANIONS, *TRITON_PACKAGES),

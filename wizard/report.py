@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wizard.lock import LockReport
 from wizard.plan import Plan
 from wizard.platforms import PLATFORMS
 from wizard.recommend import Recommendation
+
+if TYPE_CHECKING:
+    from wizard.session import Applied
 
 
 def size_text(n: int) -> str:
@@ -45,23 +50,33 @@ def plan_text(plan: Plan, recs: Mapping[str, Recommendation] | None = None) -> s
 
 
 def lock_report_text(report: LockReport) -> str:
-    header = f"{'Target':<28} {'torch':<18} {'from':<24} {'download':>9}"
-    rows = [header, "-" * len(header)]
+    rows: list[tuple[str, str, str, str]] = []
+    notes: list[tuple[int, str]] = []
     for t in report.targets:
         label = PLATFORMS[t.platform].label + (f" [{t.extra}]" if t.extra else "")
         torch = t.torch
-        version = torch.version if torch else "(none)"
-        source = _index_name(torch.index) if torch else ""
+        rows.append((label, torch.version if torch else "(none)",
+                     _index_name(torch.index) if torch else "", size_text(t.download_bytes)))
         others = ", ".join(f"{n} {p.version}" for n, p in t.packages.items() if n != "torch")
-        rows.append(f"{label:<28} {version:<18} {source:<24} {size_text(t.download_bytes):>9}")
         if others:
-            rows.append(f"{'':<28} {others}")
+            notes.append((len(rows) - 1, others))
         if t.cuda_from_pypi:
-            rows.append(f"{'':<28} includes CUDA libraries (nvidia-* wheels) from PyPI")
+            notes.append((len(rows) - 1, "includes CUDA libraries (nvidia-* wheels) from PyPI"))
+    header = ("Target", "torch", "from", "download")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+
+    def line(r: tuple[str, str, str, str]) -> str:
+        return (f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  "
+                f"{r[3]:>{widths[3]}}").rstrip()
+
+    out = [line(header), "-" * (sum(widths) + 6)]
+    for i, r in enumerate(rows):
+        out.append(line(r))
+        out.extend(f"{'':<{widths[0]}}  {text}" for j, text in notes if j == i)
     if report.warnings:
-        rows.append("")
-        rows.extend(f"warning: {w}" for w in report.warnings)
-    return "\n".join(rows)
+        out.append("")
+        out.extend(f"warning: {w}" for w in report.warnings)
+    return "\n".join(out)
 
 
 def _index_name(url: str) -> str:
@@ -70,3 +85,19 @@ def _index_name(url: str) -> str:
         return "PyPI"
     parts = url.split("/")
     return "/".join(parts[-2:]) if parts[-2] in ("nightly", "test") else parts[-1]
+
+
+def applied_text(folder: Path, plan: Plan, applied: Applied, lock: bool) -> str:
+    """What `apply` did, the lock report and the next step (shared by `--yes` and `--plain`)."""
+    parts = list(applied.messages)
+    if applied.written:
+        parts.append(f"\nWrote {folder / 'pyproject.toml'}.")
+    if applied.report is not None:
+        parts.append("\n" + lock_report_text(applied.report))
+    if plan.credential_env:
+        parts.append("\nSet " + " and ".join(plan.credential_env)
+                     + " for the index credentials (they were not written to any file).")
+    if lock and applied.report is not None:
+        extra = f" --extra {plan.variants[0]}" if plan.variants else ""
+        parts.append(f"\nNext: `uv sync{extra}`, then `torch-wizard doctor`.")
+    return "\n".join(parts)

@@ -268,9 +268,36 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
     from wizard.project import render_plan, unified_diff
 
     plan = make_plan(choices, facts.catalog, facts.requires_python)
+    indirect = indirect_torch_note(facts)
+    if indirect:
+        plan = replace(plan, notes=plan.notes + (indirect,))
     old = facts.project.original.decode("utf-8") if facts.project.original else ""
     new = render_plan(facts.project, plan, facts.folder.resolve().name)
     return Prepared(choices, plan, old, new, unified_diff(old, new))
+
+
+def indirect_torch_note(facts: Facts) -> str | None:
+    """When torch only arrives through other packages, say why it becomes direct."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    if not facts.project.exists:
+        return None
+    deps = facts.project.data.get("project", {}).get("dependencies", []) or []
+    names = set()
+    for d in deps:
+        try:
+            names.add(Requirement(d).name.lower())
+        except InvalidRequirement:
+            continue
+    if "torch" in names or not names:
+        return None
+    from wizard.lock import torch_dependents
+
+    through = torch_dependents(facts.folder)
+    via = f" (it comes in through {', '.join(through)})" if through else ""
+    return ("torch becomes a direct dependency" + via + ": uv applies [tool.uv.sources] only "
+            "to direct dependencies, so without it the PyTorch index would be ignored and "
+            "PyPI's build installed.")
 
 
 @dataclass(frozen=True)
