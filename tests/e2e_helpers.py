@@ -62,7 +62,7 @@ def wheel_names(pkg: dict[str, Any]) -> list[str]:
 
 
 def installs(folder: Path, platform: str, env: dict[str, str], extra: str | None = None,
-             python: str = "3.12") -> dict[str, str]:
+             python: str = "3.12", package: str | None = None) -> dict[str, str]:
     """What uv itself says a platform installs from this lock: `uv export`, markers evaluated.
 
     An oracle independent of the wizard's own lock reader.
@@ -75,6 +75,8 @@ def installs(folder: Path, platform: str, env: dict[str, str], extra: str | None
            "--no-emit-project", "--no-header", "--no-annotate"]
     if extra:
         cmd += ["--extra", extra]
+    if package:
+        cmd += ["--package", package]
     out = subprocess.run(cmd, cwd=folder, env=env, capture_output=True, text=True, check=True)
     p = PLATFORMS[platform]
     marker_env = {

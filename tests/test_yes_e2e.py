@@ -289,3 +289,55 @@ def test_test_channel_locks_the_release_candidate(tmp_path, env, fake_index):
     linux = installs(tmp_path, "linux-x86_64", env)
     assert linux["torch"] == "2.16.0+rocm7.2"
     assert linux["pytorch-triton-rocm"] == "3.7.0"
+
+
+def _workspace(root: Path) -> Path:
+    (root / "packages" / "trainer").mkdir(parents=True)
+    (root / "packages" / "utils").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "ws-root"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+        'dependencies = []\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n')
+    (root / "packages" / "utils" / "pyproject.toml").write_text(
+        '[project]\nname = "utils"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+        'dependencies = ["numpy"]\n')
+    member = root / "packages" / "trainer"
+    (member / "pyproject.toml").write_text(
+        '[project]\nname = "trainer"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+        'dependencies = ["utils"]\n\n[tool.uv.sources]\nutils = { workspace = true }\n')
+    return member
+
+
+def test_workspace_member_configures_torch_once(tmp_path, env, fake_index):
+    member = _workspace(tmp_path)
+    r = run_wizard(["--yes", "-C", str(member), "--index-base", fake_index.base_url,
+                    "--target", "linux-x86_64=cpu", "--target", "macos-arm64"], tmp_path, env)
+    assert r.code == 0, r.err
+    assert (tmp_path / "uv.lock").exists() and not (member / "uv.lock").exists()
+    member_doc = tomllib.loads((member / "pyproject.toml").read_text())
+    root_doc = tomllib.loads((tmp_path / "pyproject.toml").read_text())
+    utils_doc = tomllib.loads((tmp_path / "packages" / "utils" / "pyproject.toml").read_text())
+    assert member_doc["tool"]["uv"]["sources"]["torch"]["index"] == "pytorch-cpu"
+    assert member_doc["tool"]["uv"]["sources"]["utils"] == {"workspace": True}
+    assert len(root_doc["tool"]["uv"]["required-environments"]) == 2
+    assert "torch" not in str(utils_doc) and "index" not in root_doc["tool"]["uv"]
+    linux = installs(tmp_path, "linux-x86_64", env, package="trainer")
+    assert linux["torch"] == "2.15.0+cpu" and linux["numpy"] == "2.3.0"
+    assert installs(tmp_path, "macos-arm64", env, package="trainer")["torch"] == "2.15.0"
+    # Run again from the member with no flags: the setup is read back, nothing changes.
+    before = [(p, p.read_bytes()) for p in tmp_path.rglob("*.to*") if p.is_file()]
+    r = run_wizard(["--yes", "-C", str(member), "--index-base", fake_index.base_url],
+                   tmp_path, env)
+    assert r.code == 0, r.err
+    assert "already has this configuration" in r.out
+    assert [(p, p.read_bytes()) for p, _ in before] == before
+
+
+def test_workspace_failed_lock_restores_the_root_too(tmp_path, env, fake_index):
+    member = _workspace(tmp_path)
+    files = [tmp_path / "pyproject.toml", member / "pyproject.toml"]
+    before = [f.read_bytes() for f in files]
+    r = run_wizard(["--yes", "-C", str(member), "--index-base", "http://127.0.0.1:9/whl",
+                    "--target", "linux-x86_64=cpu", "--target", "macos-arm64"], tmp_path, env)
+    assert r.code == 1
+    assert [f.read_bytes() for f in files] == before
+    assert not (tmp_path / "uv.lock").exists()

@@ -69,11 +69,17 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 @contextmanager
-def transaction(folder: Path) -> Iterator[None]:
-    """Put pyproject.toml and uv.lock back byte for byte if the block does not finish."""
+def transaction(folder: Path, lock_folder: Path | None = None) -> Iterator[None]:
+    """Put pyproject.toml and uv.lock back byte for byte if the block does not finish.
+
+    `lock_folder` is the workspace root when the project is a member: its pyproject.toml
+    and uv.lock belong to the transaction too.
+    """
     from wizard.project import write_atomically
 
     files = [folder / "pyproject.toml", folder / "uv.lock"]
+    if lock_folder is not None and lock_folder.resolve() != folder.resolve():
+        files += [lock_folder / "pyproject.toml", lock_folder / "uv.lock"]
     saved = {f: (f.read_bytes() if f.exists() else None) for f in files}
     previous = None
     try:
@@ -305,13 +311,20 @@ def _lowest_python(requires_python: str | None) -> str:
 
 
 def read_lock(folder: Path, plan: Plan | None = None,
-              python: str | None = None) -> LockReport:
-    """What each target (and each variant extra) installs according to uv.lock."""
+              python: str | None = None, member: str | None = None) -> LockReport:
+    """What each target (and each variant extra) installs according to uv.lock.
+
+    `member`: the workspace member whose dependencies count (default: the root project).
+    """
     data = tomllib.loads((folder / "uv.lock").read_text(encoding="utf-8"))
     packages: list[dict[str, Any]] = data.get("package", [])
     py = python or _lowest_python(data.get("requires-python"))
-    root = next((p for p in packages if p.get("source", {}).get("editable") == "."
-                 or p.get("source", {}).get("virtual") == "."), None)
+    if member:
+        root = next((p for p in packages if canonicalize_name(p["name"])
+                     == canonicalize_name(member)), None)
+    else:
+        root = next((p for p in packages if p.get("source", {}).get("editable") == "."
+                     or p.get("source", {}).get("virtual") == "."), None)
     if root is None:
         raise WorkFailed("uv.lock has no entry for the project itself.",
                          "Run `uv lock` again.")

@@ -6,6 +6,7 @@ Facts are gathered once (project file, hardware profiles, catalog); front ends e
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -61,7 +62,20 @@ def load_project(folder: Path) -> tuple[ProjectFile, ExistingSetup | None]:
         raise BadInput(f"The project folder {folder} does not exist.",
                        "Create it first or pass an existing folder with -C.")
     project = read_project(folder)
-    return project, read_existing_setup(project)
+    if project.workspace_root is None or not project.exists:
+        return project, read_existing_setup(project)
+    # A member's targets live in the workspace root's required-environments.
+    root = read_project(project.workspace_root)
+    root_uv = root.data.get("tool", {}).get("uv", {}) if root.exists else {}
+    data = {**project.data}
+    tool = {**data.get("tool", {})}
+    uv = {**tool.get("uv", {})}
+    for key in ("required-environments", "environments"):
+        if key in root_uv and key not in uv:
+            uv[key] = root_uv[key]
+    tool["uv"] = uv
+    data["tool"] = tool
+    return project, read_existing_setup(replace(project, data=data))
 
 
 def load_profiles(files: Sequence[str]) -> tuple[HardwareProfile, ...]:
@@ -252,16 +266,28 @@ def _lowest_python(spec: str | None) -> str | None:
 
 
 @dataclass(frozen=True)
+class FileChange:
+    path: Path
+    old_text: str
+    new_text: str
+
+    @property
+    def changed(self) -> bool:
+        return self.old_text != self.new_text
+
+
+@dataclass(frozen=True)
 class Prepared:
     choices: Choices
     plan: Plan
     old_text: str
     new_text: str
-    diff: str
+    diff: str  # of every file that changes
+    root: FileChange | None = None  # the workspace root, when the project is a member
 
     @property
     def changed(self) -> bool:
-        return self.old_text != self.new_text
+        return self.old_text != self.new_text or bool(self.root and self.root.changed)
 
 
 def prepare(facts: Facts, choices: Choices) -> Prepared:
@@ -272,8 +298,29 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
     if indirect:
         plan = replace(plan, notes=plan.notes + (indirect,))
     old = facts.project.original.decode("utf-8") if facts.project.original else ""
-    new = render_plan(facts.project, plan, facts.folder.resolve().name)
-    return Prepared(choices, plan, old, new, unified_diff(old, new))
+    root_change = None
+    member_plan = plan
+    if facts.project.workspace_root is not None:
+        # uv reads required-environments and environments from the workspace root only;
+        # the member keeps its dependency, sources and explicit indexes.
+        member_plan = replace(plan, required_environments=(), environments=())
+        root_change = _root_change(facts.project.workspace_root, plan)
+    new = render_plan(facts.project, member_plan, facts.folder.resolve().name)
+    diff = unified_diff(old, new)
+    if root_change and root_change.changed:
+        rel = os.path.relpath(root_change.path, facts.folder)
+        diff += unified_diff(root_change.old_text, root_change.new_text, rel)
+    return Prepared(choices, plan, old, new, diff, root_change)
+
+
+def _root_change(root: Path, plan: Plan) -> FileChange:
+    from wizard.project import read_project, render_plan
+
+    project = read_project(root)
+    root_plan = Plan(dependencies=(), required_environments=plan.required_environments,
+                     environments=plan.environments, annotate=plan.annotate)
+    old = project.original.decode("utf-8") if project.original else ""
+    return FileChange(root / "pyproject.toml", old, render_plan(project, root_plan, root.name))
 
 
 def indirect_torch_note(facts: Facts) -> str | None:
@@ -316,29 +363,49 @@ def apply(facts: Facts, prepared: Prepared, lock: bool = True,
     from wizard.project import write_atomically
 
     pyproject = facts.folder / "pyproject.toml"
-    lock_file = facts.folder / "uv.lock"
+    lock_folder = facts.project.workspace_root or facts.folder
+    lock_file = lock_folder / "uv.lock"
+    member = _project_name(prepared.new_text) if facts.project.workspace_root else None
+
+    def write_all() -> None:
+        if prepared.old_text != prepared.new_text:
+            write_atomically(pyproject, prepared.new_text.encode("utf-8"))
+        if prepared.root and prepared.root.changed:
+            write_atomically(prepared.root.path, prepared.root.new_text.encode("utf-8"))
+
     if not prepared.changed and (not lock or lock_file.exists()):
         report = None
         if lock and lock_file.exists():
-            report = _safe_report(facts.folder, prepared.plan)
+            report = _safe_report(lock_folder, prepared.plan, member)
         return Applied(False, False, report, messages=("Nothing to change.",))
     if not lock:
-        write_atomically(pyproject, prepared.new_text.encode("utf-8"))
+        with transaction(facts.folder, lock_folder):
+            write_all()
         return Applied(True, False)
-    with transaction(facts.folder):
-        if prepared.changed:
-            write_atomically(pyproject, prepared.new_text.encode("utf-8"))
+    with transaction(facts.folder, lock_folder):
+        write_all()
         run = run_uv_lock(facts.folder, on_line)
         if not run.ok:
             raise LockFailed(run)
-    return Applied(prepared.changed, True, _safe_report(facts.folder, prepared.plan), run)
+    return Applied(prepared.changed, True,
+                   _safe_report(lock_folder, prepared.plan, member), run)
 
 
-def _safe_report(folder: Path, plan: Plan) -> LockReport | None:
+def _project_name(text: str) -> str | None:
+    from wizard.project import parse_project
+
+    try:
+        name = parse_project(Path("."), text.encode("utf-8")).data.get("project", {}).get("name")
+    except BadInput:
+        return None
+    return name if isinstance(name, str) else None
+
+
+def _safe_report(folder: Path, plan: Plan, member: str | None = None) -> LockReport | None:
     from wizard.lock import read_lock
 
     try:
-        return read_lock(folder, plan)
+        return read_lock(folder, plan, member=member)
     except (OSError, ValueError, KeyError) as exc:  # a lock uv wrote but we cannot read
         raise WorkFailed(f"uv.lock was written but could not be read ({exc}).") from None
 
