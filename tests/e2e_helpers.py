@@ -6,10 +6,11 @@ import json
 import shutil
 import subprocess
 import sys
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 PROFILES = Path(__file__).parent / "fixtures" / "profiles"
 

@@ -161,7 +161,7 @@ def torch_question(facts: Facts, choices: Choices) -> Question:
     options = [Option("", "The newest release that serves every target",
                       "recommended", recommended=True)]
     for r in facts.catalog.releases[:6]:
-        note = r.notes.split(".")[0] if r.notes else ""
+        note = r.notes.split(". ")[0].rstrip(".") if r.notes else ""  # "2.14." is not an end
         options.append(Option(r.minor, f"torch {r.minor} ({r.latest})", note))
     return Question("torch", "Packages", "Which torch release?", "select", tuple(options),
                     (choices.torch or "",), "one-release",

@@ -53,7 +53,7 @@ def run_noninteractive(opts: argparse.Namespace) -> int:
     choices = resolve_auto(facts, choices, recs)
     prepared = prepare(facts, choices)
     out = sys.stderr if opts.json else sys.stdout
-    from wizard.report import lock_report_text, plan_text
+    from wizard.report import applied_text, plan_text
 
     for note in catalog.notes:
         print(note, file=out)
@@ -88,19 +88,11 @@ def run_noninteractive(opts: argparse.Namespace) -> int:
         return 1
     result["written"] = applied.written
     result["locked"] = applied.locked
-    for m in applied.messages:
-        print(m, file=out)
-    if applied.written:
-        print(f"\nWrote {folder / 'pyproject.toml'}.", file=out)
     if applied.report is not None:
         result["lock"] = applied.report.to_dict()
-        print("\n" + lock_report_text(applied.report), file=out)
-    if prepared.plan.credential_env:
-        print("\nSet " + " and ".join(prepared.plan.credential_env)
-              + " for the index credentials (they were not written to any file).", file=out)
-    if lock and applied.report is not None:
-        extra = f" --extra {prepared.plan.variants[0]}" if prepared.plan.variants else ""
-        print(f"\nNext: `uv sync{extra}`, then `torch-wizard doctor`.", file=out)
+    text = applied_text(folder, prepared.plan, applied, lock)
+    if text:
+        print(text, file=out)
     return _finish(opts, result, 0)
 
 
