@@ -118,6 +118,14 @@ def _run_subcommand(name: str, args: list[str]) -> int:
 
 
 def _run_wizard(opts: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from wizard.lock import recover
+
+    if Path(opts.project).is_dir():
+        message = recover(Path(opts.project))
+        if message:
+            print(message, file=sys.stderr)
     if opts.yes or opts.dry_run and not opts.plain:
         from wizard.commands.apply import run_noninteractive
 

@@ -6,7 +6,9 @@ write and put back when uv fails, on Ctrl+C and on SIGTERM.
 
 from __future__ import annotations
 
+import base64
 import importlib.util
+import json
 import os
 import shutil
 import signal
@@ -68,12 +70,17 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+JOURNAL = ".torch-wizard-journal.json"
+
+
 @contextmanager
 def transaction(folder: Path, lock_folder: Path | None = None) -> Iterator[None]:
     """Put pyproject.toml and uv.lock back byte for byte if the block does not finish.
 
     `lock_folder` is the workspace root when the project is a member: its pyproject.toml
-    and uv.lock belong to the transaction too.
+    and uv.lock belong to the transaction too. The old bytes are also kept in a journal
+    file beside the project, so that a run killed outright (SIGKILL, power loss) is undone
+    by the next run (`recover`).
     """
     from wizard.project import write_atomically
 
@@ -81,6 +88,13 @@ def transaction(folder: Path, lock_folder: Path | None = None) -> Iterator[None]
     if lock_folder is not None and lock_folder.resolve() != folder.resolve():
         files += [lock_folder / "pyproject.toml", lock_folder / "uv.lock"]
     saved = {f: (f.read_bytes() if f.exists() else None) for f in files}
+    journal = folder / JOURNAL
+    write_atomically(journal, json.dumps({
+        "about": "torch-wizard was changing these files; the next run puts them back.",
+        "files": {str(f.resolve() if f.exists() else f.absolute()):
+                  None if data is None else base64.b64encode(data).decode("ascii")
+                  for f, data in saved.items()},
+    }).encode("utf-8"))
     previous = None
     try:
         previous = signal.signal(signal.SIGTERM, _raise_interrupt)
@@ -89,15 +103,43 @@ def transaction(folder: Path, lock_folder: Path | None = None) -> Iterator[None]
     try:
         yield
     except BaseException:
-        for f, data in saved.items():
-            if data is None:
-                f.unlink(missing_ok=True)
-            elif not f.exists() or f.read_bytes() != data:
-                write_atomically(f, data)
+        _restore(saved)
+        journal.unlink(missing_ok=True)
         raise
+    else:
+        journal.unlink(missing_ok=True)
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _restore(saved: Mapping[Path, bytes | None]) -> None:
+    from wizard.project import write_atomically
+
+    for f, data in saved.items():
+        if data is None:
+            f.unlink(missing_ok=True)
+        elif not f.exists() or f.read_bytes() != data:
+            write_atomically(f, data)
+
+
+def recover(folder: Path) -> str | None:
+    """Undo a run that was killed mid-transaction; returns what was done, in words."""
+    journal = folder / JOURNAL
+    if not journal.exists():
+        return None
+    try:
+        entries = json.loads(journal.read_text(encoding="utf-8"))["files"]
+        saved = {Path(k): None if v is None else base64.b64decode(v) for k, v in entries.items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        raise WorkFailed(
+            f"{journal} is left from an interrupted run but cannot be read.",
+            "Check pyproject.toml and uv.lock by hand, then delete that file.",
+        ) from None
+    _restore(saved)
+    journal.unlink(missing_ok=True)
+    return ("An earlier torch-wizard run was interrupted; pyproject.toml and uv.lock were put "
+            "back as they were before it.")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,110 @@
+"""Nothing is ever lost: kill the wizard at many moments and find either the old files or the
+new ones, never a mix or a fragment."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.e2e_helpers import console_script, profile
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+ORIGINAL = (
+    "# my project\n[project]\nname = 'demo'\nversion = '1.0'\nrequires-python = '>=3.11'\n"
+    "dependencies = ['numpy>=2']  # keep\n"
+)
+SIGNALS = (signal.SIGKILL, signal.SIGTERM, signal.SIGINT)
+KILL_POINTS = 14  # per signal
+
+
+@pytest.fixture
+def env(uv_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    e = dict(uv_env)
+    e["TORCH_WIZARD_CACHE_DIR"] = str(tmp_path_factory.mktemp("wcache"))
+    return e
+
+
+def _args(base: str) -> list[str]:
+    return ["--yes", "--index-base", base, "--hardware", profile("linux-cpu-only"),
+            "--target", "linux-x86_64=cu130", "--target", "windows-x86_64=cpu"]
+
+
+def _old_state(folder: Path, env: dict[str, str], base: str) -> None:
+    (folder / "pyproject.toml").write_text(ORIGINAL)
+    subprocess.run([console_script(), "--yes", "--index-base", base, "--hardware",
+                    profile("linux-cpu-only")], cwd=folder, env=env, check=True,
+                   capture_output=True)
+
+
+def _state(folder: Path) -> tuple[bytes, bytes | None]:
+    lock = folder / "uv.lock"
+    return (folder / "pyproject.toml").read_bytes(), lock.read_bytes() if lock.exists() else None
+
+
+def test_killed_at_any_moment_leaves_the_old_or_the_new_files(tmp_path, env, fake_index):
+    base = fake_index.base_url
+    template = tmp_path / "template"
+    template.mkdir()
+    _old_state(template, env, base)
+    old = _state(template)
+    done = tmp_path / "done"
+    shutil.copytree(template, done)
+    t0 = time.perf_counter()
+    subprocess.run([console_script(), *_args(base)], cwd=done, env=env, check=True,
+                   capture_output=True)
+    full = time.perf_counter() - t0
+    new = _state(done)
+    assert new != old
+    fake_index.delay = 0.01  # widen the window in which uv is running
+    outcomes = {"old": 0, "new": 0}
+    tried = 0
+    for sig in SIGNALS:
+        for i in range(KILL_POINTS):
+            folder = tmp_path / f"{sig.name}-{i}"
+            shutil.copytree(template, folder)
+            proc = subprocess.Popen([console_script(), *_args(base)], cwd=folder, env=env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            time.sleep(full * 1.6 * i / KILL_POINTS)
+            proc.send_signal(sig)
+            proc.wait(timeout=60)
+            if sig == signal.SIGKILL:
+                # Killed outright: the next run of the wizard finds the journal and undoes it.
+                from wizard.lock import recover
+
+                recover(folder)
+            state = _state(folder)
+            assert state in (old, new), f"{sig.name} at point {i}: a mix of old and new"
+            assert not (folder / ".torch-wizard-journal.json").exists()
+            outcomes["old" if state == old else "new"] += 1
+            tried += 1
+    print(f"kill points tried: {tried}, outcomes: {outcomes}")
+    assert tried == len(SIGNALS) * KILL_POINTS
+    # The kill points must really straddle the run: some end old, some new.
+    assert outcomes["old"] and outcomes["new"], outcomes
+
+
+def test_next_run_undoes_a_run_killed_outright(tmp_path, env, fake_index):
+    _old_state(tmp_path, env, fake_index.base_url)
+    old = _state(tmp_path)
+    # Simulate the moment after the new pyproject.toml was written, uv still running.
+    from wizard.lock import JOURNAL, transaction
+
+    with pytest.raises(SystemExit), transaction(tmp_path):
+        (tmp_path / "pyproject.toml").write_text("[project]\nname = 'half'\n")
+        journal = (tmp_path / JOURNAL).read_bytes()
+        raise SystemExit  # restored by the transaction itself
+    assert _state(tmp_path) == old
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'half'\n")
+    (tmp_path / JOURNAL).write_bytes(journal)  # as a SIGKILL would leave it
+    r = subprocess.run([console_script(), "--yes", "--dry-run", "--offline", "--hardware",
+                        profile("linux-cpu-only")], cwd=tmp_path, env=env,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "An earlier torch-wizard run was interrupted" in r.stderr
+    assert _state(tmp_path) == old
