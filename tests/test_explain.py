@@ -9,6 +9,8 @@ import re
 import subprocess
 import sys
 
+from pathlib import Path
+
 import pytest
 
 from wizard.cli import main
@@ -202,8 +204,24 @@ def test_explain_topic_prints_the_rendered_topic(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, columns: str, width: int
 ) -> None:
     monkeypatch.setenv("COLUMNS", columns)
-    assert main(["explain", "driver"]) == 0
-    assert capsys.readouterr().out == render(TOPICS["driver"], width=width)
+    assert main(["explain", "driver", "--hardware", PROFILE_3060]) == 0
+    notes = ["Your driver is 581.57.", "It runs torch 2.15's cu130 (needs 580), cu132 (needs 580)."]
+    assert capsys.readouterr().out == render(TOPICS["driver"], notes, width=width)
+
+
+PROFILE_3060 = str(Path(__file__).parent / "fixtures" / "profiles" / "windows-rtx3060.json")
+
+
+def test_explain_says_what_a_topic_means_for_a_given_machine(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["explain", "compute-capability", "--hardware", PROFILE_3060]) == 0
+    out = capsys.readouterr().out
+    assert "Your NVIDIA GeForce RTX 3060 is sm_86: every CUDA build of torch 2.15" in out
+    old_card = Path(__file__).parent / "fixtures" / "profiles" / "linux-rtx4090-driver550.json"
+    assert main(["explain", "driver", "--hardware", str(old_card)]) == 0
+    out = capsys.readouterr().out
+    assert "It is too old for cu130 (needs 580)" in out
 
 
 def test_explain_topic_json(capsys: pytest.CaptureFixture[str]) -> None:

@@ -42,13 +42,34 @@ def _parser() -> _Parser:
     )
     p.add_argument("topic", nargs="?", metavar="TOPIC", help="the topic to show")
     p.add_argument("--json", action="store_true", help="print the topic (or the list) as JSON")
+    p.add_argument("--hardware", metavar="FILE",
+                   help="say what the topic means for the machine in this profile "
+                   "(default: this machine)")
     p.add_argument("-h", "--help", action="store_true", help="show this help and exit")
     return p
 
 
 def run_explain(args: list[str]) -> int:
-    """Entry point used by wizard.cli for `torch-wizard explain ...`."""
-    return explain(args)
+    """Entry point used by wizard.cli for `torch-wizard explain ...`: notes for this machine."""
+    return explain(args, machine_notes_for=_this_machine)
+
+
+def _profile_notes(path: str) -> MachineNotesFor:
+    from wizard.catalog.model import load_bundled
+    from wizard.hardware.profile import load_profile
+    from wizard.machine_notes import machine_notes
+
+    profile = load_profile(path)
+    return lambda topic: machine_notes(topic, profile, load_bundled())
+
+
+def _this_machine(topic: str) -> list[str]:
+    """Facts about the machine the topic depends on (detection is fast; catalog bundled)."""
+    from wizard.catalog.model import load_bundled
+    from wizard.hardware.detect import detect_hardware
+    from wizard.machine_notes import machine_notes
+
+    return machine_notes(topic, detect_hardware(), load_bundled())
 
 
 def explain(
@@ -67,6 +88,8 @@ def explain(
         out.write(_topic_list_json() if opts.json else _topic_list())
         return 0
     topic = topic_named(opts.topic)
+    if opts.hardware:
+        machine_notes_for = _profile_notes(opts.hardware)
     notes = list(machine_notes_for(topic.name)) if machine_notes_for is not None else []
     if opts.json:
         out.write(_topic_json(topic, notes))
