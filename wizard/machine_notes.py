@@ -28,7 +28,8 @@ def machine_notes(topic: str, profile: HardwareProfile, catalog: Catalog) -> lis
                 notes.append(f"The compute capability of your {g.name} was not detected.")
                 continue
             sm = "sm_" + g.compute_capability.replace(".", "")
-            fits, misses = [], []
+            fits: list[str] = []
+            misses: list[str] = []
             for v in cuda:
                 support = catalog.arch_support(release.minor, v, tp.name, g.compute_capability)
                 if support is not None:
@@ -50,7 +51,8 @@ def machine_notes(topic: str, profile: HardwareProfile, catalog: Catalog) -> lis
             notes.append("No NVIDIA driver was found on this machine.")
         else:
             os_name = "windows" if profile.wsl else profile.os
-            ok, too_old = [], []
+            ok: list[str] = []
+            too_old: list[str] = []
             for v in cuda:
                 need = catalog.min_driver(v, os_name)
                 try:
