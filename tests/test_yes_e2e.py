@@ -341,3 +341,21 @@ def test_workspace_failed_lock_restores_the_root_too(tmp_path, env, fake_index):
     assert r.code == 1
     assert [f.read_bytes() for f in files] == before
     assert not (tmp_path / "uv.lock").exists()
+
+
+def test_report_warns_about_a_cuda_build_for_a_machine_without_nvidia(tmp_path, env, fake_index):
+    code, out, err = yes(tmp_path, env, fake_index.base_url, "--json", "--hardware",
+                         profile("linux-cpu-only"), "--target", "linux-x86_64=cu130")
+    assert code == 0, err
+    warnings = json.loads(out)["lock"]["warnings"]
+    assert any("is a CUDA build, but the machine" in w and "no NVIDIA GPU" in w
+               for w in warnings), warnings
+
+
+def test_report_warns_when_the_driver_is_too_old_for_the_locked_build(tmp_path, env, fake_index):
+    code, out, err = yes(tmp_path, env, fake_index.base_url, "--json", "--hardware",
+                         profile("linux-rtx4090-driver550"), "--target", "linux-x86_64=cu130")
+    assert code == 0, err
+    warnings = json.loads(out)["lock"]["warnings"]
+    assert any("needs NVIDIA driver 580 or newer; the machine has 550.54.15" in w
+               for w in warnings), warnings

@@ -36,6 +36,9 @@ else:  # pragma: no cover - Python 3.10
 
 REPORTED = ("torch", "torchvision", "torchaudio", "torchao")
 
+# Checks a lock's targets against the machines and the catalog (see session.hardware_check).
+HardwareCheck = Callable[[list["TargetLock"]], list[str]]
+
 
 # --------------------------------------------------------------------------------------
 # Finding uv
@@ -353,7 +356,8 @@ def _lowest_python(requires_python: str | None) -> str:
 
 
 def read_lock(folder: Path, plan: Plan | None = None,
-              python: str | None = None, member: str | None = None) -> LockReport:
+              python: str | None = None, member: str | None = None,
+              hardware: HardwareCheck | None = None) -> LockReport:
     """What each target (and each variant extra) installs according to uv.lock.
 
     `member`: the workspace member whose dependencies count (default: the root project).
@@ -416,7 +420,10 @@ def read_lock(folder: Path, plan: Plan | None = None,
                 chosen.setdefault(canonicalize_name(pkg["name"]), pkg)
                 stack.extend(pkg.get("dependencies", []))
             results.append(_target_lock(name, extra, chosen, tp, py))
-    return LockReport(tuple(results), tuple(_report_warnings(results, plan)))
+    warnings = _report_warnings(results, plan)
+    if hardware is not None:
+        warnings += hardware(results)
+    return LockReport(tuple(results), tuple(warnings))
 
 
 def _platforms_in_lock(data: Mapping[str, Any]) -> list[str]:

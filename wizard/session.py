@@ -28,7 +28,7 @@ from wizard.platforms import PLATFORMS, platform_for
 from wizard.recommend import Recommendation, recommend
 
 if TYPE_CHECKING:
-    from wizard.lock import LockReport, LockRun
+    from wizard.lock import LockReport, LockRun, TargetLock
     from wizard.project import ExistingSetup, ProjectFile
 
 
@@ -376,7 +376,7 @@ def apply(facts: Facts, prepared: Prepared, lock: bool = True,
     if not prepared.changed and (not lock or lock_file.exists()):
         report = None
         if lock and lock_file.exists():
-            report = _safe_report(lock_folder, prepared.plan, member)
+            report = _safe_report(lock_folder, prepared.plan, member, facts)
         return Applied(False, False, report, messages=("Nothing to change.",))
     if not lock:
         with transaction(facts.folder, lock_folder):
@@ -388,7 +388,7 @@ def apply(facts: Facts, prepared: Prepared, lock: bool = True,
         if not run.ok:
             raise LockFailed(run)
     return Applied(prepared.changed, True,
-                   _safe_report(lock_folder, prepared.plan, member), run)
+                   _safe_report(lock_folder, prepared.plan, member, facts), run)
 
 
 def _project_name(text: str) -> str | None:
@@ -401,11 +401,58 @@ def _project_name(text: str) -> str | None:
     return name if isinstance(name, str) else None
 
 
-def _safe_report(folder: Path, plan: Plan, member: str | None = None) -> LockReport | None:
+def hardware_check(facts: Facts) -> Callable[[list[TargetLock]], list[str]]:
+    """Warnings for builds a target's machine cannot run, and for unpaired companions."""
+
+    def check(targets: list[TargetLock]) -> list[str]:
+        from packaging.version import InvalidVersion, Version
+
+        out: list[str] = []
+        for t in targets:
+            torch = t.torch
+            if torch is None:
+                continue
+            label = PLATFORMS[t.platform].label + (f" [{t.extra}]" if t.extra else "")
+            profile = facts.profile_for(t.platform)
+            cuda = torch.variant.startswith("cu") or t.cuda_from_pypi
+            if profile is not None and cuda:
+                gpus = profile.gpus_of("nvidia")
+                driver = profile.nvidia_driver
+                need = facts.catalog.min_driver(torch.variant, profile.os)
+                if not gpus:
+                    out.append(f"{label}: torch {torch.version} is a CUDA build, but the "
+                               f"machine ({profile.describe()}) has no NVIDIA GPU.")
+                elif driver and need:
+                    try:
+                        old = Version(driver) < Version(need)
+                    except InvalidVersion:
+                        old = False
+                    if old:
+                        out.append(f"{label}: torch {torch.version} needs NVIDIA driver {need} "
+                                   f"or newer; the machine has {driver}.")
+            for name in ("torchvision", "torchaudio"):
+                pkg = t.packages.get(name)
+                if pkg is None:
+                    continue
+                paired = facts.catalog.companion_for(torch.version, name)
+                public = pkg.version.split("+")[0]
+                # Patch releases of a companion serve the same torch line (0.29.1 ~ 0.29.2).
+                if paired and paired.split(".")[:2] != public.split(".")[:2]:
+                    out.append(f"{label}: {name} {public} with torch "
+                               f"{torch.version.split('+')[0]}; the release paired with it is "
+                               f"{paired}.")
+        return out
+
+    return check
+
+
+def _safe_report(folder: Path, plan: Plan, member: str | None = None,
+                 facts: Facts | None = None) -> LockReport | None:
     from wizard.lock import read_lock
 
     try:
-        return read_lock(folder, plan, member=member)
+        return read_lock(folder, plan, member=member,
+                         hardware=hardware_check(facts) if facts else None)
     except (OSError, ValueError, KeyError) as exc:  # a lock uv wrote but we cannot read
         raise WorkFailed(f"uv.lock was written but could not be read ({exc}).") from None
 
