@@ -359,3 +359,15 @@ def test_report_warns_when_the_driver_is_too_old_for_the_locked_build(tmp_path, 
     warnings = json.loads(out)["lock"]["warnings"]
     assert any("needs NVIDIA driver 580 or newer; the machine has 550.54.15" in w
                for w in warnings), warnings
+
+
+def test_packages_built_against_torch_get_a_warning(tmp_path, capsys):
+    from wizard.cli import main
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\nversion = "0.1"\nrequires-python = ">=3.11"\n'
+        'dependencies = ["xformers>=0.0.30", "numpy"]\n')
+    assert main(["--yes", "--dry-run", "--offline", "-C", str(tmp_path), "--hardware",
+                 profile("linux-cpu-only")]) == 0
+    out = capsys.readouterr().out
+    assert "xformers comes from PyPI" in out and "with the cpu build" in out

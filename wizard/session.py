@@ -294,9 +294,9 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
     from wizard.project import render_plan, unified_diff
 
     plan = make_plan(choices, facts.catalog, facts.requires_python)
-    indirect = indirect_torch_note(facts)
-    if indirect:
-        plan = replace(plan, notes=plan.notes + (indirect,))
+    extra_notes = [n for n in (indirect_torch_note(facts), *compiled_notes(facts, plan)) if n]
+    if extra_notes:
+        plan = replace(plan, notes=plan.notes + tuple(extra_notes))
     old = facts.project.original.decode("utf-8") if facts.project.original else ""
     root_change = None
     member_plan = plan
@@ -321,6 +321,33 @@ def _root_change(root: Path, plan: Plan) -> FileChange:
                      environments=plan.environments, annotate=plan.annotate)
     old = project.original.decode("utf-8") if project.original else ""
     return FileChange(root / "pyproject.toml", old, render_plan(project, root_plan, root.name))
+
+
+def compiled_notes(facts: Facts, plan: Plan) -> list[str]:
+    """Warn about dependencies built against one torch build that the plan may not match."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
+    deps = facts.project.data.get("project", {}).get("dependencies", []) if (
+        facts.project.exists) else []
+    compiled = {canonicalize_name(n) for n in facts.catalog.compiled_against_torch}
+    found = []
+    for d in deps or []:
+        try:
+            name = canonicalize_name(Requirement(d).name)
+        except InvalidRequirement:
+            continue
+        if name in compiled and name not in plan.sources:
+            found.append(name)
+    builds = sorted({t.backend for t in plan.targets if t.backend not in ("default",)}
+                    | set(plan.variants))
+    if not found or not builds:
+        return []
+    return [f"{', '.join(found)} come{'s' if len(found) == 1 else ''} from PyPI, where "
+            "wheels are built against PyPI's default torch; with the "
+            f"{', '.join(builds)} build{'s' if len(builds) > 1 else ''} a compiled extension "
+            "may fail to load. Check that project's install notes for wheels matching the "
+            "build (see `torch-wizard explain indirect`)."]
 
 
 def indirect_torch_note(facts: Facts) -> str | None:

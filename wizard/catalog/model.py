@@ -105,6 +105,7 @@ class Catalog:
     macos_x86_64_last: str
     sources: Mapping[str, str]
     snapshot: str
+    compiled_against_torch: frozenset[str] = frozenset()
     origin: str = "bundled"  # "bundled" or "live"
     notes: tuple[str, ...] = ()
 
@@ -237,6 +238,8 @@ def catalog_from_data(data: Mapping[str, Any]) -> Catalog:
         xpu_words=tuple(data["intel_xpu"]["name_words"]),
         sizes_mb={k: v for k, v in data["sizes_mb"].items() if not k.startswith("_")},
         macos_x86_64_last=data["macos_x86_64_last"],
+        compiled_against_torch=frozenset(
+            data.get("compiled_against_torch", {}).get("packages", ())),
         sources=dict(data["sources"]),
         snapshot=data["snapshot"],
     )
