@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 import json
 from pathlib import Path
 
 import pytest
+import tomllib
 
 from tests.e2e_helpers import installs, locked, profile, run_wizard
 
