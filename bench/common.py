@@ -45,7 +45,8 @@ def timed(fn: Callable[[], object]) -> float:
 
 
 def fake_index_env(index: object, cache: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("UV_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("UV_")
+           and k != "PYTHONDONTWRITEBYTECODE"}  # a user's Python caches bytecode
     env.update(UV_DEFAULT_INDEX=index.pypi_url, UV_CACHE_DIR=str(cache),  # type: ignore[attr-defined]
                UV_PYTHON_DOWNLOADS="never", UV_NO_PROGRESS="1",
                TORCH_WIZARD_CACHE_DIR=str(cache / "wizard"))

@@ -49,9 +49,14 @@ def peak_of(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, floa
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--latency", type=float, default=0.0,
+                        help="seconds the fake index waits before each answer (a real index "
+                        "is tens of milliseconds away; 0: the fastest possible uv lock)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-yes-"))
     index = serve(work / "index")
+    index.delay = args.latency
+    print(f"fake index latency: {args.latency * 1000:.0f} ms per request")
     env = fake_index_env(index, work / "cache")
     wizard = wizard_command()
     uv = shutil.which("uv") or "uv"
@@ -74,6 +79,9 @@ def main() -> None:
         folder = fresh("u")
         (folder / "pyproject.toml").write_bytes(pyproject)
         return run([uv, "lock"], folder, env)
+
+    # Both sides start from a warm uv cache and a warm wizard cache, as a second run would;
+    # uv revalidates its cached index pages, so the latency still counts for both.
 
     xs, ys = alternate(wizard_run, lock_run, args.runs)
     report("torch-wizard --yes (plan, write, lock)", xs, "uv lock alone", ys, 1.3)

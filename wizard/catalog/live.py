@@ -15,18 +15,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import http.client
 import json
-import socket
-import ssl
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
-from email.parser import BytesParser
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit, urlunsplit
@@ -326,9 +320,19 @@ def _scrub(text: str, url: str) -> str:
     return text
 
 
+def _http_exception() -> type[Exception]:
+    """http.client's base error, imported only when a request fails (it is slow to load)."""
+    import http.client
+
+    return http.client.HTTPException
+
+
 def _get(url: str, timeout: float, accept: str) -> tuple[bytes, str, str]:
     """(body, content type, final URL) of a GET; raises _Status for HTTP errors and the
     usual OSError / http.client errors for network trouble, TimeoutError past ``timeout``."""
+    import urllib.error
+    import urllib.request  # here, not at the top: answers from the cache need no network code
+
     request = urllib.request.Request(
         url_without_credentials(url), headers={"Accept": accept, "User-Agent": USER_AGENT}
     )
@@ -358,6 +362,11 @@ def _get(url: str, timeout: float, accept: str) -> tuple[bytes, str, str]:
 
 def _unreachable(url: str, error: BaseException, timeout: float) -> IndexUnreachable:
     """Explain a network failure in words, without credentials."""
+    import http.client
+    import socket
+    import ssl
+    import urllib.error
+
     reason: BaseException | str = error
     if isinstance(error, urllib.error.URLError) and not isinstance(error, urllib.error.HTTPError):
         reason = error.reason
@@ -453,7 +462,7 @@ def fetch_files(
             raise _status_error(url, e.code, _credentials(url) is not None) from None
     except ValueError:
         raise IndexUnreachable(url, "this is not a valid http(s) index URL") from None
-    except (OSError, http.client.HTTPException) as e:
+    except (OSError, _http_exception()) as e:
         raise _unreachable(url, e, timeout) from None
     else:
         page_url = url_without_credentials(final_url)
@@ -547,12 +556,14 @@ def fetch_metadata_requires(
         raise _status_error(url, e.code, _credentials(url) is not None) from None
     except ValueError:
         raise IndexUnreachable(url, "this is not a valid http(s) URL") from None
-    except (OSError, http.client.HTTPException) as e:
+    except (OSError, _http_exception()) as e:
         raise _unreachable(url, e, timeout) from None
     if wheel.core_metadata_sha256 and (
         hashlib.sha256(body).hexdigest() != wheel.core_metadata_sha256
     ):
         raise IndexUnreachable(url, "the metadata file does not match its advertised hash")
+    from email.parser import BytesParser
+
     message = BytesParser().parsebytes(body, headersonly=True)
     requires = [str(r).strip() for r in message.get_all("Requires-Dist") or []]
     if store is not None:
