@@ -371,3 +371,21 @@ def test_packages_built_against_torch_get_a_warning(tmp_path, capsys):
                  profile("linux-cpu-only")]) == 0
     out = capsys.readouterr().out
     assert "xformers comes from PyPI" in out and "with the cpu build" in out
+
+
+def test_annotate_explains_each_owned_block_and_stays_stable(tmp_path, capsys):
+    from wizard.cli import main
+
+    args = ["--yes", "--no-lock", "--offline", "-C", str(tmp_path), "--annotate", "--hardware",
+            profile("linux-rtx4090-driver580"), "--target", "linux-x86_64",
+            "--target", "windows-x86_64=cpu"]
+    assert main(args) == 0
+    first = (tmp_path / "pyproject.toml").read_text()
+    assert "# torch-wizard: PyTorch CUDA 13.0 builds" in first
+    assert "# torch-wizard: the lock must have wheels for Linux x86_64 and Windows x86_64" in first
+    assert main(args) == 0
+    assert (tmp_path / "pyproject.toml").read_text() == first
+    # Without --annotate the comments stay as they are.
+    assert main(args[:5] + args[6:]) == 0
+    assert (tmp_path / "pyproject.toml").read_text() == first
+    capsys.readouterr()
