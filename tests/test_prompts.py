@@ -1,0 +1,422 @@
+"""`torch-wizard --plain`: the questions answered programmatically, then the files checked."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import tomlkit
+
+from tests.e2e_helpers import locked, profile, run_wizard
+from wizard.cli import _main_parser
+from wizard.prompts import (
+    EXPLAIN,
+    EXPLAIN_TITLE,
+    in_default_order,
+    option_title,
+    questionary_choices,
+    render_question,
+    run_flow,
+)
+from wizard.questions import Option, Question
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTER = None  # an answer that takes what the prompt offers when Enter is pressed
+
+
+class Script:
+    """An Asker that answers from a list, checking each question is the one expected.
+
+    `answers`: (question key, values | ENTER | KeyboardInterrupt); once the list runs out every
+    question gets Enter. `confirms`: True / False / KeyboardInterrupt; then the default.
+    """
+
+    def __init__(self, answers=(), confirms=()):
+        self.answers = list(answers)
+        self.confirms = list(confirms)
+        self.asked: list[Question] = []
+        self.confirmed: list[str] = []
+
+    @property
+    def keys(self) -> list[str]:
+        return [q.key for q in self.asked]
+
+    def select(self, question: Question) -> list[str]:
+        self.asked.append(question)
+        assert len(self.asked) < 40, f"asked too often; last: {question.key}"
+        key, values = self.answers.pop(0) if self.answers else (question.key, ENTER)
+        assert key == question.key, f"expected {key}, was asked {question.key}"
+        if values is KeyboardInterrupt:
+            raise KeyboardInterrupt
+        if values is ENTER:  # what the rendered prompt starts with
+            return in_default_order(question, render_question(question).defaults)
+        return list(values)
+
+    def confirm(self, text: str, default: bool) -> bool:
+        self.confirmed.append(text)
+        value = self.confirms.pop(0) if self.confirms else default
+        if value is KeyboardInterrupt:
+            raise KeyboardInterrupt
+        return value
+
+
+def options(folder: Path, *args: str, hardware: str = "linux-cpu-only"):
+    return _main_parser().parse_args(["--plain", "-C", str(folder),
+                                      "--hardware", profile(hardware), *args])
+
+
+def plain(folder: Path, script: Script, *args: str, hardware: str = "linux-cpu-only"):
+    out = io.StringIO()
+    code = run_flow(options(folder, *args, hardware=hardware), script, out)
+    return code, out.getvalue()
+
+
+def pyproject(folder: Path) -> dict:
+    return tomlkit.parse((folder / "pyproject.toml").read_text()).unwrap()
+
+
+@pytest.fixture
+def uv_environ(uv_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """This process's environment becomes the hermetic one, for the `uv lock` apply runs."""
+    for k in list(os.environ):
+        if k not in uv_env:
+            monkeypatch.delenv(k)
+    for k, v in uv_env.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.setenv("UV_HTTP_RETRIES", "0")
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering one question
+# --------------------------------------------------------------------------------------------
+
+BUILD = Question(
+    "backend:linux-x86_64", "Accelerators", "Which build for Linux x86_64?", "select",
+    (Option("cu126", "CUDA 12.6 (cu126)", "driver 550 runs CUDA 12.6", recommended=True),
+     Option("cpu", "CPU (cpu)", "runs anywhere; about 200 MB"),
+     Option("cu130", "CUDA 13.0 (cu130)", "CUDA 13.0 needs driver 580 or newer", fits=False)),
+    ("cu126",), "compute-capability", "The cu126 build of torch 2.14 fits this machine.",
+)
+
+
+def test_labels_mark_the_recommendation_and_say_why_an_option_does_not_fit():
+    assert option_title(BUILD.options[0]) == "CUDA 12.6 (cu126)  ★ recommended"
+    assert option_title(BUILD.options[1]) == "CPU (cpu)"
+    assert option_title(BUILD.options[2]) == (
+        "CUDA 13.0 (cu130)  ✗ CUDA 13.0 needs driver 580 or newer")
+
+
+def test_a_select_starts_on_the_default_with_the_help_under_the_title():
+    prompt = render_question(BUILD)
+    assert prompt.kind == "select" and prompt.message == BUILD.title
+    assert prompt.default == "cu126" and prompt.defaults == ("cu126",)
+    assert "The cu126 build of torch 2.14 fits this machine." in prompt.instruction
+    assert [o.value for o in prompt.options] == ["cu126", "cpu", "cu130"]
+    assert prompt.options[1].description == "runs anywhere; about 200 MB"
+    choices, default = questionary_choices(prompt)
+    assert default is choices[0] and default.value == "cu126"
+    assert choices[-1].value == EXPLAIN and choices[-1].title == EXPLAIN_TITLE
+
+
+def test_a_multi_question_is_a_checkbox_with_its_defaults_ticked():
+    q = Question("companions", "Packages", "Which companion packages?", "multi",
+                 (Option("torchvision", "torchvision"), Option("torchaudio", "torchaudio")),
+                 ("torchaudio",), "one-release", "Paired per release.")
+    prompt = render_question(q)
+    assert prompt.kind == "checkbox" and prompt.defaults == ("torchaudio",)
+    choices, default = questionary_choices(prompt)
+    assert default is None
+    assert [(c.value, c.checked) for c in choices[:2]] == [("torchvision", False),
+                                                          ("torchaudio", True)]
+
+
+def test_enter_on_an_unchanged_checkbox_keeps_the_order_it_started_with():
+    q = Question("targets", "Targets", "Which platforms?", "multi",
+                 tuple(Option(v, v) for v in ("linux-x86_64", "macos-arm64", "windows-x86_64")),
+                 ("windows-x86_64", "linux-x86_64"), "markers-vs-extras", "")
+    ticked = render_question(q).defaults  # the options' order, as questionary reports it
+    assert ticked == ("linux-x86_64", "windows-x86_64")
+    assert in_default_order(q, ticked) == ["windows-x86_64", "linux-x86_64"]
+    assert in_default_order(q, ["linux-x86_64", "macos-arm64"]) == ["linux-x86_64",
+                                                                    "macos-arm64"]
+
+
+def test_the_newest_torch_option_with_an_empty_value_can_be_the_default():
+    q = Question("torch", "Packages", "Which torch release?", "select",
+                 (Option("", "The newest release", recommended=True), Option("2.14", "2.14")),
+                 ("",), "one-release", "")
+    choices, default = questionary_choices(render_question(q))
+    assert default is choices[0] and default.value == ""
+
+
+# --------------------------------------------------------------------------------------------
+# The flow (bundled catalog, --dry-run: no uv needed)
+# --------------------------------------------------------------------------------------------
+
+BASIC = ["targets", "mode", "backend:linux-x86_64", "torch", "companions", "lock_scope"]
+
+
+def test_enter_through_asks_every_question_in_order_and_shows_plan_and_diff(tmp_path):
+    script = Script()
+    code, out = plain(tmp_path, script, "--offline", "--dry-run")
+    assert code == 0
+    assert script.keys == BASIC
+    assert script.confirmed == []  # a dry run asks nothing before writing: it writes nothing
+    assert "[3/8] Targets" in out and "[6/8] Review" in out
+    assert "Plan: torch 2.15" in out and "+[[tool.uv.index]]" in out
+    assert '+name = "pytorch-cpu"' in out
+    assert "Dry run: nothing was written." in out
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_switching_to_selectable_builds_asks_which_builds_instead_of_one_per_platform(tmp_path):
+    script = Script([("targets", ENTER), ("mode", ["variants"]), ("variants", ["cpu", "cu130"])])
+    code, out = plain(tmp_path, script, "--offline", "--dry-run")
+    assert code == 0
+    assert script.keys == ["targets", "mode", "variants", "torch", "companions", "lock_scope"]
+    assert "--extra cpu" in out or "extra = \"cpu\"" in out
+
+
+def test_adding_a_target_adds_a_question_for_its_build(tmp_path):
+    script = Script([("targets", ["linux-x86_64", "windows-x86_64"])])
+    code, out = plain(tmp_path, script, "--offline", "--dry-run")
+    assert code == 0
+    assert script.keys == ["targets", "mode", "backend:linux-x86_64", "backend:windows-x86_64",
+                           "torch", "companions", "lock_scope"]
+    assert "sys_platform == 'win32'" in out
+
+
+def test_the_defaults_are_the_recommendation_for_this_hardware(tmp_path):
+    script = Script()
+    code, _ = plain(tmp_path, script, "--offline", "--dry-run",
+                    hardware="linux-rtx4090-driver550")
+    assert code == 0
+    build = script.asked[2]
+    assert build.default == ("cu126",)
+    assert "Upgrade the NVIDIA driver to 580" in render_question(build).instruction
+    titles = [o.title for o in render_question(build).options]
+    assert any(t.startswith("CUDA 13.0 (cu130)  ✗ ") and "580" in t for t in titles)
+
+
+def test_a_bad_answer_is_explained_and_the_question_asked_again(tmp_path):
+    script = Script([("targets", []), ("targets", ["linux-x86_64"]),
+                     ("mode", ["variants"]), ("variants", ["cpu"]), ("variants", ["cpu", "cu130"])])
+    code, out = plain(tmp_path, script, "--offline", "--dry-run")
+    assert code == 0
+    assert "Choose at least one target platform. Select this machine's platform" in out
+    assert "Pick at least two builds to choose between." in out
+    assert script.keys[:5] == ["targets", "targets", "mode", "variants", "variants"]
+
+
+def test_question_mark_shows_the_explanation_and_asks_again(tmp_path):
+    script = Script([("targets", [EXPLAIN]), ("targets", ENTER), ("mode", ENTER),
+                     ("backend:linux-x86_64", [EXPLAIN])])
+    code, out = plain(tmp_path, script, "--offline", "--dry-run")
+    assert code == 0
+    from wizard.explain import topic_named
+
+    assert topic_named("markers-vs-extras").title in out
+    assert topic_named("cpu-vs-cuda").title in out
+    assert "On this machine:" in out  # the build's explanation says what was found here
+    assert script.keys[:5] == ["targets", "targets", "mode", "backend:linux-x86_64",
+                               "backend:linux-x86_64"]
+
+
+def test_explaining_a_multi_question_keeps_what_was_ticked(tmp_path):
+    script = Script([("targets", ["linux-x86_64", "windows-x86_64", EXPLAIN])])
+    code, _ = plain(tmp_path, script, "--offline", "--dry-run")
+    assert code == 0
+    assert script.asked[1].key == "targets"
+    assert render_question(script.asked[1]).defaults == ("linux-x86_64", "windows-x86_64")
+
+
+def test_ctrl_c_at_a_question_changes_nothing(tmp_path):
+    script = Script([("targets", ENTER), ("mode", KeyboardInterrupt)])
+    code, out = plain(tmp_path, script, "--offline")
+    assert code == 130
+    assert out.rstrip().endswith("No changes were made.")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_at_the_confirmation_changes_nothing(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1"\n')
+    before = (tmp_path / "pyproject.toml").read_bytes()
+    script = Script(confirms=[KeyboardInterrupt])
+    code, out = plain(tmp_path, script, "--offline")
+    assert code == 130 and "No changes were made." in out
+    assert script.confirmed == ["Write pyproject.toml and run uv lock?"]
+    assert (tmp_path / "pyproject.toml").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pyproject.toml"]
+
+
+def test_declining_then_not_changing_the_answers_writes_nothing(tmp_path):
+    script = Script(confirms=[False, False])
+    code, out = plain(tmp_path, script, "--offline")
+    assert code == 0
+    assert script.confirmed == ["Write pyproject.toml and run uv lock?", "Change the answers?"]
+    assert "No changes were made." in out
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_declining_and_changing_the_answers_starts_again_from_them(tmp_path):
+    script = Script([*[(k, ENTER) for k in BASIC[:4]], ("companions", ["torchvision"]),
+                     ("lock_scope", ENTER)], confirms=[False, True, False, False])
+    code, _ = plain(tmp_path, script, "--offline")
+    assert code == 0
+    assert script.keys == BASIC + BASIC
+    again = script.asked[len(BASIC):]
+    assert again[2].default == ("cpu",)  # the answer given, no longer "auto"
+    assert again[4].default == ("torchvision",)
+    assert list(tmp_path.iterdir()) == []
+
+
+IMPOSSIBLE = [("targets", ENTER), ("mode", ENTER), ("backend:linux-x86_64", ["cu132"]),
+              ("torch", ["2.10"]), ("companions", ENTER), ("lock_scope", ENTER)]
+
+
+def test_answers_that_make_no_plan_are_explained_and_can_be_changed(tmp_path):
+    script = Script([*IMPOSSIBLE, *[(k, ENTER) for k in BASIC[:3]], ("torch", [""])],
+                    confirms=[True, False, False])
+    code, out = plain(tmp_path, script, "--offline")
+    assert "These answers cannot be written: " in out and "no cu132 build" in out
+    assert script.confirmed[0] == "Change the answers?"
+    assert script.keys == BASIC + BASIC
+    assert script.asked[len(BASIC) + 3].default == ("2.10",)  # starts from the answers given
+    assert script.confirmed[1] == "Write pyproject.toml and run uv lock?"  # now it works
+    assert code == 0 and list(tmp_path.iterdir()) == []
+
+
+def test_answers_that_make_no_plan_and_are_not_changed_exit_2(tmp_path):
+    script = Script(IMPOSSIBLE, confirms=[False])
+    code, out = plain(tmp_path, script, "--offline")
+    assert code == 2 and out.rstrip().endswith("No changes were made.")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_json_goes_with_yes_not_plain(tmp_path):
+    from wizard.cli import main
+
+    code = main(["--plain", "--json", "-C", str(tmp_path), "--offline"])
+    assert code == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_without_a_terminal_plain_says_to_use_yes(tmp_path):
+    r = run_wizard(["--plain", "--offline", "--hardware", profile("linux-cpu-only")],
+                   tmp_path, dict(os.environ))
+    assert r.code == 2
+    assert "--yes" in r.err and "Traceback" not in r.err
+    assert len(r.err.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_plain_never_imports_textual(tmp_path):
+    code = (
+        "import sys, json\n"
+        "from wizard.cli import _main_parser\n"
+        "from wizard.prompts import run_flow\n"
+        "class FirstQuestion:\n"
+        "    seen = None\n"
+        "    def select(self, q):\n"
+        "        self.seen = q.key\n"
+        "        raise KeyboardInterrupt\n"
+        "    def confirm(self, text, default):\n"
+        "        raise AssertionError(text)\n"
+        "asker = FirstQuestion()\n"
+        f"opts = _main_parser().parse_args(['--plain', '--offline', '-C', {str(tmp_path)!r}, "
+        f"'--hardware', {profile('linux-cpu-only')!r}])\n"
+        "rc = run_flow(opts, asker)\n"
+        "import wizard.prompts  # the real asker's module too\n"
+        "print(json.dumps({'rc': rc, 'seen': asker.seen, 'textual': sorted(m for m in "
+        "sys.modules if m.split('.')[0] == 'textual')}), file=sys.stderr)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT)
+    result = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert result == {"rc": 130, "seen": "targets", "textual": []}, proc.stderr
+
+
+# --------------------------------------------------------------------------------------------
+# End to end: the fake index and the real `uv lock`
+# --------------------------------------------------------------------------------------------
+
+
+def test_enter_through_writes_the_cpu_build_and_locks_it(tmp_path, fake_index, uv_environ):
+    script = Script()
+    code, out = plain(tmp_path, script, "--index-base", fake_index.base_url)
+    assert code == 0, out
+    assert script.keys == BASIC
+    assert script.confirmed == ["Write pyproject.toml and run uv lock?"]
+    assert "2.15.0+cpu" in (tmp_path / "uv.lock").read_text()
+    assert {"version": "2.15.0+cpu", "registry": f"{fake_index.base_url}/cpu"} in [
+        {"version": t["version"], "registry": t["source"]["registry"]}
+        for t in locked(tmp_path, "torch")]
+    assert pyproject(tmp_path)["tool"]["uv"]["index"] == [
+        {"name": "pytorch-cpu", "url": f"{fake_index.base_url}/cpu", "explicit": True}]
+    assert "[7/8] Lock" in out and "  uv: " in out  # uv's lines streamed
+    assert "[8/8] Done" in out and "2.15.0+cpu" in out.split("[8/8] Done")[1]
+    assert "Next: `uv sync`, then `torch-wizard doctor`." in out
+
+
+@pytest.mark.parametrize("hardware", ["linux-rtx4090-driver550", "windows-rtx3060"])
+def test_pressing_enter_throughout_writes_what_yes_writes(hardware, tmp_path, fake_index,
+                                                          uv_environ):
+    asked, yes = tmp_path / "a" / "proj", tmp_path / "b" / "proj"  # same project name
+    asked.mkdir(parents=True)
+    yes.mkdir(parents=True)
+    code, out = plain(asked, Script(), "--index-base", fake_index.base_url, hardware=hardware)
+    assert code == 0, out
+    from wizard.cli import main
+
+    assert main(["--yes", "-C", str(yes), "--index-base", fake_index.base_url,
+                 "--hardware", profile(hardware)]) == 0
+    for name in ("pyproject.toml", "uv.lock"):
+        assert (asked / name).read_text() == (yes / name).read_text()
+    if hardware == "linux-rtx4090-driver550":
+        assert "2.14.1+cu126" in [t["version"] for t in locked(asked, "torch")]
+
+
+def test_selectable_builds_become_extras(tmp_path, fake_index, uv_environ):
+    script = Script([("targets", ENTER), ("mode", ["variants"]), ("variants", ["cpu", "cu130"])])
+    code, out = plain(tmp_path, script, "--index-base", fake_index.base_url)
+    assert code == 0, out
+    doc = pyproject(tmp_path)
+    assert set(doc["project"]["optional-dependencies"]) >= {"cpu", "cu130"}
+    versions = {t["version"] for t in locked(tmp_path, "torch")}
+    assert versions >= {"2.15.0+cpu", "2.15.0+cu130"}
+    assert "Next: `uv sync --extra cpu`" in out
+
+
+def test_a_second_run_with_the_same_answers_changes_nothing(tmp_path, fake_index, uv_environ):
+    assert plain(tmp_path, Script(), "--index-base", fake_index.base_url)[0] == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    script = Script()
+    code, out = plain(tmp_path, script, "--index-base", fake_index.base_url)
+    assert code == 0, out
+    assert script.confirmed == []  # nothing to write, nothing to ask
+    assert "pyproject.toml already has this configuration." in out
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_no_lock_writes_only_pyproject(tmp_path, fake_index, uv_environ):
+    script = Script()
+    code, out = plain(tmp_path, script, "--index-base", fake_index.base_url, "--no-lock")
+    assert code == 0, out
+    assert script.confirmed == ["Write pyproject.toml (without locking)?"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pyproject.toml"]
+
+
+def test_a_failed_lock_puts_the_project_back(tmp_path, fake_index, uv_environ, capsys):
+    original = b'[project]\nname = "keep"\nversion = "1"\n# a comment\n'
+    (tmp_path / "pyproject.toml").write_bytes(original)
+    with fake_index.configured(fail=True):
+        code, out = plain(tmp_path, Script(), "--offline", "--index-base", fake_index.base_url)
+    assert code == 1
+    assert "put back as they were" in capsys.readouterr().err
+    assert (tmp_path / "pyproject.toml").read_bytes() == original
+    assert not (tmp_path / "uv.lock").exists()

@@ -1,0 +1,401 @@
+"""`torch-wizard --plain`: the wizard's questions as step-by-step prompts (questionary).
+
+This module decides nothing. The questions, their order, defaults and validation come from
+`wizard.questions`; the facts, plan, diff and the single write from `wizard.session`. Here they
+are only rendered, answered and printed. Textual is never imported.
+
+The flow talks to the person through an `Asker`, so tests answer programmatically and the
+terminal gets `QuestionaryAsker`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, TextIO
+
+from wizard.errors import BadInput
+from wizard.questions import STEPS, Option, Question, answer, questions
+
+if TYPE_CHECKING:
+    import questionary
+
+    from wizard.plan import Choices
+    from wizard.recommend import Recommendation
+    from wizard.session import Applied, Facts, Prepared
+
+EXPLAIN = "?"  # the answer that asks for the question's explanation
+EXPLAIN_TITLE = "Explain this question…"
+NO_CHANGES = "No changes were made."
+
+
+class Say(Protocol):
+    def __call__(self, text: str = "") -> None: ...
+
+
+class Asker(Protocol):
+    """Whoever answers the questions: a person at a terminal, or a test."""
+
+    def select(self, question: Question) -> list[str]:
+        """The chosen option values (one for "select"), or [EXPLAIN] (possibly with others).
+
+        Raises KeyboardInterrupt when the person gives up (Ctrl+C).
+        """
+        ...
+
+    def confirm(self, text: str, default: bool) -> bool: ...
+
+
+# --------------------------------------------------------------------------------------
+# Rendering a Question for questionary
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One option as the prompt shows it."""
+
+    value: str
+    title: str
+    description: str | None
+    checked: bool  # pre-selected: the default
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """Everything questionary is given for one question (what the person sees)."""
+
+    kind: str  # "select" or "checkbox"
+    message: str
+    instruction: str  # the question's help under it, then the keys
+    options: tuple[Shown, ...]  # the question's options, in order; the Explain entry follows
+    default: str | None  # select: the option the pointer starts on
+
+    @property
+    def defaults(self) -> tuple[str, ...]:
+        if self.kind == "select":
+            return () if self.default is None else (self.default,)
+        return tuple(o.value for o in self.options if o.checked)
+
+
+def option_title(option: Option) -> str:
+    """The label with ★ for the recommendation and ✗ plus the reason when it does not fit."""
+    title = option.label
+    if option.recommended:
+        title += "  ★ recommended"
+    if not option.fits:
+        title += f"  ✗ {option.detail}" if option.detail else "  ✗ does not fit this machine"
+    return title
+
+
+def _description(option: Option) -> str | None:
+    """The detail of a fitting option, shown under the list while it is highlighted."""
+    if not option.fits or not option.detail:
+        return None  # a misfit's reason is in its title
+    if option.recommended and option.detail == "recommended":
+        return None  # the star says it already
+    return option.detail
+
+
+def render_question(question: Question, width: int = 80) -> Prompt:
+    """The prompt for a question: title, help, options with their marks, the default."""
+    multi = question.kind == "multi"
+    keys = ("space ticks, Enter accepts" if multi else "arrows move, Enter accepts") + (
+        f"; “{EXPLAIN_TITLE}” explains"
+    )
+    help_lines = textwrap.wrap(question.help, width=max(width - 4, 30),
+                               initial_indent="  ", subsequent_indent="  ")
+    instruction = "\n".join(["", *help_lines, f"  ({keys})"])
+    defaults = set(question.default)
+    options = tuple(
+        Shown(o.value, option_title(o), _description(o), multi and o.value in defaults)
+        for o in question.options
+    )
+    default = None
+    if not multi:
+        values = [o.value for o in question.options]
+        default = question.default[0] if question.default and question.default[0] in values \
+            else (values[0] if values else None)
+    return Prompt("checkbox" if multi else "select", question.title, instruction, options,
+                  default)
+
+
+def questionary_choices(prompt: Prompt) -> tuple[list[questionary.Choice],
+                                                  questionary.Choice | None]:
+    """The questionary Choice list (options, a separator, the Explain entry) and the default."""
+    import questionary
+
+    choices: list[questionary.Choice] = [
+        questionary.Choice(o.title, value=o.value, checked=o.checked, description=o.description)
+        for o in prompt.options
+    ]
+    default = next((c for c in choices if c.value == prompt.default), None)
+    choices += [questionary.Separator(), questionary.Choice(EXPLAIN_TITLE, value=EXPLAIN)]
+    return choices, default
+
+
+def in_default_order(question: Question, ticked: Sequence[str]) -> list[str]:
+    """A checkbox reports its ticks in the options' order; keep the order of the answer it
+    started from (e.g. `--target` order), so Enter on an unchanged list changes nothing."""
+    kept = [v for v in question.default if v in ticked]
+    return kept + [v for v in ticked if v not in kept]
+
+
+def _width() -> int:
+    return min(shutil.get_terminal_size((80, 24)).columns, 100)
+
+
+class QuestionaryAsker:
+    """Asks at the terminal: `select` for one value, `checkbox` for several."""
+
+    def select(self, question: Question) -> list[str]:
+        prompt = render_question(question, _width())
+        choices, default = questionary_choices(prompt)
+        q = self._question(prompt, choices, default)
+        result = q.unsafe_ask()
+        if result is None:  # questionary's own Ctrl+C handling
+            raise KeyboardInterrupt
+        return [result] if prompt.kind == "select" else in_default_order(question, result)
+
+    @staticmethod
+    def _question(prompt: Prompt, choices: list[questionary.Choice],
+                  default: questionary.Choice | None) -> questionary.Question:
+        import questionary
+
+        if prompt.kind == "select":
+            return questionary.select(prompt.message, choices, default=default,
+                                      instruction=prompt.instruction)
+        return questionary.checkbox(prompt.message, choices, instruction=prompt.instruction)
+
+    def confirm(self, text: str, default: bool) -> bool:
+        import questionary
+
+        result = questionary.confirm(text, default=default).unsafe_ask()
+        if result is None:
+            raise KeyboardInterrupt
+        return bool(result)
+
+
+# --------------------------------------------------------------------------------------
+# The flow
+
+
+def run_prompts(opts: argparse.Namespace) -> int:
+    """`torch-wizard --plain` at a terminal."""
+    if opts.json:
+        raise BadInput("--json goes with --yes: the step-by-step prompts talk to the terminal.",
+                       "Use `torch-wizard --yes --json` with a flag for every choice.")
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise BadInput("--plain needs a terminal to ask its questions; use --yes with a flag "
+                       "for every choice instead.")
+    return run_flow(opts, QuestionaryAsker())
+
+
+def run_flow(opts: argparse.Namespace, asker: Asker, out: TextIO | None = None) -> int:
+    """Ask every question, show the plan and diff, confirm, apply, report."""
+    out = out or sys.stdout
+
+    def say(text: str = "") -> None:
+        print(text, file=out, flush=True)
+
+    try:
+        facts, choices = _start(opts, say)
+        while True:
+            choices = ask_questions(facts, choices, asker, say)
+            prepared = _prepare(facts, choices, say)
+            if prepared is None:  # the answers cannot make a plan: ask again or stop
+                if asker.confirm("Change the answers?", True):
+                    continue
+                say(NO_CHANGES)
+                return 2
+            go = _review(facts, choices, prepared, opts, asker, say)
+            if go is None:
+                return 0
+            if go:
+                break
+            if not asker.confirm("Change the answers?", True):
+                say(NO_CHANGES)
+                return 0
+        applied = _apply(facts, prepared, opts, say)
+    except KeyboardInterrupt:
+        say()
+        say(NO_CHANGES)
+        return 130
+    if applied is None:
+        return 1
+    _step(say, "Done")
+    from wizard.report import applied_text
+
+    text = applied_text(facts.folder, prepared.plan, applied, not opts.no_lock)
+    if text:
+        say(text.lstrip("\n"))
+    return 0
+
+
+def _step(say: Say, name: str) -> None:
+    say()
+    say(f"[{STEPS.index(name) + 1}/{len(STEPS)}] {name}")
+
+
+def _start(opts: argparse.Namespace, say: Say) -> tuple[Facts, Choices]:
+    """Project, hardware and catalog, read once; the starting answers."""
+    from wizard.plan import DEFAULT_INDEX_BASE
+    from wizard.session import (
+        Facts,
+        check_request,
+        initial_choices,
+        load_catalog,
+        load_profiles,
+        load_project,
+        request_from_options,
+    )
+
+    say("torch-wizard: a few questions, then the change to review. Ctrl+C quits without "
+        "changes.")
+    request = request_from_options(opts)
+    check_request(request)
+    folder = Path(opts.project)
+    project, existing = load_project(folder)
+    _step(say, "Project")
+    where = folder.resolve()
+    if project.exists:
+        say(f"  {where / 'pyproject.toml'} (edited in place; comments and other tables stay)")
+    else:
+        say(f"  {where} (no pyproject.toml yet: a new one will be written)")
+    if existing and existing.conflicts_found:
+        say("  Note: its hand-written torch setup will be replaced: "
+            + "; ".join(existing.conflicts_found))
+    if opts.from_:
+        from wizard.migrate import migrate_request
+
+        request = migrate_request(request, [Path(f) for f in opts.from_])
+    profiles = load_profiles(opts.hardware)
+    _step(say, "Hardware")
+    for p in profiles:
+        say(f"  {p.describe()}" + (f"  (from {p.source})" if p.source else ""))
+    base = request.index_base or (existing.index_base if existing and existing.index_base
+                                  else None)
+    catalog = load_catalog(opts.offline, base or DEFAULT_INDEX_BASE, request.channel)
+    for note in catalog.notes:
+        say(f"  {note}")
+    facts = Facts(folder, project, existing, profiles, catalog)
+    return facts, initial_choices(facts, request)
+
+
+def ask_questions(facts: Facts, choices: Choices, asker: Asker, say: Say) -> Choices:
+    """Ask every question of `wizard.questions` in order, recomputing them after each answer.
+
+    The next question is the first one not answered yet, so an answer that changes later
+    questions (switching to variants, adding a target) is followed, never skipped.
+    """
+    from wizard.session import recommendations
+
+    answered: set[str] = set()
+    step = None
+    while True:
+        recs = recommendations(facts, choices)
+        pending = [q for q in questions(facts, choices, recs) if q.key not in answered]
+        if not pending:
+            return choices
+        question = pending[0]
+        if question.step != step:
+            step = question.step
+            _step(say, step)
+        choices = _ask_one(facts, choices, question, recs, asker, say)
+        answered.add(question.key)
+
+
+def machine_notes(question: Question,
+                  recs: Mapping[str, Recommendation]) -> tuple[str, ...]:
+    """What the recommendation found on this machine, shown with a build's explanation (as the
+    full-screen wizard's panel shows it)."""
+    if not question.key.startswith("backend:"):
+        return ()
+    rec = recs.get(question.key.split(":", 1)[1])
+    if rec is None or rec.hardware is None:
+        return ()
+    return (rec.hardware, *rec.reasons, *rec.ways_out, *rec.warnings)
+
+
+def _ask_one(facts: Facts, choices: Choices, question: Question,
+             recs: Mapping[str, Recommendation], asker: Asker, say: Say) -> Choices:
+    """Ask until the answer is valid; `?` shows the explanation and asks again."""
+    from wizard.explain import render, topic_named
+
+    while True:
+        values = asker.select(question)
+        if EXPLAIN in values:
+            say()
+            say(render(topic_named(question.topic), machine_notes(question, recs),
+                       width=_width()))
+            ticked = tuple(v for v in values if v != EXPLAIN)
+            if question.kind == "multi" and ticked:  # ask again with the same ticks
+                question = replace(question, default=ticked)
+            continue
+        try:
+            return answer(choices, question, values, facts)
+        except BadInput as exc:
+            say(f"  {exc.message}" + (f" {exc.hint}" if exc.hint else ""))
+
+
+def _prepare(facts: Facts, choices: Choices, say: Say) -> Prepared | None:
+    from wizard.session import prepare, resolve_auto
+
+    try:
+        return prepare(facts, resolve_auto(facts, choices))
+    except BadInput as exc:
+        say()
+        say(f"These answers cannot be written: {exc}")
+        return None
+
+
+def _review(facts: Facts, asked: Choices, prepared: Prepared, opts: argparse.Namespace,
+            asker: Asker, say: Say) -> bool | None:
+    """Show the plan and the diff; True: go ahead, False: not now, None: nothing to ask."""
+    from wizard.report import plan_text
+    from wizard.session import recommendations
+
+    _step(say, "Review")
+    say(plan_text(prepared.plan, recommendations(facts, asked)))
+    say()
+    say(prepared.diff.rstrip("\n") if prepared.diff
+        else "pyproject.toml already has this configuration.")
+    if opts.dry_run:
+        say()
+        say("Dry run: nothing was written.")
+        return None
+    lock = not opts.no_lock
+    lock_missing = lock and not (facts.folder / "uv.lock").exists()
+    if not prepared.changed and not lock_missing:
+        return True  # apply only reads the lock and reports
+    say()
+    if prepared.changed:
+        question = ("Write pyproject.toml and run uv lock?" if lock
+                    else "Write pyproject.toml (without locking)?")
+    else:
+        question = "Run uv lock?"
+    return asker.confirm(question, True)
+
+
+def _apply(facts: Facts, prepared: Prepared, opts: argparse.Namespace,
+           say: Say) -> Applied | None:
+    """Write and lock (the session's single writer), streaming uv's lines; None if it failed."""
+    from wizard.session import LockFailed, apply
+
+    lock = not opts.no_lock
+    if lock and (prepared.changed or not (facts.folder / "uv.lock").exists()):
+        _step(say, "Lock")
+
+    def stream(line: str) -> None:
+        say(f"  uv: {line}")
+
+    try:
+        return apply(facts, prepared, lock=lock, on_line=stream)
+    except LockFailed as exc:
+        print(f"torch-wizard: {exc.message}", file=sys.stderr, flush=True)
+        return None
+
