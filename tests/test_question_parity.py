@@ -188,20 +188,12 @@ def _from_view(view, static_type) -> ShownQuestion:
 # --------------------------------------------------------------------------------------------
 
 
-MAC_ONLY_VARIANTS = pytest.mark.xfail(
-    strict=True,
-    reason="core: with macOS as the only target, variants_question has no options but "
-    "defaults to cpu,cu130, so answer() rejects its own default",
-)
-
-
 def _cases() -> list:
     """Every profile as recommended and with three platforms (their build questions depend on
     the hardware); the variants question depends only on the targets, so fewer of those."""
     cases = [pytest.param(h, s) for h in HARDWARE for s in ("recommended", "three-platforms")]
     cases += [pytest.param(h, "selectable-builds") for h in ("linux-cpu-only",
                                                              "linux-rtx4090-driver580")]
-    cases.append(pytest.param("macbook-m3-max", "selectable-builds", marks=MAC_ONLY_VARIANTS))
     return cases
 
 
@@ -241,3 +233,13 @@ def test_plain_shows_every_question_of_the_core_with_its_defaults(hardware, tmp_
         assert [(o.label, o.recommended, o.fits) for o in s.options] == [
             (o.label, o.recommended, o.fits) for o in q.options]
         assert set(s.defaults) == set(q.default)
+
+
+def test_selectable_builds_with_only_macos_are_refused_before_any_question(tmp_path, capsys):
+    from wizard.cli import main
+
+    code = main(["--yes", "--offline", "-C", str(tmp_path), "--variants", "cpu,cu130",
+                 "--hardware", str(PROFILES / "macbook-m3-max.json")])
+    assert code == 2
+    assert "--variants needs a Linux or Windows target" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

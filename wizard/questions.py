@@ -57,14 +57,22 @@ def targets_question(facts: Facts, choices: Choices) -> Question:
     )
 
 
+def _has_selectable_platform(choices: Choices) -> bool:
+    """Selectable builds need a Linux or Windows target: macOS always takes PyPI's wheel."""
+    return any(not t.platform.startswith("macos") for t in choices.targets)
+
+
 def mode_question(choices: Choices) -> Question:
+    selectable = _has_selectable_platform(choices)
     options = (
         Option("markers", "One build per platform",
                "each platform gets its accelerator through markers; `uv sync` just works",
                recommended=True),
         Option("variants", "Selectable builds (extras)",
                "e.g. `uv sync --extra cpu` or `--extra cu130`; uv keeps them apart with "
-               "conflicts"),
+               "conflicts" if selectable else
+               "needs a Linux or Windows target: macOS always takes PyPI's build",
+               fits=selectable),
     )
     return Question("mode", "Accelerators", "How should the build be chosen?", "select",
                     options, ("variants" if choices.variants else "markers",),
@@ -220,14 +228,23 @@ def answer(choices: Choices, question: Question, values: Sequence[str],
         if not values:
             raise BadInput("Choose at least one target platform.",
                            "Select this machine's platform if unsure.")
-        old = {t.platform: t for t in choices.targets}
-        targets = tuple(old.get(v, TargetChoice(v, "auto")) for v in values)
-        return replace(choices, targets=targets)
+        # The chosen platforms keep their order and answers; new ones follow, in list order.
+        kept = tuple(t for t in choices.targets if t.platform in values)
+        added = tuple(TargetChoice(v, "auto") for v in values
+                      if v not in {t.platform for t in kept})
+        changed = replace(choices, targets=kept + added)
+        if changed.variants and not _has_selectable_platform(changed):
+            changed = replace(changed, variants=())
+        return changed
     if key == "mode":
         if values[0] == "markers":
             return replace(choices, variants=())
         if choices.variants:
             return choices
+        if not _has_selectable_platform(choices):
+            raise BadInput("Selectable builds need a Linux or Windows target.",
+                           "macOS always takes PyPI's build; add another target or choose "
+                           "one build per platform.")
         if facts is None:
             raise ValueError("switching to variants needs the facts for the default builds")
         return replace(choices, variants=variants_question(facts, choices).default)

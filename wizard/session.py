@@ -181,6 +181,9 @@ def initial_choices(facts: Facts, request: Request) -> Choices:
         targets = tuple(seen.values()) or (TargetChoice("linux-x86_64", "auto"),)
     if request.variants is not None:
         variants = _variants(request.variants)
+        if all(t.platform.startswith("macos") for t in targets):
+            raise BadInput("--variants needs a Linux or Windows target: macOS always takes "
+                           "PyPI's build.", "Add one with --target, e.g. --target linux-x86_64.")
     else:
         variants = tuple(existing.variants) if existing else ()
     companions = request.companions or (tuple(existing.companions) if existing else ())
