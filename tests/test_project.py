@@ -914,3 +914,140 @@ def test_the_module_imports_no_user_interface() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- a migration's additions -----------------------------------------------------------------
+
+
+def with_additions(plan: Plan, **fields: object) -> Plan:
+    from wizard.plan import Additions
+
+    return Plan(**{**vars(plan), "additions": Additions(**fields)})  # type: ignore[arg-type]
+
+
+PRIVATE = IndexSpec("pypi-example-com", "https://pypi.example.com/simple")
+
+
+def test_additions_in_a_new_project_come_after_torch(tmp_path: Path) -> None:
+    plan = with_additions(
+        markers_plan({"linux-x86_64": "cpu"}),
+        dependencies=("numpy==2.3.0", 'rich; python_version >= "3.8"'),
+        groups={"dev": ("pytest==8.3.4", "ruff==0.8.0")},
+        indexes=(PRIVATE,),
+    )
+    text = render_plan(read_project(tmp_path), plan, "demo")
+    data = tomllib.loads(text)
+    assert data["project"]["dependencies"] == [
+        "torch>=2.15,<2.16",
+        "numpy==2.3.0",
+        'rich; python_version >= "3.8"',
+    ]
+    assert data["dependency-groups"] == {"dev": ["pytest==8.3.4", "ruff==0.8.0"]}
+    assert data["tool"]["uv"]["index"] == [
+        {"name": "pytorch-cpu", "url": f"{BASE}/cpu", "explicit": True},
+        {"name": "pypi-example-com", "url": "https://pypi.example.com/simple", "explicit": True},
+    ]
+    # [dependency-groups] sits right after [project], before the tool tables
+    assert text.index("[dependency-groups]") < text.index("[tool.uv")
+    assert apply(text, plan) == text
+
+
+def test_additions_change_nothing_the_file_already_has() -> None:
+    old = (
+        "# keep me\n"
+        "[project]\n"
+        'name = "demo"\n'
+        'version = "1.0"\n'
+        "dependencies = [\n"
+        '    "PyYAML>=5",  # the project\'s own pin wins\n'
+        '    "torch>=2.15,<2.16",\n'
+        "]\n"
+        "\n"
+        "[project.optional-dependencies]\n"
+        'serve = ["fastapi"]\n'
+        "\n"
+        "[dependency-groups]\n"
+        "dev = [\n"
+        '    { include-group = "lint" },\n'
+        '    "pytest>=8",\n'
+        "]\n"
+        'lint = ["ruff"]\n'
+        "\n"
+        "[[tool.uv.index]]\n"
+        'name = "internal"  # renamed by hand\n'
+        'url = "https://pypi.example.com/simple/"\n'
+        "explicit = true\n"
+    )
+    base = markers_plan({"linux-x86_64": "default"})
+    plan = with_additions(
+        base,
+        dependencies=("pyyaml==6.0.2", "tqdm"),
+        groups={"Dev": ("pytest==8.3.4", "pre-commit"), "docs": ("mkdocs",)},
+        indexes=(PRIVATE,),
+    )
+    new = apply(old, plan)
+    assert removed_lines(old, new) == []
+    data = tomllib.loads(new)
+    assert data["project"]["dependencies"] == ["PyYAML>=5", "torch>=2.15,<2.16", "tqdm"]
+    assert data["dependency-groups"] == {
+        "dev": [{"include-group": "lint"}, "pytest>=8", "pre-commit"],
+        "lint": ["ruff"],
+        "docs": ["mkdocs"],
+    }
+    assert [i["name"] for i in data["tool"]["uv"]["index"]] == ["internal"]
+    assert apply(new, plan) == new
+    # a later run without a migration leaves them all in place: they are the project's now
+    assert apply(new, base) == new
+
+
+def test_additions_do_not_add_the_torch_family() -> None:
+    plan = with_additions(markers_plan({"linux-x86_64": "cu130"}),
+                          dependencies=("torchvision==0.29.1", "numpy"))  # fmt: skip
+    data = tomllib.loads(apply(GOOD_PROJECT, plan))
+    assert data["project"]["dependencies"] == ["torch>=2.15,<2.16", "numpy"]
+
+
+GOOD_PROJECT = '[project]\nname = "demo"\nversion = "1.0"\ndependencies = []\n'
+
+
+@pytest.mark.parametrize(
+    "groups",
+    ["[dependency-groups]\ndev = 'pytest'\n", "dependency-groups = ['pytest']\n"],
+)
+def test_dependency_groups_that_are_not_lists_are_refused_only_when_edited(groups: str) -> None:
+    plan = markers_plan({"linux-x86_64": "cpu"})
+    text = groups + GOOD_PROJECT
+    assert tomllib.loads(apply(text, plan))["dependency-groups"] == tomllib.loads(text)[
+        "dependency-groups"]  # fmt: skip
+    with pytest.raises(BadInput, match=r"\[dependency-groups\]"):
+        apply(text, with_additions(plan, groups={"dev": ("pytest",)}))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pyprojects(), plans(), st.data())
+def test_any_file_takes_a_migrations_additions_once(
+    generated: tuple[str, list[str]], plan: Plan, data: st.DataObject
+) -> None:
+    old, keep = generated
+    deps = data.draw(st.lists(st.sampled_from(["numpy==2.3.0", "tqdm", "Rich>=13", "scipy"]),
+                              unique=True))  # fmt: skip
+    dev = data.draw(st.lists(st.sampled_from(["pytest==8.3.4", "ruff", "numpy"]), unique=True))
+    indexes = data.draw(st.sampled_from([(), (PRIVATE,)]))
+    migrated = with_additions(plan, dependencies=tuple(deps),
+                              groups={"migrated-dev": tuple(dev)} if dev else {},
+                              indexes=indexes)  # fmt: skip
+    new = apply(old, migrated)
+    assert_subsequence(keep, new.splitlines())
+    after = tomllib.loads(new)
+    before = tomllib.loads(old)
+    present = {d.split("=")[0].split(">")[0].lower() for d in after["project"]["dependencies"]}
+    assert {d.split("=")[0].split(">")[0].lower() for d in deps} <= present
+    for d in before["project"]["dependencies"]:  # the project's own pins are never replaced
+        if not d.startswith("torch"):
+            assert d in after["project"]["dependencies"]
+    if dev:
+        assert after["dependency-groups"]["migrated-dev"] == dev
+    if indexes:
+        assert PRIVATE.name in [i["name"] for i in after["tool"]["uv"]["index"]]
+    assert apply(new, migrated) == new
+    assert apply(new, plan) == apply(apply(new, plan), plan)

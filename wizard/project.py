@@ -953,6 +953,10 @@ def _insert_new_table(text: str, layout: _Layout, path: tuple[str, ...], table: 
         project = layout.table(("project",))
         if project is not None:
             return _insert_table_after(text, project, table)
+    if path == ("dependency-groups",):
+        project_tables = [s for s in layout.sections if s.path[:1] == ("project",)]
+        if project_tables:
+            return _insert_table_after(text, project_tables[-1], table)
     if path == ("tool", "uv"):
         below = [s for s in layout.sections if s.path[:2] == path and len(s.path) > 2]
         if below:
@@ -1038,7 +1042,9 @@ def _operations(
         )
 
     old_deps = list(project.get("dependencies", []))
-    merge = _merge_requirements(old_deps, plan.dependencies, owned)
+    merge = _with_additions(
+        _merge_requirements(old_deps, plan.dependencies, owned), plan.additions.dependencies, owned
+    )
     if merge.result != old_deps:
         ops.append(
             _SetValue(
@@ -1126,9 +1132,83 @@ def _operations(
             ops.append(_PutIndex(spec, exists=False))
         elif old_index.get("url") != spec.url or bool(old_index.get("explicit")) != spec.explicit:
             ops.append(_PutIndex(spec, exists=True))
+    ops += _addition_ops(data, plan, indent)
     if any(isinstance(op, _DeleteValue) and op.path[:2] == ("tool", "uv") for op in ops):
         ops.append(_PruneTable(("tool", "uv")))
     return ops
+
+
+def _with_additions(merge: _Merge, additions: Iterable[str], owned: set[str]) -> _Merge:
+    """A migration's requirements appended, for the packages the list does not name yet."""
+    present = {_name_of(r) for r in merge.result} | owned
+    new = [r for r in additions if _name_of(r) not in present]
+    if not new:
+        return merge
+    return _Merge(merge.result + new, merge.replaced, merge.appended + new)
+
+
+def _requirement_names(items: Iterable[object]) -> set[str]:
+    """The packages a dependency group names ({include-group = ...} tables name none)."""
+    names = set()
+    for item in items:
+        if isinstance(item, str):
+            try:
+                names.add(_name_of(item))
+            except InvalidRequirement:
+                continue
+    return names
+
+
+def _addition_ops(data: Mapping[str, Any], plan: Plan, indent: str) -> list[_Op]:
+    """A migration's dependency groups and indexes, for what the file does not have yet.
+
+    A group that exists gets only the packages it does not name; an index that exists by name
+    or by URL is left as it is. Applying the same additions again changes nothing.
+    """
+    ops: list[_Op] = []
+    groups = data.get("dependency-groups", {})
+    if plan.additions.groups and not isinstance(groups, dict):
+        raise _not_groups()
+    keys = {canonicalize_name(k): k for k in groups} if isinstance(groups, dict) else {}
+    for name, reqs in plan.additions.groups.items():
+        key = keys.get(canonicalize_name(name))
+        if key is not None and not isinstance(groups[key], list):
+            raise _not_groups()
+        if key is None:
+            value = list(dict.fromkeys(reqs))
+            ops.append(_SetValue(("dependency-groups", name), value, _render(value, indent)))
+            continue
+        old = list(groups[key])
+        present = _requirement_names(old)
+        new = [r for r in dict.fromkeys(reqs) if _name_of(r) not in present]
+        if new:
+            merge = _Merge(old + new, [[r] for r in old], new)
+            ops.append(
+                _SetValue(
+                    ("dependency-groups", key),
+                    old + new,
+                    _render(old + new, indent),
+                    _merged_array_text(merge, indent),
+                )
+            )
+    indexes = [i for i in _uv(data).get("index", []) if isinstance(i, dict)]
+    names = {i.get("name") for i in indexes} | {i.name for i in plan.indexes}
+    urls = {str(i.get("url", "")).rstrip("/") for i in indexes}
+    for spec in plan.additions.indexes:
+        if spec.name in names or spec.url.rstrip("/") in urls:
+            continue
+        names.add(spec.name)
+        urls.add(spec.url.rstrip("/"))
+        ops.append(_PutIndex(spec, exists=False))
+    return ops
+
+
+def _not_groups() -> BadInput:
+    return BadInput(
+        "[dependency-groups] in pyproject.toml is not a table of lists, so the migrated "
+        "development requirements cannot be added to it.",
+        "Fix pyproject.toml, then run torch-wizard again.",
+    )
 
 
 def _uv_key_values(uv: Mapping[str, Any], plan: Plan, our_extras: set[str]) -> dict[str, Any]:

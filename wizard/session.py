@@ -17,6 +17,7 @@ from wizard.errors import BadInput, WorkFailed
 from wizard.hardware.profile import HardwareProfile
 from wizard.plan import (
     DEFAULT_INDEX_BASE,
+    Additions,
     Choices,
     Plan,
     TargetChoice,
@@ -118,6 +119,8 @@ class Request:
     lock_scope: str | None = None
     annotate: bool = False
     allow_insecure_index: bool = False
+    # What a migration from requirements files adds besides torch (wizard.migrate).
+    additions: Additions = field(default_factory=Additions)
 
 
 def request_from_options(opts: Any) -> Request:
@@ -203,6 +206,7 @@ def initial_choices(facts: Facts, request: Request) -> Choices:
         channel=channel,
         lock_scope=lock_scope,
         annotate=request.annotate,
+        additions=request.additions,
     )
 
 

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wizard.session import (
     Facts,
@@ -23,6 +23,9 @@ from wizard.session import (
     resolve_auto,
 )
 
+if TYPE_CHECKING:
+    from wizard.migrate import Migration, RequirementsFile
+
 
 def run_noninteractive(opts: argparse.Namespace) -> int:
     request = request_from_options(opts)
@@ -37,16 +40,26 @@ def run_noninteractive(opts: argparse.Namespace) -> int:
             + existing.conflicts_found[0],
             "Fix or remove it, or pass --target to replace it.",
         )
+    requirement_files: tuple[RequirementsFile, ...] = ()
     if opts.from_:
-        from wizard.migrate import migrate_request
+        # Read first (bad files fail before anything slow); the channel and mirror the files
+        # name decide which catalog to read, and the catalog decides the migration.
+        from wizard.migrate import index_settings, read_requirements
 
-        request = migrate_request(request, [Path(f) for f in opts.from_])
+        requirement_files = read_requirements([Path(f) for f in opts.from_])
+        request = index_settings(request, requirement_files)
     profiles = load_profiles(opts.hardware)
     base = request.index_base or (existing.index_base if existing and existing.index_base
                                   else None)
     from wizard.plan import DEFAULT_INDEX_BASE
 
     catalog = load_catalog(opts.offline, base or DEFAULT_INDEX_BASE, request.channel)
+    migration: Migration | None = None
+    if requirement_files:
+        from wizard.migrate import plan_migration
+
+        migration = plan_migration(requirement_files, catalog, profiles, request)
+        request = migration.request
     facts = Facts(folder, project, existing, profiles, catalog)
     choices = initial_choices(facts, request)
     recs = recommendations(facts, choices)
@@ -57,6 +70,10 @@ def run_noninteractive(opts: argparse.Namespace) -> int:
 
     for note in catalog.notes:
         print(note, file=out)
+    if migration is not None:
+        from wizard.migrate import migration_text
+
+        print(migration_text(migration) + "\n", file=out)
     print(plan_text(prepared.plan, recs), file=out)
     print(file=out)
     print(prepared.diff or "pyproject.toml already has this configuration.", file=out)
@@ -71,6 +88,8 @@ def run_noninteractive(opts: argparse.Namespace) -> int:
         "lock": None,
         "catalog": {"origin": catalog.origin, "notes": list(catalog.notes)},
     }
+    if migration is not None:
+        result["migration"] = migration.to_dict()
     if opts.dry_run:
         print("\nDry run: nothing was written.", file=out)
         return _finish(opts, result, 0)
@@ -93,6 +112,10 @@ def run_noninteractive(opts: argparse.Namespace) -> int:
     text = applied_text(folder, prepared.plan, applied, lock)
     if text:
         print(text, file=out)
+    if migration is not None:
+        from wizard.migrate import deletion_text
+
+        print("\n" + deletion_text(migration), file=out)
     return _finish(opts, result, 0)
 
 
