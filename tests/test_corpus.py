@@ -88,20 +88,13 @@ CASES = [
     Case("comments-everywhere", VARIANTS, VARIANTS_TORCH),
     Case("inline-tables-everywhere"),
     Case("crlf-windows", ("--target", "windows-x86_64=cu130", "--target", "linux-x86_64"),
-         {"windows-x86_64": "2.15.0+cu130", "linux-x86_64": "2.15.0+cpu"},
-         bug="BUG: targets given Windows first are written in that order, but a re-run reads "
-             "them back in the platform table's order and rewrites required-environments, the "
-             "torch source list and uv.lock: the second run is not a no-op (not CRLF-specific)"),
+         {"windows-x86_64": "2.15.0+cu130", "linux-x86_64": "2.15.0+cpu"}),
     Case("bom-utf8"),
     Case("bom-and-crlf-notepad"),
     Case("uv-with-existing-indexes", VARIANTS, VARIANTS_TORCH),
     Case("uv-dependency-groups"),
     Case("uv-workspace-root"),
-    Case("uv-workspace-member", member="apps/train", package="train",
-         bug="BUG: -C on a member of a virtual workspace root adds a [project] table "
-             "(name = the root folder's name, version 0.1.0, dependencies = []) to the root's "
-             "pyproject.toml along with required-environments: the virtual root becomes a "
-             "package (and uv lock fails when the folder is named like a member)"),
+    Case("uv-workspace-member", member="apps/train", package="train"),
     Case("existing-handwritten-torch-cpu", THREE, THREE_PAIRED,
          companions={"torchvision": "0.29.1+cpu"}),
     # extras cpu and cu126 for Linux and Windows become cpu and cu130 for Linux and macOS
@@ -143,9 +136,7 @@ CASES = [
     Case("unusual-table-order", ("--target", "linux-x86_64", "--target", "macos-arm64",
                                  "--torch", "2.15"),
          {"linux-x86_64": "2.15.0+cpu", "macos-arm64": "2.15.0"}),
-    Case("uv-prerelease-allow",
-         bug="BUG: a hand-written tool.uv.prerelease = \"allow\" is deleted by a stable-channel "
-             "run (the wizard takes every 'allow' for its own), leaving its comment dangling"),
+    Case("uv-prerelease-allow"),
     Case("uv-environments-handwritten", ("--target", "linux-x86_64", "--target", "macos-arm64"),
          {"linux-x86_64": "2.15.0+cpu", "macos-arm64": "2.15.0"}),
     Case("intel-mac-split-torch-pins"),

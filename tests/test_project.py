@@ -363,12 +363,13 @@ def test_requires_python_changes_only_when_the_plan_sets_it() -> None:
     assert 'requires-python = ">=3.12"\n' in raised
 
 
-def test_prerelease_is_written_for_nightly_and_removed_after() -> None:
+def test_prerelease_is_written_when_planned_and_otherwise_the_persons() -> None:
     old = fixture("commented.toml")
     nightly = apply(old, markers_plan({"linux-x86_64": "cu130"}, prerelease="allow"))
     assert tomllib.loads(nightly)["tool"]["uv"]["prerelease"] == "allow"
+    # A later plan without one leaves it: a hand-written "allow" looks just the same.
     stable = apply(nightly, markers_plan({"linux-x86_64": "cu130"}))
-    assert "prerelease" not in tomllib.loads(stable)["tool"]["uv"]
+    assert tomllib.loads(stable)["tool"]["uv"]["prerelease"] == "allow"
     own = old.replace("package = true", 'package = true\nprerelease = "explicit"')
     assert 'prerelease = "explicit"' in apply(own, markers_plan({"linux-x86_64": "cu130"}))
 

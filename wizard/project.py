@@ -34,7 +34,6 @@ from wizard.platforms import PLATFORMS, TargetPlatform
 ANNOTATION = "# torch-wizard:"  # starts every comment the wizard writes
 TRITON_PREFIX = "pytorch-triton"  # pytorch-triton, pytorch-triton-rocm, pytorch-triton-xpu
 # uv's prerelease modes the wizard writes for the nightly and test channels; removed with them.
-WIZARD_PRERELEASE = ("allow", "if-necessary-or-explicit")
 INDEX_PATH = ("tool", "uv", "index")
 _VARIANT = re.compile(r"^(cpu|cu\d{2,3}|rocm\d+(\.\d+)*|xpu)$")
 _CHANNELS = ("nightly", "test")
@@ -1030,7 +1029,11 @@ def _operations(
 
     project = data.get("project")
     if project is None:
-        ops.append(_AddProject(_project_name(folder_name), plan.requires_python or python))
+        # A new file gets a [project] table; an existing one only when the plan puts something
+        # in it (a virtual workspace root keeps having none).
+        fills = plan.dependencies or plan.optional_dependencies or plan.additions.dependencies
+        if not data or fills:
+            ops.append(_AddProject(_project_name(folder_name), plan.requires_python or python))
         project = {"dependencies": []}
     elif plan.requires_python and project.get("requires-python") != plan.requires_python:
         ops.append(
@@ -1249,11 +1252,10 @@ def _uv_key_values(uv: Mapping[str, Any], plan: Plan, our_extras: set[str]) -> d
     if conflicts != old:
         changes["conflicts"] = conflicts or None
 
-    if plan.prerelease is not None:
-        if uv.get("prerelease") != plan.prerelease:
-            changes["prerelease"] = plan.prerelease
-    elif uv.get("prerelease") in WIZARD_PRERELEASE:
-        changes["prerelease"] = None
+    # prerelease is the person's setting unless the plan needs one (it is never removed:
+    # a hand-written `prerelease = "allow"` looks exactly like one the wizard would write).
+    if plan.prerelease is not None and uv.get("prerelease") != plan.prerelease:
+        changes["prerelease"] = plan.prerelease
     return changes
 
 
@@ -1590,8 +1592,12 @@ def _target_platforms(uv: Mapping[str, Any], entries: list[dict[str, Any]]) -> l
     markers = _as_list(uv.get("required-environments")) or _as_list(uv.get("environments"))
     if not markers:
         markers = [e["marker"] for e in entries if isinstance(e.get("marker"), str)]
-    covered = {p.name for m in markers for p in _platforms_of(m)}
-    return [p for p in PLATFORMS.values() if p.name in covered]
+    # In the file's order, so that a re-run writes the targets back exactly as they were.
+    ordered: dict[str, TargetPlatform] = {}
+    for m in markers:
+        for p in _platforms_of(m):
+            ordered.setdefault(p.name, p)
+    return list(ordered.values())
 
 
 def _source_problems(
