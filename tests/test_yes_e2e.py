@@ -389,3 +389,17 @@ def test_annotate_explains_each_owned_block_and_stays_stable(tmp_path, capsys):
     assert main(args[:5] + args[6:]) == 0
     assert (tmp_path / "pyproject.toml").read_text() == first
     capsys.readouterr()
+
+
+def test_a_target_with_a_backend_switches_a_variants_project_to_markers(tmp_path, capsys):
+    from wizard.cli import main
+
+    base = ["--yes", "--no-lock", "--offline", "-C", str(tmp_path), "--hardware",
+            profile("linux-cpu-only")]
+    assert main([*base, "--target", "linux-x86_64", "--variants", "cpu,cu130"]) == 0
+    assert "conflicts" in (tmp_path / "pyproject.toml").read_text()
+    assert main([*base, "--target", "linux-x86_64=cu130"]) == 0
+    doc = pyproject(tmp_path)
+    assert "conflicts" not in doc["tool"]["uv"] and "optional-dependencies" not in doc["project"]
+    assert doc["tool"]["uv"]["sources"]["torch"]["index"] == "pytorch-cu130"
+    capsys.readouterr()

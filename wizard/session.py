@@ -187,6 +187,8 @@ def initial_choices(facts: Facts, request: Request) -> Choices:
         if all(t.platform.startswith("macos") for t in targets):
             raise BadInput("--variants needs a Linux or Windows target: macOS always takes "
                            "PyPI's build.", "Add one with --target, e.g. --target linux-x86_64.")
+    elif request.targets and any(t.backend != "auto" for t in targets):
+        variants = ()  # --target PLATFORM=BACKEND asks for one build per platform
     else:
         variants = tuple(existing.variants) if existing else ()
     companions = request.companions or (tuple(existing.companions) if existing else ())
