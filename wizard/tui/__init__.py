@@ -1,0 +1,1 @@
+"""The full-screen wizard (Textual). Only this package imports Textual."""

@@ -1,0 +1,305 @@
+"""The full-screen wizard: `make_app` (shared by the CLI, the tests and the screenshot script)
+and `run_tui`, which the CLI calls on a terminal.
+
+The first screen shows at once; hardware detection and the index reads run in workers and
+post messages. Nothing is written before the Review step's Enter: quitting or Ctrl+C before
+then prints "No changes were made." (exit 0 for q, 130 for Ctrl+C).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from wizard.catalog.model import Catalog
+from wizard.errors import WizardError
+from wizard.hardware.profile import HardwareProfile
+from wizard.questions import STEPS
+from wizard.session import (
+    Prepared,
+    Request,
+    check_request,
+    load_catalog,
+    load_profiles,
+    load_project,
+    request_from_options,
+)
+from wizard.tui.messages import (
+    CatalogFailed,
+    CatalogLoaded,
+    HardwareDetected,
+    HardwareFailed,
+    StateChanged,
+)
+from wizard.tui.screens.accelerators import AcceleratorsScreen
+from wizard.tui.screens.base import WIDE, StepScreen
+from wizard.tui.screens.done import DoneScreen
+from wizard.tui.screens.hardware import HardwareScreen
+from wizard.tui.screens.lock import LockScreen
+from wizard.tui.screens.packages import PackagesScreen
+from wizard.tui.screens.project import ProjectScreen, has_decision, recommended_migration
+from wizard.tui.screens.review import ReviewScreen
+from wizard.tui.screens.targets import TargetsScreen
+from wizard.tui.state import Settings, WizardState, find_requirement_files
+
+NO_CHANGES = "No changes were made."
+
+Detector = Callable[[], tuple[Sequence[HardwareProfile], Sequence[str]]]
+CatalogLoader = Callable[[], Catalog]
+
+_NEXT_SCREENS: dict[str, type[StepScreen]] = {  # Project, Lock: pushed with their own setup
+    "Hardware": HardwareScreen,
+    "Targets": TargetsScreen,
+    "Accelerators": AcceleratorsScreen,
+    "Packages": PackagesScreen,
+    "Review": ReviewScreen,
+    "Done": DoneScreen,
+}
+
+
+class WizardApp(App[None]):
+    """Gathers the answers step by step; `state` holds them, the core decides."""
+
+    CSS_PATH = "wizard.tcss"
+    TITLE = "torch-wizard"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+c", "interrupt", "Quit", show=False, priority=True),
+        Binding("ctrl+t", "toggle_theme", "Light/dark"),
+    ]
+
+    def __init__(self, state: WizardState, *, detector: Detector | None = None,
+                 catalog_loader: CatalogLoader | None = None) -> None:
+        super().__init__()
+        self.state = state
+        self.settings = state.settings
+        self._detector = detector
+        self._catalog_loader = catalog_loader
+        self.explain_pref: bool | None = None  # None: shown when the terminal is wide
+        self.prepared: Prepared | None = None
+        self.farewell: list[str] = []  # printed after the screen closes
+        self.farewell_to_stderr = False
+
+    # --- start ----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(ProjectScreen())
+        if not has_decision(self.state):
+            self.push_screen(HardwareScreen())
+        if self.state.profiles is None:
+            self._detect()
+        if self.state.catalog is None:
+            self._read_catalog()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="detect")
+    def _detect(self) -> None:
+        try:
+            if self._detector is not None:
+                profiles, notes = self._detector()
+            else:
+                from wizard.hardware.detect import detect
+
+                detection = detect()
+                profiles, notes = (detection.profile,), detection.notes
+        except WizardError as exc:
+            self.post_message(HardwareFailed(str(exc)))
+        except Exception as exc:  # noqa: BLE001 - detection must never crash the wizard
+            self.post_message(HardwareFailed(f"Hardware detection failed ({exc!r}). Use "
+                                             "--hardware FILE to describe the machine."))
+        else:
+            self.post_message(HardwareDetected(tuple(profiles), tuple(notes)))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="catalog")
+    def _read_catalog(self) -> None:
+        try:
+            if self._catalog_loader is not None:
+                catalog = self._catalog_loader()
+            else:
+                catalog = load_catalog(self.settings.offline, self.state.catalog_index_base(),
+                                       self.state.effective_request.channel)
+        except WizardError as exc:
+            self.post_message(CatalogFailed(str(exc)))
+        except Exception as exc:  # noqa: BLE001 - shown on the Hardware step
+            self.post_message(CatalogFailed(f"The PyTorch catalog could not be read ({exc!r})."))
+        else:
+            self.post_message(CatalogLoaded(catalog))
+
+    @on(HardwareDetected)
+    def _hardware_detected(self, message: HardwareDetected) -> None:
+        self.state.set_profiles(message.profiles, message.notes)
+        self.broadcast()
+
+    @on(HardwareFailed)
+    def _hardware_failed(self, message: HardwareFailed) -> None:
+        self.state.hardware_error = message.message
+        self.broadcast()
+
+    @on(CatalogLoaded)
+    def _catalog_loaded(self, message: CatalogLoaded) -> None:
+        self.state.set_catalog(message.catalog)
+        self.broadcast()
+
+    @on(CatalogFailed)
+    def _catalog_failed(self, message: CatalogFailed) -> None:
+        self.state.catalog_error = message.message
+        self.broadcast()
+
+    def broadcast(self) -> None:
+        """Tell every open step that the state changed."""
+        for screen in self.screen_stack:
+            screen.post_message(StateChanged())
+
+    # --- moving between steps -------------------------------------------------------------
+
+    def advance(self, step: str) -> None:
+        self._reset_narrow_explanation()
+        following = STEPS[STEPS.index(step) + 1]
+        if following in _NEXT_SCREENS:  # Review's Enter goes through start_lock instead
+            self.push_screen(_NEXT_SCREENS[following]())
+
+    def go_back(self) -> None:
+        self._reset_narrow_explanation()
+        if len(self.screen_stack) > 2:  # the default screen, then the first step
+            self.pop_screen()
+        else:
+            self.notify("This is the first step. q quits without writing anything.")
+
+    def start_lock(self, prepared: Prepared) -> None:
+        """The Review step's confirmation: from here on files are written."""
+        self.prepared = prepared
+        self.push_screen(LockScreen(prepared))
+
+    # --- explanation panel ----------------------------------------------------------------
+
+    def _reset_narrow_explanation(self) -> None:
+        """On a narrow terminal the explanation covers the choices: each step opens without."""
+        if self.size.width < WIDE:
+            self.explain_pref = None
+
+    def explain_visible(self, width: int) -> bool:
+        return self.explain_pref if self.explain_pref is not None else width >= WIDE
+
+    def toggle_explanation(self) -> None:
+        self.explain_pref = not self.explain_visible(self.size.width)
+
+    # --- leaving --------------------------------------------------------------------------
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def action_quit_wizard(self) -> None:
+        self._leave(interrupted=False)
+
+    def action_interrupt(self) -> None:
+        self._leave(interrupted=True)
+
+    def finish(self) -> None:
+        self._leave(interrupted=False)
+
+    def _leave(self, interrupted: bool) -> None:
+        state = self.state
+        if state.lock_running:
+            self.notify("uv lock is running; wait for it to finish (if it fails, the files "
+                        "are put back).", severity="warning")
+            return
+        if state.written:
+            self.farewell = self._summary()
+            self.exit(return_code=0)
+        elif state.lock_error:
+            self.farewell = [f"torch-wizard: {state.lock_error}"]
+            self.farewell_to_stderr = True
+            self.exit(return_code=1)
+        else:
+            self.farewell = [NO_CHANGES]
+            self.farewell_to_stderr = interrupted
+            self.exit(return_code=130 if interrupted else 0)
+
+    def _summary(self) -> list[str]:
+        """What was done and what to run next, for the terminal after the screen closes."""
+        from wizard.report import lock_report_text
+
+        state = self.state
+        applied = state.applied
+        lines = []
+        if applied and applied.written:
+            lock = " and uv.lock" if applied.locked else ""
+            lines.append(f"Wrote pyproject.toml{lock} in {state.folder_shown}.")
+        elif applied and applied.locked:
+            lines.append(f"Wrote uv.lock in {state.folder_shown}.")
+        if applied:
+            lines.extend(applied.messages)
+        if applied and applied.report is not None:
+            lines += ["", lock_report_text(applied.report)]
+        lines += ["", "Next:"]
+        lines += [f"  {command}" for command, _ in state.next_commands(self.prepared)]
+        return lines
+
+
+def make_app(opts_or_request: argparse.Namespace | Request | None = None, *,
+             folder: Path | str | None = None, hardware: Sequence[str] | None = None,
+             offline: bool | None = None, index_base: str | None = None,
+             no_lock: bool | None = None, migrate_from: Sequence[str] | None = None,
+             profiles: Sequence[HardwareProfile] | None = None,
+             detector: Detector | None = None,
+             catalog_loader: CatalogLoader | None = None) -> WizardApp:
+    """The wizard for the CLI's options, or for a Request plus keyword settings (tests).
+
+    Reads pyproject.toml and any --hardware files now (fast, and a bad file is exit 2 before
+    the screen opens); detection and the index reads happen in workers once the app runs.
+    """
+    if isinstance(opts_or_request, argparse.Namespace):
+        opts = opts_or_request
+        request = request_from_options(opts)
+        settings = Settings(Path(opts.project), tuple(opts.hardware), bool(opts.offline),
+                            opts.index_base, bool(opts.no_lock), tuple(opts.from_))
+    else:
+        request = opts_or_request or Request()
+        settings = Settings(Path("."))
+    if folder is not None:
+        settings.folder = Path(folder)
+    if hardware is not None:
+        settings.hardware = tuple(str(h) for h in hardware)
+    if offline is not None:
+        settings.offline = offline
+    if index_base is not None:
+        settings.index_base = index_base
+        request = replace(request, index_base=index_base)
+    if no_lock is not None:
+        settings.no_lock = no_lock
+    if migrate_from is not None:
+        settings.migrate_from = tuple(migrate_from)
+
+    check_request(request)
+    project, existing = load_project(settings.folder)
+    found = find_requirement_files(settings.folder)
+    given = tuple(Path(f) for f in settings.migrate_from
+                  if not any(Path(f).resolve() == p.resolve() for p in found))
+    state = WizardState(settings.folder, project, existing, request, settings,
+                        requirement_files=given + found)
+    if profiles is not None:
+        state.set_profiles(profiles)
+    elif settings.hardware:
+        state.set_profiles(load_profiles(settings.hardware))
+    first = recommended_migration(state)
+    if first is not None:
+        state.choose_migration(first)
+    return WizardApp(state, detector=detector, catalog_loader=catalog_loader)
+
+
+def run_tui(opts: argparse.Namespace) -> int:
+    """Run the full-screen wizard; returns the exit code (0, 1 lock failed, 130 Ctrl+C)."""
+    app = make_app(opts)
+    app.run()
+    out = sys.stderr if app.farewell_to_stderr else sys.stdout
+    for line in app.farewell:
+        print(line, file=out)
+    code = app.return_code
+    return code if code is not None else 0

@@ -1,0 +1,165 @@
+"""The small base every step stands on: crumb, title, body, explanation panel, buttons, footer.
+
+Next pushes the following step, Back and Escape pop this one; answers live in the app's
+WizardState, so popping never loses them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+from wizard.questions import STEPS
+from wizard.tui.messages import StateChanged
+from wizard.tui.widgets.crumb import Crumb
+from wizard.tui.widgets.explain_panel import ExplainPanel
+
+if TYPE_CHECKING:
+    from wizard.tui.app import WizardApp
+    from wizard.tui.state import WizardState
+
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+WIDE = 100  # from this width the explanation sits beside the choices by default
+
+
+class StepScreen(Screen[None]):
+    """One step of the wizard. Subclasses set STEP and HEADING and compose the body."""
+
+    STEP: ClassVar[str] = ""
+    HEADING: ClassVar[str] = ""
+    NEXT_LABEL: ClassVar[str] = "Next"
+    TOPIC: ClassVar[str | None] = None
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "next", "Next"),
+        Binding("escape", "back", "Back"),
+        Binding("question_mark,f1", "toggle_explain", "Explain", key_display="?"),
+        Binding("q", "app.quit_wizard", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id=f"step-{self.STEP.lower()}")
+
+    @property
+    def wizard(self) -> WizardApp:
+        from wizard.tui.app import WizardApp
+
+        assert isinstance(self.app, WizardApp)
+        return self.app
+
+    @property
+    def state(self) -> WizardState:
+        return self.wizard.state
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Crumb(self.STEP, id="crumb")
+        number = STEPS.index(self.STEP) + 1
+        yield Static(f"Step {number} of {len(STEPS)} · {self.HEADING}", id="heading",
+                     markup=False)
+        with Horizontal(id="main"):
+            with VerticalScroll(id="body"):
+                yield from self.compose_body()
+            yield ExplainPanel(id="explain")
+        with Horizontal(id="buttons"):
+            yield Button("Back", id="back", compact=True)
+            yield Static(id="status", markup=False)
+            yield Button(self.NEXT_LABEL, id="next", variant="primary", compact=True)
+        yield Footer()
+        yield Static(id="too-small", markup=False)
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        # Textual calls on_mount of every class in the MRO: subclasses use step_mounted.
+        self._fit(self.app.size.width, self.app.size.height)
+        self.show_explanation(self.TOPIC)
+        self.query_one("#back", Button).disabled = self.STEP == STEPS[0]
+        self.step_mounted()
+
+    def step_mounted(self) -> None:
+        """What a step does once its widgets are there (focus, first content)."""
+
+    def on_screen_resume(self) -> None:
+        self._fit(self.app.size.width, self.app.size.height)
+        self.refresh_bindings()
+
+    def on_resize(self, event: Resize) -> None:
+        self._fit(event.size.width, event.size.height)
+
+    def _fit(self, width: int, height: int) -> None:
+        """Too small: one readable sentence instead of a squashed wizard."""
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        self.set_class(small, "-too-small")
+        if small:
+            self.query_one("#too-small", Static).update(
+                f"Make the terminal at least {MIN_WIDTH}x{MIN_HEIGHT} "
+                f"(it is {width}x{height} now).\n\nq quits; nothing has been written."
+                if not self.state.written else
+                f"Make the terminal at least {MIN_WIDTH}x{MIN_HEIGHT} "
+                f"(it is {width}x{height} now).")
+        self.set_class(self.wizard.explain_visible(width), "-show-explain")
+        self.set_class(width < WIDE, "-narrow")
+
+    # --- explanation panel ----------------------------------------------------------------
+
+    def show_explanation(self, topic: str | None, notes: tuple[str, ...] = ()) -> None:
+        self.query_one(ExplainPanel).show_topic(topic, notes)
+
+    def action_toggle_explain(self) -> None:
+        self.wizard.toggle_explanation()
+        shown = self.wizard.explain_visible(self.app.size.width)
+        self.set_class(shown, "-show-explain")
+        panel = self.query_one(ExplainPanel)
+        if shown and self.has_class("-narrow"):
+            # the panel covers the choices: keys scroll it, not a list nobody sees
+            self._focus_before_panel = self.focused
+            panel.focus()
+        elif not shown and self.focused is panel:
+            before = getattr(self, "_focus_before_panel", None)
+            if before is not None and before.is_attached:
+                before.focus()
+            else:
+                self.focus_next()
+
+    # --- navigation -----------------------------------------------------------------------
+
+    def action_next(self) -> None:
+        """Accept what is shown and go on (subclasses check first)."""
+        self.wizard.advance(self.STEP)
+
+    def action_back(self) -> None:
+        self.wizard.go_back()
+
+    @on(Button.Pressed, "#next")
+    def _next_pressed(self) -> None:
+        self.action_next()
+
+    @on(Button.Pressed, "#back")
+    def _back_pressed(self) -> None:
+        self.action_back()
+
+    def describe_next(self, label: str) -> None:
+        """Name what Enter does here, on the Next button and in the footer."""
+        # Bindings are copied per screen instance, so this changes only this screen's footer.
+        key_to_bindings = self._bindings.key_to_bindings
+        key_to_bindings["enter"] = [replace(b, description=label)
+                                    for b in key_to_bindings.get("enter", [])]
+        self.query_one("#next", Button).label = label
+        self.refresh_bindings()
+
+    def set_status(self, text: str) -> None:
+        self.query_one("#status", Static).update(text)
+
+    def on_state_changed(self, message: StateChanged) -> None:
+        """Facts arrived or answers changed elsewhere."""

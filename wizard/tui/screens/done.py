@@ -1,0 +1,46 @@
+"""Done: the commands to run next. Enter (or q) leaves; they are printed again on exit."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.widgets import Static
+
+from wizard.tui.screens.base import StepScreen
+from wizard.tui.widgets.wrapped_text import WrappedText
+
+
+class DoneScreen(StepScreen):
+    STEP = "Done"
+    HEADING = "Done: what to run next"
+    NEXT_LABEL = "Quit"
+    TOPIC = "indexes"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "next", "Quit"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        state = self.state
+        written = "pyproject.toml" + ("" if self.wizard.settings.no_lock else " and uv.lock")
+        yield Static(Content.styled(f"✓ {written} in {state.folder_shown} are ready.",
+                                    "bold $text-success"), id="done-summary")
+        lines, styles = ["Next"], ["bold $text-primary"]
+        for command, what in state.next_commands(self.wizard.prepared):
+            lines += [f"  {command}", f"      {what}"]
+            styles += ["bold $text-accent", "$foreground-muted"]
+        yield WrappedText("\n".join(lines), line_styles=styles, id="next-commands")
+        plan = self.wizard.prepared.plan if self.wizard.prepared else None
+        if plan and plan.credential_env:
+            yield Static("Set " + " and ".join(plan.credential_env) + " before `uv sync`.",
+                         classes="warning", markup=False)
+        yield Static("These commands are printed again when the wizard closes.", markup=False)
+
+    def step_mounted(self) -> None:
+        self.query_one("#body").focus()
+
+    def action_next(self) -> None:
+        self.wizard.finish()

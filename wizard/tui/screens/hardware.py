@@ -1,0 +1,124 @@
+"""Hardware: what was detected, filled in as the probes and the index reads finish, and what it
+means for PyTorch (the core's recommendation for each target, with its reasons)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+
+from wizard.platforms import PLATFORMS
+from wizard.tui.messages import StateChanged
+from wizard.tui.screens.base import StepScreen
+from wizard.tui.state import WizardState
+from wizard.tui.widgets.wrapped_text import WrappedText
+
+_TOPIC_BY_VENDOR = {"nvidia": "driver", "amd": "rocm", "intel": "xpu", "apple": "mps"}
+
+
+def project_line(state: WizardState) -> str:
+    """One line saying which project this is about (the Project step may have been passed)."""
+    if not state.project.exists:
+        return (f"Project: {state.project_name}, new, in {state.folder_shown} (pyproject.toml "
+                "will be created)")
+    return (f"Project: {state.project_name}, in {state.folder_shown} (pyproject.toml is edited "
+            "in place)")
+
+
+class HardwareScreen(StepScreen):
+    STEP = "Hardware"
+    HEADING = "What this machine has, and what it means for PyTorch"
+    TOPIC = "cpu-vs-cuda"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiting_to_advance = False
+
+    def compose_body(self) -> ComposeResult:
+        yield WrappedText(project_line(self.state), line_styles=("$foreground-muted",),
+                          id="project-line")
+        yield WrappedText(id="machine")
+        yield WrappedText(id="meaning")
+        yield WrappedText(id="catalog")
+
+    def step_mounted(self) -> None:
+        self.query_one("#body").focus()
+        self._show()
+
+    def on_state_changed(self, message: StateChanged) -> None:
+        self._show()
+        state = self.state
+        if self.waiting_to_advance and (state.ready or state.failed):
+            self.waiting_to_advance = False
+            if state.ready:
+                self.wizard.advance(self.STEP)
+            else:
+                self.set_status("")
+
+    def _show(self) -> None:
+        state = self.state
+        heading = "bold $text-primary"
+        machine = self.query_one("#machine", WrappedText)
+        if state.hardware_error:
+            machine.set_text(state.hardware_error, ["$text-error"])
+        elif state.profiles is None:
+            machine.set_text("… detecting this machine's hardware", ["$foreground-muted"])
+        else:
+            from wizard.commands.detect import format_profile
+
+            title = "This machine" if not self.wizard.settings.hardware else (
+                "The machine in the profile" if len(state.profiles) == 1
+                else "The machines in the profiles")
+            text = "\n\n".join(format_profile(p, state.detect_notes if i == 0 else ())
+                               for i, p in enumerate(state.profiles))
+            machine.set_text(f"{title}\n{text}", [heading])
+            vendors = [g.vendor for p in state.profiles for g in p.gpus]
+            topic = next((_TOPIC_BY_VENDOR[v] for v in vendors if v in _TOPIC_BY_VENDOR),
+                         "cpu-vs-cuda")
+            self.show_explanation(topic)
+        self.query_one("#meaning", WrappedText).set_text(*self._meaning())
+        catalog = self.query_one("#catalog", WrappedText)
+        if state.catalog_error:
+            catalog.set_text(state.catalog_error, ["$text-error"])
+        elif state.catalog is None:
+            where = ("the bundled catalog" if self.wizard.settings.offline
+                     else state.catalog_index_base())
+            catalog.set_text(f"… reading what PyTorch publishes ({where})", ["$foreground-muted"])
+        else:
+            lines = ["PyTorch catalog", f"Newest release: torch {state.catalog.newest().latest}",
+                     *state.catalog.notes]
+            catalog.set_text("\n".join(lines), [heading])
+        if state.setup_error:
+            self.set_status(state.setup_error)
+
+    def _meaning(self) -> tuple[str, list[str]]:
+        """The core's recommendation for each target, as lines and their styles."""
+        state = self.state
+        if not state.ready:
+            return "", []
+        lines, styles = ["What it means for PyTorch"], ["bold $text-primary"]
+        for platform, rec in state.recommendations().items():
+            label = PLATFORMS[platform].label
+            build = "PyPI's build" if rec.backend == "default" else f"the {rec.backend} build"
+            torch = f" of torch {rec.torch}" if rec.torch else ""
+            lines.append(f"★ {label}: {build}{torch}")
+            styles.append("bold $text-success")
+            for reason in rec.reasons:
+                lines.append(f"  - {reason}")
+                styles.append("")
+            for way in rec.ways_out:
+                lines.append(f"  › {way}")
+                styles.append("$text-warning")
+            for warning in rec.warnings:
+                lines.append(f"  ! {warning}")
+                styles.append("$text-warning")
+        return "\n".join(lines), styles
+
+    def action_next(self) -> None:
+        state = self.state
+        if state.failed:
+            self.notify(state.failed, title="Cannot go on", severity="error")
+            return
+        if not state.ready:
+            self.waiting_to_advance = True
+            self.set_status("Going on as soon as detection finishes…")
+            return
+        super().action_next()

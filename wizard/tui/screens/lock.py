@@ -1,0 +1,149 @@
+"""Lock: write pyproject.toml and run `uv lock` in a worker, showing uv's output live, then the
+per-target lock report. A failed lock has already put the files back; Back returns to Review."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Button, RichLog, Static
+
+from wizard.errors import WizardError
+from wizard.session import Applied, Prepared
+from wizard.tui.screens.base import StepScreen
+from wizard.tui.widgets.wrapped_text import WrappedText
+
+
+class LockScreen(StepScreen):
+    STEP = "Lock"
+    HEADING = "Writing pyproject.toml and locking"
+    TOPIC = "environments"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "next", "Next"),
+    ]
+
+    class Output(Message):
+        """One line of uv's output."""
+
+        def __init__(self, line: str) -> None:
+            super().__init__()
+            self.line = line
+
+    class Finished(Message):
+        def __init__(self, applied: Applied) -> None:
+            super().__init__()
+            self.applied = applied
+
+    class Failed(Message):
+        def __init__(self, message: str) -> None:
+            super().__init__()
+            self.message = message
+
+    def __init__(self, prepared: Prepared) -> None:
+        super().__init__()
+        self.prepared = prepared
+
+    def compose_body(self) -> ComposeResult:
+        no_lock = self.wizard.settings.no_lock
+        yield Static("… writing pyproject.toml" if no_lock else
+                     "… writing pyproject.toml and running `uv lock`", id="lock-status",
+                     markup=False)
+        yield RichLog(id="uv-output", max_lines=500, wrap=True, markup=False, min_width=20,
+                      highlight=False)
+        yield WrappedText("", first_line_style="bold $text-primary", id="lock-report")
+
+    def step_mounted(self) -> None:
+        self.query_one("#next", Button).disabled = True
+        self.query_one("#back", Button).disabled = True
+        self.state.lock_running = True
+        self.state.lock_error = None
+        self.set_status("uv is working…")
+        self._apply()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="lock")
+    def _apply(self) -> None:
+        from wizard.session import apply
+
+        state = self.state
+        assert state.facts is not None
+        try:
+            applied = apply(state.facts, self.prepared, lock=not self.wizard.settings.no_lock,
+                            on_line=lambda line: self.post_message(self.Output(line)))
+        except WizardError as exc:
+            self.post_message(self.Failed(exc.message))
+        except Exception as exc:  # noqa: BLE001 - shown on screen; the transaction restored
+            self.post_message(self.Failed(f"The lock step failed unexpectedly ({exc!r}); "
+                                          "pyproject.toml and uv.lock were put back."))
+        else:
+            self.post_message(self.Finished(applied))
+
+    @on(Output)
+    def _output(self, message: Output) -> None:
+        self.query_one(RichLog).write(message.line)
+
+    @on(Finished)
+    def _finished(self, message: Finished) -> None:
+        from wizard.report import lock_report_text
+
+        state = self.state
+        state.lock_running = False
+        state.applied = message.applied
+        applied = message.applied
+        if applied.written and applied.locked:
+            words = ["Wrote pyproject.toml and uv.lock."]
+        elif applied.written:
+            words = ["Wrote pyproject.toml."]
+            if self.wizard.settings.no_lock:
+                words.append("uv lock was not run (--no-lock): run `uv lock` when ready.")
+        elif applied.locked:
+            words = ["pyproject.toml already had this configuration; uv.lock is updated."]
+        else:
+            words = ["pyproject.toml and uv.lock already have this configuration: nothing "
+                     "was changed."]
+        self.query_one("#lock-status", Static).update(
+            Content.styled("✓ " + " ".join(words), "bold $text-success"))
+        self.query_one(RichLog).display = False  # done: the report says what matters
+        if applied.report is not None:
+            self.query_one("#lock-report", WrappedText).set_text(
+                "What each target installs\n" + lock_report_text(applied.report))
+        self.query_one("#next", Button).disabled = False
+        self.query_one("#back", Button).disabled = True
+        self.set_status("Done: Enter for the next commands")
+        self.refresh_bindings()
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        state = self.state
+        state.lock_running = False
+        state.lock_error = message.message
+        self.query_one("#lock-status", Static).update(
+            Content.assemble(Content.styled("✗ ", "bold $text-error"),
+                             Content.styled(message.message, "$text-error")))
+        self.query_one("#back", Button).disabled = False
+        self.set_status("Escape: back to change the answers · q: quit")
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        state = self.state
+        if action == "next":
+            return state.written
+        if action == "back":
+            return not state.lock_running and not state.written
+        return True
+
+    def action_next(self) -> None:
+        if self.state.written:
+            super().action_next()
+
+    def action_back(self) -> None:
+        if self.state.lock_running:
+            return
+        if self.state.written:
+            self.notify("The files are written; run the wizard again to change them.")
+            return
+        self.wizard.go_back()
