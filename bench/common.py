@@ -18,8 +18,9 @@ def wizard_command() -> str:
     return str(beside) if beside.exists() else "torch-wizard"
 
 
-def alternate(a: Callable[[], float], b: Callable[[], float], runs: int
-              ) -> tuple[list[float], list[float]]:
+def alternate(
+    a: Callable[[], float], b: Callable[[], float], runs: int
+) -> tuple[list[float], list[float]]:
     """Run a and b alternately so that drift on the machine hits both sides alike."""
     xs, ys = [], []
     for _ in range(runs):
@@ -28,8 +29,9 @@ def alternate(a: Callable[[], float], b: Callable[[], float], runs: int
     return xs, ys
 
 
-def report(name_a: str, xs: list[float], name_b: str, ys: list[float], target: float | None
-           ) -> None:
+def report(
+    name_a: str, xs: list[float], name_b: str, ys: list[float], target: float | None
+) -> None:
     ma, mb = statistics.median(xs), statistics.median(ys)
     print(f"{name_a:<40} median {ma * 1000:8.1f} ms  (runs: {len(xs)})")
     print(f"{name_b:<40} median {mb * 1000:8.1f} ms  (runs: {len(ys)})")
@@ -45,9 +47,16 @@ def timed(fn: Callable[[], object]) -> float:
 
 
 def fake_index_env(index: object, cache: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("UV_")
-           and k != "PYTHONDONTWRITEBYTECODE"}  # a user's Python caches bytecode
-    env.update(UV_DEFAULT_INDEX=index.pypi_url, UV_CACHE_DIR=str(cache),  # type: ignore[attr-defined]
-               UV_PYTHON_DOWNLOADS="never", UV_NO_PROGRESS="1",
-               TORCH_WIZARD_CACHE_DIR=str(cache / "wizard"))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("UV_") and k != "PYTHONDONTWRITEBYTECODE"
+    }  # a user's Python caches bytecode
+    env.update(
+        UV_DEFAULT_INDEX=index.pypi_url,
+        UV_CACHE_DIR=str(cache),  # type: ignore[attr-defined]
+        UV_PYTHON_DOWNLOADS="never",
+        UV_NO_PROGRESS="1",
+        TORCH_WIZARD_CACHE_DIR=str(cache / "wizard"),
+    )
     return env

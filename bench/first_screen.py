@@ -16,25 +16,28 @@ from pathlib import Path
 
 from common import ROOT, alternate, report, wizard_command
 
-MINIMAL = '''
+MINIMAL = """
 from textual.app import App
 from textual.widgets import Static
 class Minimal(App):
     def compose(self):
         yield Static("minimal-ready")
 Minimal().run()
-'''
+"""
 
 
 def first_screen(command: str, expect: str, cwd: Path) -> float:
     name = f"bench{time.monotonic_ns()}"
     start = time.perf_counter()
-    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", "-c",
-                    str(cwd), command], check=True)
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", "-c", str(cwd), command],
+        check=True,
+    )
     try:
         while True:
-            screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", name],
-                                    capture_output=True, text=True).stdout
+            screen = subprocess.run(
+                ["tmux", "capture-pane", "-p", "-t", name], capture_output=True, text=True
+            ).stdout
             if expect in screen:
                 return time.perf_counter() - start
             if time.perf_counter() - start > 30:
@@ -47,20 +50,24 @@ def first_screen(command: str, expect: str, cwd: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--expect", default="Hardware",
-                        help="text on the wizard's first screen")
+    parser.add_argument("--expect", default="Hardware", help="text on the wizard's first screen")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-first-"))
     minimal = work / "minimal.py"
     minimal.write_text(MINIMAL)
     profile = ROOT / "tests" / "fixtures" / "profiles" / "linux-cpu-only.json"
-    wizard = (f"{shlex.quote(wizard_command())} --offline --hardware {shlex.quote(str(profile))}"
-              f" -C {shlex.quote(str(work))}")
+    wizard = (
+        f"{shlex.quote(wizard_command())} --offline --hardware {shlex.quote(str(profile))}"
+        f" -C {shlex.quote(str(work))}"
+    )
     plain = f"{shlex.quote(sys.executable)} {shlex.quote(str(minimal))}"
     first_screen(wizard, args.expect, work)  # warm the file cache
     first_screen(plain, "minimal-ready", work)
-    xs, ys = alternate(lambda: first_screen(wizard, args.expect, work),
-                       lambda: first_screen(plain, "minimal-ready", work), args.runs)
+    xs, ys = alternate(
+        lambda: first_screen(wizard, args.expect, work),
+        lambda: first_screen(plain, "minimal-ready", work),
+        args.runs,
+    )
     report("torch-wizard first screen", xs, "minimal Textual app", ys, 1.3)
 
 

@@ -40,8 +40,14 @@ def peak_of(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, floa
         "wall = time.perf_counter() - t\n"
         "print(json.dumps([wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code, *cmd], cwd=cwd, env=env, check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code, *cmd],
+        cwd=cwd,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     wall, kb = json.loads(out)
     return wall, kb / 1024
 
@@ -49,9 +55,13 @@ def peak_of(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, floa
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--latency", type=float, default=0.0,
-                        help="seconds the fake index waits before each answer (a real index "
-                        "is tens of milliseconds away; 0: the fastest possible uv lock)")
+    parser.add_argument(
+        "--latency",
+        type=float,
+        default=0.0,
+        help="seconds the fake index waits before each answer (a real index "
+        "is tens of milliseconds away; 0: the fastest possible uv lock)",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-yes-"))
     index = serve(work / "index")
@@ -96,8 +106,10 @@ def main() -> None:
             wall, peak = peak_of(cmd, fresh("m"), env)
             walls.append(wall)
             peaks.append(peak)
-        print(f"{label:<40} median {statistics.median(walls) * 1000:8.1f} ms, "
-              f"peak {statistics.median(peaks):6.1f} MB")
+        print(
+            f"{label:<40} median {statistics.median(walls) * 1000:8.1f} ms, "
+            f"peak {statistics.median(peaks):6.1f} MB"
+        )
 
     code = (
         "import sys, json\n"
@@ -108,11 +120,14 @@ def main() -> None:
         "{'textual', 'questionary', 'cpuinfo', 'rich', 'prompt_toolkit', 'tomlkit'})\n"
         "print(json.dumps([len(sys.modules), heavy]), file=sys.stderr)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                          cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT
+    )
     count, heavy = json.loads(proc.stderr.strip().splitlines()[-1])
-    print(f"{'modules imported by --yes --no-lock':<40} {count} ({', '.join(heavy) or 'none'} "
-          "of textual, questionary, cpuinfo, rich, prompt_toolkit, tomlkit)")
+    print(
+        f"{'modules imported by --yes --no-lock':<40} {count} ({', '.join(heavy) or 'none'} "
+        "of textual, questionary, cpuinfo, rich, prompt_toolkit, tomlkit)"
+    )
     index.stop()
 
 

@@ -35,8 +35,9 @@ REQUIREMENTS = "--extra-index-url https://download.pytorch.org/whl/cu121\ntorch=
 _DOWNLOAD = {"cpu": 187_000_000, "cu126": 2_650_000_000, "cu130": 2_900_000_000}
 
 
-def _fixed_apply(facts: Any, prepared: Any, lock: bool = True,
-                 on_line: Callable[[str], None] | None = None) -> Any:
+def _fixed_apply(
+    facts: Any, prepared: Any, lock: bool = True, on_line: Callable[[str], None] | None = None
+) -> Any:
     """`wizard.session.apply` without writing or running uv: a fixed, realistic lock report."""
     from wizard.lock import LockedPackage, LockReport, LockRun, TargetLock
     from wizard.session import Applied
@@ -47,9 +48,16 @@ def _fixed_apply(facts: Any, prepared: Any, lock: bool = True,
     for t in plan.targets:
         url = f"{plan.index_base}/{t.backend}"
         torch = LockedPackage("torch", f"{release.latest}+{t.backend}", t.backend, url)
-        targets.append(TargetLock(t.platform, None, {"torch": torch},
-                                  _DOWNLOAD.get(t.backend, 500_000_000), 18,
-                                  t.backend.startswith("cu")))
+        targets.append(
+            TargetLock(
+                t.platform,
+                None,
+                {"torch": torch},
+                _DOWNLOAD.get(t.backend, 500_000_000),
+                18,
+                t.backend.startswith("cu"),
+            )
+        )
     if on_line:
         on_line("Resolved 18 packages")
     return Applied(True, lock, LockReport(tuple(targets)), LockRun(True, ""))

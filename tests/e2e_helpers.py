@@ -62,8 +62,14 @@ def wheel_names(pkg: dict[str, Any]) -> list[str]:
     return [w["url"].rsplit("/", 1)[-1] for w in pkg.get("wheels", [])]
 
 
-def installs(folder: Path, platform: str, env: dict[str, str], extra: str | None = None,
-             python: str = "3.12", package: str | None = None) -> dict[str, str]:
+def installs(
+    folder: Path,
+    platform: str,
+    env: dict[str, str],
+    extra: str | None = None,
+    python: str = "3.12",
+    package: str | None = None,
+) -> dict[str, str]:
     """What uv itself says a platform installs from this lock: `uv export`, markers evaluated.
 
     An oracle independent of the wizard's own lock reader.
@@ -72,8 +78,17 @@ def installs(folder: Path, platform: str, env: dict[str, str], extra: str | None
 
     from wizard.platforms import PLATFORMS
 
-    cmd = ["uv", "export", "--frozen", "--no-hashes", "--format", "requirements-txt",
-           "--no-emit-project", "--no-header", "--no-annotate"]
+    cmd = [
+        "uv",
+        "export",
+        "--frozen",
+        "--no-hashes",
+        "--format",
+        "requirements-txt",
+        "--no-emit-project",
+        "--no-header",
+        "--no-annotate",
+    ]
     if extra:
         cmd += ["--extra", extra]
     if package:

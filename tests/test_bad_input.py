@@ -16,8 +16,9 @@ GOOD = "[project]\nname = 'demo'\nversion = '1.0'\nrequires-python = '>=3.11'\nd
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def run(folder: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
@@ -36,14 +37,15 @@ def one_sentence(err: str) -> None:
 CASES = {
     "invalid-toml": ((PYPROJECTS / "invalid.toml").read_text(), (), "line"),
     "project-not-a-table": ("project = 'x'\n", (), "not a table"),
-    "dependencies-not-a-list": ("[project]\nname = 'a'\ndependencies = 'torch'\n", (),
-                                "dependencies"),
-    "dependency-not-a-string": ("[project]\nname = 'a'\ndependencies = [1]\n", (),
-                                "dependencies"),
+    "dependencies-not-a-list": (
+        "[project]\nname = 'a'\ndependencies = 'torch'\n",
+        (),
+        "dependencies",
+    ),
+    "dependency-not-a-string": ("[project]\nname = 'a'\ndependencies = [1]\n", (), "dependencies"),
     "dynamic-dependencies": ((PYPROJECTS / "dynamic.toml").read_text(), (), "dynamic"),
     "poetry-only": ((PYPROJECTS / "poetry.toml").read_text(), (), "[project]"),
-    "handwritten-conflicting-source": ((PYPROJECTS / "handwritten.toml").read_text(), (),
-                                       "torch"),
+    "handwritten-conflicting-source": ((PYPROJECTS / "handwritten.toml").read_text(), (), "torch"),
     "unknown-platform": (GOOD, ("--target", "solaris-sparc"), "linux-x86_64"),
     "unknown-backend": (GOOD, ("--target", "linux-x86_64=cuda"), "cuNNN"),
     "one-variant": (GOOD, ("--variants", "cpu"), "at least two"),
@@ -56,8 +58,11 @@ CASES = {
     "unknown-channel": (GOOD, ("--channel", "beta"), "channel"),
     "unknown-flag": (GOOD, ("--frobnicate",), "--help"),
     "missing-hardware-file": (GOOD, ("--hardware", "/nonexistent/gpu.json"), "detect --json"),
-    "missing-requirements-file": (GOOD, ("--from", "/nonexistent/requirements.txt"),
-                                  "requirements"),
+    "missing-requirements-file": (
+        GOOD,
+        ("--from", "/nonexistent/requirements.txt"),
+        "requirements",
+    ),
     "bad-python-spec": (None, ("--python", "three"), "--python"),
     "no-torch-for-target": (GOOD, ("--target", "windows-arm64=cpu"), "Windows ARM64"),
 }
@@ -100,8 +105,16 @@ def test_binary_requirements_file(tmp_path, capsys):
 
 
 def test_missing_project_folder(tmp_path, capsys):
-    code = main(["--yes", "--offline", "-C", str(tmp_path / "nope"),
-                 "--hardware", profile("linux-cpu-only")])
+    code = main(
+        [
+            "--yes",
+            "--offline",
+            "-C",
+            str(tmp_path / "nope"),
+            "--hardware",
+            profile("linux-cpu-only"),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2
     one_sentence(err)
@@ -126,9 +139,19 @@ def test_unwritable_folder_or_full_disk(error, tmp_path, capsys, monkeypatch):
 
 
 def test_credentials_in_the_index_base_are_never_written(tmp_path, capsys):
-    code = main(["--yes", "--offline", "--no-lock", "-C", str(tmp_path), "--hardware",
-                 profile("linux-cpu-only"), "--index-base",
-                 "https://alice:s3cret@mirror.example.com/pytorch/whl"])
+    code = main(
+        [
+            "--yes",
+            "--offline",
+            "--no-lock",
+            "-C",
+            str(tmp_path),
+            "--hardware",
+            profile("linux-cpu-only"),
+            "--index-base",
+            "https://alice:s3cret@mirror.example.com/pytorch/whl",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
     text = (tmp_path / "pyproject.toml").read_text()

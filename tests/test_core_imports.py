@@ -37,8 +37,9 @@ def test_core_module_imports_no_front_end(module):
         "print(json.dumps(sorted(m for m in sys.modules "
         "if m.split('.')[0] in ('textual', 'questionary', 'rich', 'cpuinfo'))))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert json.loads(out) == []
 
 

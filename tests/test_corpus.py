@@ -50,10 +50,16 @@ BOM = b"\xef\xbb\xbf"
 # --- the command lines ----------------------------------------------------------------------
 
 THREE = ("--target", "linux-x86_64", "--target", "macos-arm64", "--target", "windows-x86_64=cu130")
-THREE_TORCH = {"linux-x86_64": "2.15.0+cpu", "macos-arm64": "2.15.0",
-               "windows-x86_64": "2.15.0+cu130"}
-THREE_PAIRED = {"linux-x86_64": "2.14.1+cpu", "macos-arm64": "2.14.1",
-                "windows-x86_64": "2.14.1+cu130"}
+THREE_TORCH = {
+    "linux-x86_64": "2.15.0+cpu",
+    "macos-arm64": "2.15.0",
+    "windows-x86_64": "2.15.0+cu130",
+}
+THREE_PAIRED = {
+    "linux-x86_64": "2.14.1+cpu",
+    "macos-arm64": "2.14.1",
+    "windows-x86_64": "2.14.1+cu130",
+}
 VARIANTS = ("--target", "linux-x86_64", "--variants", "cpu,cu130")
 VARIANTS_TORCH = {"linux-x86_64[cpu]": "2.15.0+cpu", "linux-x86_64[cu130]": "2.15.0+cu130"}
 VARIANTS_PAIRED = {"linux-x86_64[cpu]": "2.14.1+cpu", "linux-x86_64[cu130]": "2.14.1+cu130"}
@@ -74,34 +80,46 @@ class Case:
 CASES = [
     Case("hatch-vcs-dynamic-version"),
     Case("poetry-and-pep621-mixed", VARIANTS, VARIANTS_TORCH),
-    Case("pdm-backend", (*THREE, *VISION), THREE_PAIRED,
-         companions={"torchvision": "0.29.1+cpu"}),
+    Case("pdm-backend", (*THREE, *VISION), THREE_PAIRED, companions={"torchvision": "0.29.1+cpu"}),
     Case("setuptools-scm", ("--target", "linux-x86_64=cu130"), {"linux-x86_64": "2.15.0+cu130"}),
     Case("maturin"),
     Case("scikit-build-core", VARIANTS, VARIANTS_TORCH),
     Case("flit"),
-    Case("lightning-style-extras", (*THREE, *VISION), THREE_PAIRED,
-         companions={"torchvision": "0.29.1+cpu"}),
+    Case(
+        "lightning-style-extras",
+        (*THREE, *VISION),
+        THREE_PAIRED,
+        companions={"torchvision": "0.29.1+cpu"},
+    ),
     # torchvision in the test extra: torch 2.14, the newest with a paired torchvision
     Case("huggingface-style-many-extras", VARIANTS, VARIANTS_PAIRED),
     Case("ruff-mypy-pytest-config-heavy"),
     Case("comments-everywhere", VARIANTS, VARIANTS_TORCH),
     Case("inline-tables-everywhere"),
-    Case("crlf-windows", ("--target", "windows-x86_64=cu130", "--target", "linux-x86_64"),
-         {"windows-x86_64": "2.15.0+cu130", "linux-x86_64": "2.15.0+cpu"}),
+    Case(
+        "crlf-windows",
+        ("--target", "windows-x86_64=cu130", "--target", "linux-x86_64"),
+        {"windows-x86_64": "2.15.0+cu130", "linux-x86_64": "2.15.0+cpu"},
+    ),
     Case("bom-utf8"),
     Case("bom-and-crlf-notepad"),
     Case("uv-with-existing-indexes", VARIANTS, VARIANTS_TORCH),
     Case("uv-dependency-groups"),
     Case("uv-workspace-root"),
     Case("uv-workspace-member", member="apps/train", package="train"),
-    Case("existing-handwritten-torch-cpu", THREE, THREE_PAIRED,
-         companions={"torchvision": "0.29.1+cpu"}),
+    Case(
+        "existing-handwritten-torch-cpu",
+        THREE,
+        THREE_PAIRED,
+        companions={"torchvision": "0.29.1+cpu"},
+    ),
     # extras cpu and cu126 for Linux and Windows become cpu and cu130 for Linux and macOS
-    Case("earlier-torch-wizard-run",
-         ("--target", "linux-x86_64", "--target", "macos-arm64", "--variants", "cpu,cu130"),
-         {**VARIANTS_PAIRED, "macos-arm64[cpu]": "2.14.1"},
-         companions={"torchvision": "0.29.1+cpu"}),
+    Case(
+        "earlier-torch-wizard-run",
+        ("--target", "linux-x86_64", "--target", "macos-arm64", "--variants", "cpu,cu130"),
+        {**VARIANTS_PAIRED, "macos-arm64[cpu]": "2.14.1"},
+        companions={"torchvision": "0.29.1+cpu"},
+    ),
     Case("tool-uv-sources-git-and-path"),
     Case("requires-python-310"),
     Case("long-dependency-list-with-markers"),
@@ -119,26 +137,39 @@ CASES = [
     Case("tabs-indentation", VARIANTS, VARIANTS_TORCH),
     Case("literal-strings-single-quotes"),
     # torch 2.4.1 is not on the (fake) index: the person asks for 2.14
-    Case("pinned-old-torch-with-companions", (*THREE, "--torch", "2.14"), THREE_PAIRED,
-         companions={"torchvision": "0.29.1+cpu", "torchaudio": "2.11.0+cpu"}),
+    Case(
+        "pinned-old-torch-with-companions",
+        (*THREE, "--torch", "2.14"),
+        THREE_PAIRED,
+        companions={"torchvision": "0.29.1+cpu", "torchaudio": "2.11.0+cpu"},
+    ),
     Case("uv-init-app"),
-    Case("uv-init-lib", (*THREE, *VISION), THREE_PAIRED,
-         companions={"torchvision": "0.29.1+cpu"}),
+    Case("uv-init-lib", (*THREE, *VISION), THREE_PAIRED, companions={"torchvision": "0.29.1+cpu"}),
     Case("torch-only-in-gpu-extra", THREE, THREE_PAIRED),
-    Case("rocm-workstation", ("--target", "linux-x86_64=rocm7.2", "--target",
-                              "windows-x86_64=cpu"),
-         {"linux-x86_64": "2.15.0+rocm7.2", "windows-x86_64": "2.15.0+cpu"},
-         companions={"pytorch-triton-rocm": "3.6.0"}),
-    Case("xpu-intel-arc", ("--target", "linux-x86_64=xpu", "--target", "macos-arm64"),
-         {"linux-x86_64": "2.15.0+xpu", "macos-arm64": "2.15.0"},
-         companions={"pytorch-triton-xpu": "3.6.0"}),
+    Case(
+        "rocm-workstation",
+        ("--target", "linux-x86_64=rocm7.2", "--target", "windows-x86_64=cpu"),
+        {"linux-x86_64": "2.15.0+rocm7.2", "windows-x86_64": "2.15.0+cpu"},
+        companions={"pytorch-triton-rocm": "3.6.0"},
+    ),
+    Case(
+        "xpu-intel-arc",
+        ("--target", "linux-x86_64=xpu", "--target", "macos-arm64"),
+        {"linux-x86_64": "2.15.0+xpu", "macos-arm64": "2.15.0"},
+        companions={"pytorch-triton-xpu": "3.6.0"},
+    ),
     Case("whitespace-and-blank-lines"),
-    Case("unusual-table-order", ("--target", "linux-x86_64", "--target", "macos-arm64",
-                                 "--torch", "2.15"),
-         {"linux-x86_64": "2.15.0+cpu", "macos-arm64": "2.15.0"}),
+    Case(
+        "unusual-table-order",
+        ("--target", "linux-x86_64", "--target", "macos-arm64", "--torch", "2.15"),
+        {"linux-x86_64": "2.15.0+cpu", "macos-arm64": "2.15.0"},
+    ),
     Case("uv-prerelease-allow"),
-    Case("uv-environments-handwritten", ("--target", "linux-x86_64", "--target", "macos-arm64"),
-         {"linux-x86_64": "2.15.0+cpu", "macos-arm64": "2.15.0"}),
+    Case(
+        "uv-environments-handwritten",
+        ("--target", "linux-x86_64", "--target", "macos-arm64"),
+        {"linux-x86_64": "2.15.0+cpu", "macos-arm64": "2.15.0"},
+    ),
     Case("intel-mac-split-torch-pins"),
     Case("uv-inline-sources-and-index", VARIANTS, VARIANTS_TORCH),
     Case("uv-dotted-sources"),
@@ -175,8 +206,9 @@ def backends(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def env(uv_env: dict[str, str], backends: Path,
-        tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def env(
+    uv_env: dict[str, str], backends: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, str]:
     e = dict(uv_env)
     e["TORCH_WIZARD_CACHE_DIR"] = str(tmp_path_factory.mktemp("wcache"))
     e["UV_HTTP_RETRIES"] = "0"
@@ -185,8 +217,9 @@ def env(uv_env: dict[str, str], backends: Path,
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 # --- which lines belong to the wizard -------------------------------------------------------
@@ -242,7 +275,7 @@ def _header(line: str) -> tuple[tuple[str, ...], bool] | None:
     node: Any = tomllib.loads(s)
     path: list[str] = []
     while isinstance(node, dict) and len(node) == 1:
-        (k, node), = node.items()
+        ((k, node),) = node.items()
         path.append(k)
         if isinstance(node, list):
             return tuple(path), True
@@ -257,8 +290,11 @@ _CONFLICTS = re.compile(r"""^\s*["']?conflicts["']?\s*=""")
 
 def _mentions_torch(line: str) -> bool:
     """A torch-family requirement or key, or a comment the wizard wrote."""
-    return (_TORCH_REQUIREMENT.search(line) is not None or _TORCH_KEY.match(line) is not None
-            or line.lstrip().startswith("# torch-wizard:"))
+    return (
+        _TORCH_REQUIREMENT.search(line) is not None
+        or _TORCH_KEY.match(line) is not None
+        or line.lstrip().startswith("# torch-wizard:")
+    )
 
 
 _OWNED_UV_KEY = re.compile(
@@ -288,17 +324,25 @@ def owned_lines(text: str, rp_changed: bool) -> set[int]:
                 value_start = n
                 value_owner = bool(key_line) and (
                     (section[0] == ("tool", "uv") and _OWNED_UV_KEY.match(line) is not None)
-                    or (section[0] == ("tool",) and re.match(r"""^\s*["']?uv["']?\s*=""", line)
-                        is not None)
-                    or (section[0] == ("tool", "uv", "sources")
+                    or (
+                        section[0] == ("tool",)
+                        and re.match(r"""^\s*["']?uv["']?\s*=""", line) is not None
+                    )
+                    or (
+                        section[0] == ("tool", "uv", "sources")
                         and (m := _SOURCE_KEY.match(line)) is not None
-                        and canonicalize_name(m.group(1)) in FAMILY)
-                    or (section[0] == ("project", "optional-dependencies")
+                        and canonicalize_name(m.group(1)) in FAMILY
+                    )
+                    or (
+                        section[0] == ("project", "optional-dependencies")
                         and (m := _SOURCE_KEY.match(line)) is not None
-                        and VARIANT.match(m.group(1)) is not None)
+                        and VARIANT.match(m.group(1)) is not None
+                    )
                     or re.match(r"^\s*(project\.)?dependencies\s*=\s*\[\s*\]", line) is not None
-                    or (rp_changed and re.match(r"^\s*(project\.)?requires-python\s*=", line)
-                        is not None)
+                    or (
+                        rp_changed
+                        and re.match(r"^\s*(project\.)?requires-python\s*=", line) is not None
+                    )
                 )
         in_conflicts = value_owner and _CONFLICTS.match(lines[value_start]) is not None
         if (value_owner and not (in_conflicts and "group" in line)) or _mentions_torch(line):
@@ -343,8 +387,9 @@ def missing_lines(kept: list[str], new: list[str]) -> list[str]:
 
 
 def _family(req: str) -> bool:
-    return canonicalize_name(Requirement(req).name) in FAMILY or Requirement(
-        req).name.startswith("pytorch-triton")
+    return canonicalize_name(Requirement(req).name) in FAMILY or Requirement(req).name.startswith(
+        "pytorch-triton"
+    )
 
 
 def unowned(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -365,7 +410,8 @@ def unowned(data: Mapping[str, Any]) -> dict[str, Any]:
         uv.pop(key, None)
     if "conflicts" in uv:
         uv["conflicts"] = [
-            g for g in uv["conflicts"]
+            g
+            for g in uv["conflicts"]
             if not all(isinstance(i, dict) and VARIANT.match(i.get("extra", "")) for i in g)
         ]
         if not uv["conflicts"]:
@@ -389,13 +435,23 @@ def unowned(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def _other_dependencies(data: Mapping[str, Any]) -> set[str]:
     """The non-torch dependencies that Linux x86_64 with Python 3.12 installs."""
-    local = {canonicalize_name(k) for k, v in data.get("tool", {}).get("uv", {})
-             .get("sources", {}).items() if isinstance(v, dict) and ("path" in v or
-                                                                      "workspace" in v)}
-    marker_env = {**default_environment(), "sys_platform": "linux", "platform_system": "Linux",
-                  "platform_machine": "x86_64", "os_name": "posix", "python_version": "3.12",
-                  "python_full_version": "3.12.0", "implementation_name": "cpython",
-                  "platform_python_implementation": "CPython", "extra": ""}
+    local = {
+        canonicalize_name(k)
+        for k, v in data.get("tool", {}).get("uv", {}).get("sources", {}).items()
+        if isinstance(v, dict) and ("path" in v or "workspace" in v)
+    }
+    marker_env = {
+        **default_environment(),
+        "sys_platform": "linux",
+        "platform_system": "Linux",
+        "platform_machine": "x86_64",
+        "os_name": "posix",
+        "python_version": "3.12",
+        "python_full_version": "3.12.0",
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+        "extra": "",
+    }
     found = set()
     for r in data.get("project", {}).get("dependencies", []):
         req = Requirement(r)
@@ -412,9 +468,13 @@ def _other_dependencies(data: Mapping[str, Any]) -> set[str]:
 
 def _params() -> list[Any]:
     return [
-        pytest.param(c, id=c.name,
-                     marks=[pytest.mark.xfail(strict=True, raises=AssertionError, reason=c.bug)]
-                     if c.bug else [])
+        pytest.param(
+            c,
+            id=c.name,
+            marks=[pytest.mark.xfail(strict=True, raises=AssertionError, reason=c.bug)]
+            if c.bug
+            else [],
+        )
         for c in CASES
     ]
 
@@ -457,8 +517,20 @@ def test_corpus_file_is_edited_and_locked_without_loss(
     folder = root / case.member
     before = snapshot(root)
 
-    r = run_wizard(["--yes", "--index-base", fake_index.base_url, "--hardware",
-                    profile("linux-cpu-only"), "-C", str(folder), *case.args], tmp_path, env)
+    r = run_wizard(
+        [
+            "--yes",
+            "--index-base",
+            fake_index.base_url,
+            "--hardware",
+            profile("linux-cpu-only"),
+            "-C",
+            str(folder),
+            *case.args,
+        ],
+        tmp_path,
+        env,
+    )
     assert r.code == 0, r.err
 
     # the project's pyproject.toml (and a workspace root's) changed only in the wizard's parts;
@@ -466,10 +538,14 @@ def test_corpus_file_is_edited_and_locked_without_loss(
     after = snapshot(root)
     edited = {str(Path(case.member, "pyproject.toml")), "pyproject.toml"}
     assert {k for k in after if k not in edited} == {k for k in before if k not in edited} | {
-        "uv.lock"}
+        "uv.lock"
+    }
     assert all(after[k] == v for k, v in before.items() if k not in edited)
-    old_data = assert_kept(before[str(Path(case.member, "pyproject.toml"))],
-                           after[str(Path(case.member, "pyproject.toml"))], "the project")
+    old_data = assert_kept(
+        before[str(Path(case.member, "pyproject.toml"))],
+        after[str(Path(case.member, "pyproject.toml"))],
+        "the project",
+    )
     if case.member != ".":
         assert_kept(before["pyproject.toml"], after["pyproject.toml"], "the workspace root")
 
@@ -478,8 +554,7 @@ def test_corpus_file_is_edited_and_locked_without_loss(
     checked_linux = False
     for key, version in case.expect.items():
         platform, _, extra = key.partition("[")
-        got = installs(root, platform, env, extra=extra.rstrip("]") or None,
-                       package=case.package)
+        got = installs(root, platform, env, extra=extra.rstrip("]") or None, package=case.package)
         assert got.get("torch") == version, (key, got)
         if platform == "linux-x86_64" and not checked_linux:
             checked_linux = True
@@ -489,8 +564,7 @@ def test_corpus_file_is_edited_and_locked_without_loss(
             assert not missing, f"no longer installed on Linux: {missing}"
 
     # a second run with no choices changes nothing
-    r = run_wizard(["--yes", "--index-base", fake_index.base_url, "-C", str(folder)],
-                   tmp_path, env)
+    r = run_wizard(["--yes", "--index-base", fake_index.base_url, "-C", str(folder)], tmp_path, env)
     assert r.code == 0, r.err
     again = snapshot(root)
     for name in (*edited, "uv.lock"):
@@ -505,8 +579,20 @@ def test_corpus_file_the_wizard_must_refuse(
     root = tmp_path / name
     shutil.copytree(CORPUS / name, root, ignore=IGNORE)
     before = snapshot(root)
-    r = run_wizard(["--yes", "--index-base", fake_index.base_url, "--hardware",
-                    profile("linux-cpu-only"), "-C", str(root), *args], tmp_path, env)
+    r = run_wizard(
+        [
+            "--yes",
+            "--index-base",
+            fake_index.base_url,
+            "--hardware",
+            profile("linux-cpu-only"),
+            "-C",
+            str(root),
+            *args,
+        ],
+        tmp_path,
+        env,
+    )
     assert r.code == 2, r.err
     lines = [ln for ln in r.err.splitlines() if ln.strip()]
     assert len(lines) == 1, r.err

@@ -66,8 +66,9 @@ class Script:
 
 
 def options(folder: Path, *args: str, hardware: str = "linux-cpu-only"):
-    return _main_parser().parse_args(["--plain", "-C", str(folder),
-                                      "--hardware", profile(hardware), *args])
+    return _main_parser().parse_args(
+        ["--plain", "-C", str(folder), "--hardware", profile(hardware), *args]
+    )
 
 
 def plain(folder: Path, script: Script, *args: str, hardware: str = "linux-cpu-only"):
@@ -96,11 +97,18 @@ def uv_environ(uv_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
 # --------------------------------------------------------------------------------------------
 
 BUILD = Question(
-    "backend:linux-x86_64", "Accelerators", "Which build for Linux x86_64?", "select",
-    (Option("cu126", "CUDA 12.6 (cu126)", "driver 550 runs CUDA 12.6", recommended=True),
-     Option("cpu", "CPU (cpu)", "runs anywhere; about 200 MB"),
-     Option("cu130", "CUDA 13.0 (cu130)", "CUDA 13.0 needs driver 580 or newer", fits=False)),
-    ("cu126",), "compute-capability", "The cu126 build of torch 2.14 fits this machine.",
+    "backend:linux-x86_64",
+    "Accelerators",
+    "Which build for Linux x86_64?",
+    "select",
+    (
+        Option("cu126", "CUDA 12.6 (cu126)", "driver 550 runs CUDA 12.6", recommended=True),
+        Option("cpu", "CPU (cpu)", "runs anywhere; about 200 MB"),
+        Option("cu130", "CUDA 13.0 (cu130)", "CUDA 13.0 needs driver 580 or newer", fits=False),
+    ),
+    ("cu126",),
+    "compute-capability",
+    "The cu126 build of torch 2.14 fits this machine.",
 )
 
 
@@ -108,7 +116,8 @@ def test_labels_mark_the_recommendation_and_say_why_an_option_does_not_fit():
     assert option_title(BUILD.options[0]) == "CUDA 12.6 (cu126)  ★ recommended"
     assert option_title(BUILD.options[1]) == "CPU (cpu)"
     assert option_title(BUILD.options[2]) == (
-        "CUDA 13.0 (cu130)  ✗ CUDA 13.0 needs driver 580 or newer")
+        "CUDA 13.0 (cu130)  ✗ CUDA 13.0 needs driver 580 or newer"
+    )
 
 
 def test_a_select_starts_on_the_default_with_the_help_under_the_title():
@@ -124,32 +133,54 @@ def test_a_select_starts_on_the_default_with_the_help_under_the_title():
 
 
 def test_a_multi_question_is_a_checkbox_with_its_defaults_ticked():
-    q = Question("companions", "Packages", "Which companion packages?", "multi",
-                 (Option("torchvision", "torchvision"), Option("torchaudio", "torchaudio")),
-                 ("torchaudio",), "one-release", "Paired per release.")
+    q = Question(
+        "companions",
+        "Packages",
+        "Which companion packages?",
+        "multi",
+        (Option("torchvision", "torchvision"), Option("torchaudio", "torchaudio")),
+        ("torchaudio",),
+        "one-release",
+        "Paired per release.",
+    )
     prompt = render_question(q)
     assert prompt.kind == "checkbox" and prompt.defaults == ("torchaudio",)
     choices, default = questionary_choices(prompt)
     assert default is None
-    assert [(c.value, c.checked) for c in choices[:2]] == [("torchvision", False),
-                                                          ("torchaudio", True)]
+    assert [(c.value, c.checked) for c in choices[:2]] == [
+        ("torchvision", False),
+        ("torchaudio", True),
+    ]
 
 
 def test_enter_on_an_unchanged_checkbox_keeps_the_order_it_started_with():
-    q = Question("targets", "Targets", "Which platforms?", "multi",
-                 tuple(Option(v, v) for v in ("linux-x86_64", "macos-arm64", "windows-x86_64")),
-                 ("windows-x86_64", "linux-x86_64"), "markers-vs-extras", "")
+    q = Question(
+        "targets",
+        "Targets",
+        "Which platforms?",
+        "multi",
+        tuple(Option(v, v) for v in ("linux-x86_64", "macos-arm64", "windows-x86_64")),
+        ("windows-x86_64", "linux-x86_64"),
+        "markers-vs-extras",
+        "",
+    )
     ticked = render_question(q).defaults  # the options' order, as questionary reports it
     assert ticked == ("linux-x86_64", "windows-x86_64")
     assert in_default_order(q, ticked) == ["windows-x86_64", "linux-x86_64"]
-    assert in_default_order(q, ["linux-x86_64", "macos-arm64"]) == ["linux-x86_64",
-                                                                    "macos-arm64"]
+    assert in_default_order(q, ["linux-x86_64", "macos-arm64"]) == ["linux-x86_64", "macos-arm64"]
 
 
 def test_the_newest_torch_option_with_an_empty_value_can_be_the_default():
-    q = Question("torch", "Packages", "Which torch release?", "select",
-                 (Option("", "The newest release", recommended=True), Option("2.14", "2.14")),
-                 ("",), "one-release", "")
+    q = Question(
+        "torch",
+        "Packages",
+        "Which torch release?",
+        "select",
+        (Option("", "The newest release", recommended=True), Option("2.14", "2.14")),
+        ("",),
+        "one-release",
+        "",
+    )
     choices, default = questionary_choices(render_question(q))
     assert default is choices[0] and default.value == ""
 
@@ -179,22 +210,28 @@ def test_switching_to_selectable_builds_asks_which_builds_instead_of_one_per_pla
     code, out = plain(tmp_path, script, "--offline", "--dry-run")
     assert code == 0
     assert script.keys == ["targets", "mode", "variants", "torch", "companions", "lock_scope"]
-    assert "--extra cpu" in out or "extra = \"cpu\"" in out
+    assert "--extra cpu" in out or 'extra = "cpu"' in out
 
 
 def test_adding_a_target_adds_a_question_for_its_build(tmp_path):
     script = Script([("targets", ["linux-x86_64", "windows-x86_64"])])
     code, out = plain(tmp_path, script, "--offline", "--dry-run")
     assert code == 0
-    assert script.keys == ["targets", "mode", "backend:linux-x86_64", "backend:windows-x86_64",
-                           "torch", "companions", "lock_scope"]
+    assert script.keys == [
+        "targets",
+        "mode",
+        "backend:linux-x86_64",
+        "backend:windows-x86_64",
+        "torch",
+        "companions",
+        "lock_scope",
+    ]
     assert "sys_platform == 'win32'" in out
 
 
 def test_the_defaults_are_the_recommendation_for_this_hardware(tmp_path):
     script = Script()
-    code, _ = plain(tmp_path, script, "--offline", "--dry-run",
-                    hardware="linux-rtx4090-driver550")
+    code, _ = plain(tmp_path, script, "--offline", "--dry-run", hardware="linux-rtx4090-driver550")
     assert code == 0
     build = script.asked[2]
     assert build.default == ("cu126",)
@@ -204,8 +241,15 @@ def test_the_defaults_are_the_recommendation_for_this_hardware(tmp_path):
 
 
 def test_a_bad_answer_is_explained_and_the_question_asked_again(tmp_path):
-    script = Script([("targets", []), ("targets", ["linux-x86_64"]),
-                     ("mode", ["variants"]), ("variants", ["cpu"]), ("variants", ["cpu", "cu130"])])
+    script = Script(
+        [
+            ("targets", []),
+            ("targets", ["linux-x86_64"]),
+            ("mode", ["variants"]),
+            ("variants", ["cpu"]),
+            ("variants", ["cpu", "cu130"]),
+        ]
+    )
     code, out = plain(tmp_path, script, "--offline", "--dry-run")
     assert code == 0
     assert "Choose at least one target platform. Select this machine's platform" in out
@@ -214,8 +258,14 @@ def test_a_bad_answer_is_explained_and_the_question_asked_again(tmp_path):
 
 
 def test_question_mark_shows_the_explanation_and_asks_again(tmp_path):
-    script = Script([("targets", [EXPLAIN]), ("targets", ENTER), ("mode", ENTER),
-                     ("backend:linux-x86_64", [EXPLAIN])])
+    script = Script(
+        [
+            ("targets", [EXPLAIN]),
+            ("targets", ENTER),
+            ("mode", ENTER),
+            ("backend:linux-x86_64", [EXPLAIN]),
+        ]
+    )
     code, out = plain(tmp_path, script, "--offline", "--dry-run")
     assert code == 0
     from wizard.explain import topic_named
@@ -223,8 +273,13 @@ def test_question_mark_shows_the_explanation_and_asks_again(tmp_path):
     assert topic_named("markers-vs-extras").title in out
     assert topic_named("cpu-vs-cuda").title in out
     assert "On this machine:" in out  # the build's explanation says what was found here
-    assert script.keys[:5] == ["targets", "targets", "mode", "backend:linux-x86_64",
-                               "backend:linux-x86_64"]
+    assert script.keys[:5] == [
+        "targets",
+        "targets",
+        "mode",
+        "backend:linux-x86_64",
+        "backend:linux-x86_64",
+    ]
 
 
 def test_explaining_a_multi_question_keeps_what_was_ticked(tmp_path):
@@ -264,24 +319,34 @@ def test_declining_then_not_changing_the_answers_writes_nothing(tmp_path):
 
 
 def test_declining_and_changing_the_answers_starts_again_from_them(tmp_path):
-    script = Script([*[(k, ENTER) for k in BASIC[:4]], ("companions", ["torchvision"]),
-                     ("lock_scope", ENTER)], confirms=[False, True, False, False])
+    script = Script(
+        [*[(k, ENTER) for k in BASIC[:4]], ("companions", ["torchvision"]), ("lock_scope", ENTER)],
+        confirms=[False, True, False, False],
+    )
     code, _ = plain(tmp_path, script, "--offline")
     assert code == 0
     assert script.keys == BASIC + BASIC
-    again = script.asked[len(BASIC):]
+    again = script.asked[len(BASIC) :]
     assert again[2].default == ("cpu",)  # the answer given, no longer "auto"
     assert again[4].default == ("torchvision",)
     assert list(tmp_path.iterdir()) == []
 
 
-IMPOSSIBLE = [("targets", ENTER), ("mode", ENTER), ("backend:linux-x86_64", ["cu132"]),
-              ("torch", ["2.10"]), ("companions", ENTER), ("lock_scope", ENTER)]
+IMPOSSIBLE = [
+    ("targets", ENTER),
+    ("mode", ENTER),
+    ("backend:linux-x86_64", ["cu132"]),
+    ("torch", ["2.10"]),
+    ("companions", ENTER),
+    ("lock_scope", ENTER),
+]
 
 
 def test_answers_that_make_no_plan_are_explained_and_can_be_changed(tmp_path):
-    script = Script([*IMPOSSIBLE, *[(k, ENTER) for k in BASIC[:3]], ("torch", [""])],
-                    confirms=[True, False, False])
+    script = Script(
+        [*IMPOSSIBLE, *[(k, ENTER) for k in BASIC[:3]], ("torch", [""])],
+        confirms=[True, False, False],
+    )
     code, out = plain(tmp_path, script, "--offline")
     assert "These answers cannot be written: " in out and "no cu132 build" in out
     assert script.confirmed[0] == "Change the answers?"
@@ -307,8 +372,11 @@ def test_json_goes_with_yes_not_plain(tmp_path):
 
 
 def test_without_a_terminal_plain_says_to_use_yes(tmp_path):
-    r = run_wizard(["--plain", "--offline", "--hardware", profile("linux-cpu-only")],
-                   tmp_path, dict(os.environ))
+    r = run_wizard(
+        ["--plain", "--offline", "--hardware", profile("linux-cpu-only")],
+        tmp_path,
+        dict(os.environ),
+    )
     assert r.code == 2
     assert "--yes" in r.err and "Traceback" not in r.err
     assert len(r.err.strip().splitlines()) == 1
@@ -335,8 +403,7 @@ def test_plain_never_imports_textual(tmp_path):
         "print(json.dumps({'rc': rc, 'seen': asker.seen, 'textual': sorted(m for m in "
         "sys.modules if m.split('.')[0] == 'textual')}), file=sys.stderr)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=ROOT)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     result = json.loads(proc.stderr.strip().splitlines()[-1])
     assert result == {"rc": 130, "seen": "targets", "textual": []}, proc.stderr
 
@@ -355,17 +422,20 @@ def test_enter_through_writes_the_cpu_build_and_locks_it(tmp_path, fake_index, u
     assert "2.15.0+cpu" in (tmp_path / "uv.lock").read_text()
     assert {"version": "2.15.0+cpu", "registry": f"{fake_index.base_url}/cpu"} in [
         {"version": t["version"], "registry": t["source"]["registry"]}
-        for t in locked(tmp_path, "torch")]
+        for t in locked(tmp_path, "torch")
+    ]
     assert pyproject(tmp_path)["tool"]["uv"]["index"] == [
-        {"name": "pytorch-cpu", "url": f"{fake_index.base_url}/cpu", "explicit": True}]
+        {"name": "pytorch-cpu", "url": f"{fake_index.base_url}/cpu", "explicit": True}
+    ]
     assert "[7/8] Lock" in out and "  uv: " in out  # uv's lines streamed
     assert "[8/8] Done" in out and "2.15.0+cpu" in out.split("[8/8] Done")[1]
     assert "Next: `uv sync`, then `torch-wizard doctor`." in out
 
 
 @pytest.mark.parametrize("hardware", ["linux-rtx4090-driver550", "windows-rtx3060"])
-def test_pressing_enter_throughout_writes_what_yes_writes(hardware, tmp_path, fake_index,
-                                                          uv_environ):
+def test_pressing_enter_throughout_writes_what_yes_writes(
+    hardware, tmp_path, fake_index, uv_environ
+):
     asked, yes = tmp_path / "a" / "proj", tmp_path / "b" / "proj"  # same project name
     asked.mkdir(parents=True)
     yes.mkdir(parents=True)
@@ -373,8 +443,20 @@ def test_pressing_enter_throughout_writes_what_yes_writes(hardware, tmp_path, fa
     assert code == 0, out
     from wizard.cli import main
 
-    assert main(["--yes", "-C", str(yes), "--index-base", fake_index.base_url,
-                 "--hardware", profile(hardware)]) == 0
+    assert (
+        main(
+            [
+                "--yes",
+                "-C",
+                str(yes),
+                "--index-base",
+                fake_index.base_url,
+                "--hardware",
+                profile(hardware),
+            ]
+        )
+        == 0
+    )
     for name in ("pyproject.toml", "uv.lock"):
         assert (asked / name).read_text() == (yes / name).read_text()
     if hardware == "linux-rtx4090-driver550":

@@ -30,13 +30,19 @@ class Terminal:
     def __init__(self, socket: Path, cwd: Path, env: dict[str, str], command: list[str]):
         self.socket = socket
         self.env = env
-        line = f"{shlex.join(command)}; echo \"[exit $?]\"; sleep 600"
-        self._tmux("new-session", "-d", "-s", "wizard", "-x", "110", "-y", "50",
-                   "-c", str(cwd), line)
+        line = f'{shlex.join(command)}; echo "[exit $?]"; sleep 600'
+        self._tmux(
+            "new-session", "-d", "-s", "wizard", "-x", "110", "-y", "50", "-c", str(cwd), line
+        )
 
     def _tmux(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-S", str(self.socket), *args], env=self.env,
-                              capture_output=True, text=True, check=True).stdout
+        return subprocess.run(
+            ["tmux", "-S", str(self.socket), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
 
     def screen(self) -> str:
         return self._tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "wizard")
@@ -55,8 +61,9 @@ class Terminal:
         self._tmux("send-keys", "-t", "wizard", *keys)
 
     def close(self) -> None:
-        subprocess.run(["tmux", "-S", str(self.socket), "kill-server"], env=self.env,
-                       capture_output=True)
+        subprocess.run(
+            ["tmux", "-S", str(self.socket), "kill-server"], env=self.env, capture_output=True
+        )
 
 
 @pytest.fixture
@@ -66,8 +73,14 @@ def terminal(tmp_path_factory, uv_env, fake_index):
     sockets = tmp_path_factory.mktemp("tmux")
     env = dict(uv_env, UV_HTTP_RETRIES="0", TERM="xterm-256color")
     env["TORCH_WIZARD_CACHE_DIR"] = str(tmp_path_factory.mktemp("wcache"))
-    command = [console_script(), "--plain", "--index-base", fake_index.base_url,
-               "--hardware", profile("linux-cpu-only")]
+    command = [
+        console_script(),
+        "--plain",
+        "--index-base",
+        fake_index.base_url,
+        "--hardware",
+        profile("linux-cpu-only"),
+    ]
     term = Terminal(sockets / "sock", folder, env, command)
     term.folder = folder
     yield term

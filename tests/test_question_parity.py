@@ -31,8 +31,14 @@ from wizard.questions import Question
 HARDWARE = sorted(p.stem for p in PROFILES.glob("*.json"))
 START = {  # the same command-line start for both front ends
     "recommended": [],
-    "three-platforms": ["--target", "linux-x86_64", "--target", "windows-x86_64",
-                        "--target", "macos-arm64"],
+    "three-platforms": [
+        "--target",
+        "linux-x86_64",
+        "--target",
+        "windows-x86_64",
+        "--target",
+        "macos-arm64",
+    ],
     "selectable-builds": ["--variants", "cpu,cu130"],
 }
 QUESTION_STEPS = ("Targets", "Accelerators", "Packages")
@@ -62,8 +68,17 @@ def _words(text: str) -> str:
 
 
 def _options(folder: Path, hardware: str, start: str, *more: str):
-    return _main_parser().parse_args(["-C", str(folder), "--offline", "--hardware",
-                                      str(PROFILES / f"{hardware}.json"), *START[start], *more])
+    return _main_parser().parse_args(
+        [
+            "-C",
+            str(folder),
+            "--offline",
+            "--hardware",
+            str(PROFILES / f"{hardware}.json"),
+            *START[start],
+            *more,
+        ]
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -96,11 +111,17 @@ class _Recorder:
         else:
             defaults = () if default is None else (default.value,)
         help_text = "\n".join(prompt.instruction.splitlines()[1:-1])  # without the keys line
-        self.shown.append(ShownQuestion(question.key, prompt.message, _words(help_text),
-                                        "multi" if prompt.kind == "checkbox" else "select",
-                                        tuple(options), defaults))
-        return in_default_order(question, defaults) if prompt.kind == "checkbox" \
-            else list(defaults)
+        self.shown.append(
+            ShownQuestion(
+                question.key,
+                prompt.message,
+                _words(help_text),
+                "multi" if prompt.kind == "checkbox" else "select",
+                tuple(options),
+                defaults,
+            )
+        )
+        return in_default_order(question, defaults) if prompt.kind == "checkbox" else list(defaults)
 
     def confirm(self, text: str, default: bool) -> bool:
         raise AssertionError(f"a dry run asked {text!r}")
@@ -108,8 +129,9 @@ class _Recorder:
 
 def plain_shows(folder: Path, hardware: str, start: str) -> list[ShownQuestion]:
     recorder = _Recorder()
-    code = run_flow(_options(folder, hardware, start, "--plain", "--dry-run"), recorder,
-                    io.StringIO())
+    code = run_flow(
+        _options(folder, hardware, start, "--plain", "--dry-run"), recorder, io.StringIO()
+    )
     assert code == 0
     return recorder.shown
 
@@ -127,8 +149,10 @@ def _tui_option(value: str, prompt: str) -> tuple[ShownOption, bool]:
     fits = not detail.startswith("✗ ")
     if detail.startswith(("✗ ", "✓ ")):
         detail = detail[2:]
-    return (ShownOption(value, label.split("  ★")[0], "★ recommended" in label, fits, detail),
-            mark in ("(•)", "[x]"))
+    return (
+        ShownOption(value, label.split("  ★")[0], "★ recommended" in label, fits, detail),
+        mark in ("(•)", "[x]"),
+    )
 
 
 def tui_shows(folder: Path, hardware: str, start: str) -> list[ShownQuestion]:
@@ -177,10 +201,10 @@ def _from_view(view, static_type) -> ShownQuestion:
         options.append(shown)
         if is_chosen:
             chosen.append(option.value)
-    kind = "multi" if str(choice_list.get_option_at_index(0).prompt).startswith("[") \
-        else "select"
-    return ShownQuestion(view.question.key, title, _words(help_text), kind, tuple(options),
-                         tuple(chosen))
+    kind = "multi" if str(choice_list.get_option_at_index(0).prompt).startswith("[") else "select"
+    return ShownQuestion(
+        view.question.key, title, _words(help_text), kind, tuple(options), tuple(chosen)
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -192,8 +216,9 @@ def _cases() -> list:
     """Every profile as recommended and with three platforms (their build questions depend on
     the hardware); the variants question depends only on the targets, so fewer of those."""
     cases = [pytest.param(h, s) for h in HARDWARE for s in ("recommended", "three-platforms")]
-    cases += [pytest.param(h, "selectable-builds") for h in ("linux-cpu-only",
-                                                             "linux-rtx4090-driver580")]
+    cases += [
+        pytest.param(h, "selectable-builds") for h in ("linux-cpu-only", "linux-rtx4090-driver580")
+    ]
     return cases
 
 
@@ -231,15 +256,26 @@ def test_plain_shows_every_question_of_the_core_with_its_defaults(hardware, tmp_
         assert s.title == q.title and s.kind == q.kind and s.help == _words(q.help)
         assert [o.value for o in s.options] == [o.value for o in q.options]
         assert [(o.label, o.recommended, o.fits) for o in s.options] == [
-            (o.label, o.recommended, o.fits) for o in q.options]
+            (o.label, o.recommended, o.fits) for o in q.options
+        ]
         assert set(s.defaults) == set(q.default)
 
 
 def test_selectable_builds_with_only_macos_are_refused_before_any_question(tmp_path, capsys):
     from wizard.cli import main
 
-    code = main(["--yes", "--offline", "-C", str(tmp_path), "--variants", "cpu,cu130",
-                 "--hardware", str(PROFILES / "macbook-m3-max.json")])
+    code = main(
+        [
+            "--yes",
+            "--offline",
+            "-C",
+            str(tmp_path),
+            "--variants",
+            "cpu,cu130",
+            "--hardware",
+            str(PROFILES / "macbook-m3-max.json"),
+        ]
+    )
     assert code == 2
     assert "--variants needs a Linux or Windows target" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []

@@ -31,15 +31,28 @@ def env(uv_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dic
 
 
 def _args(base: str) -> list[str]:
-    return ["--yes", "--index-base", base, "--hardware", profile("linux-cpu-only"),
-            "--target", "linux-x86_64=cu130", "--target", "windows-x86_64=cpu"]
+    return [
+        "--yes",
+        "--index-base",
+        base,
+        "--hardware",
+        profile("linux-cpu-only"),
+        "--target",
+        "linux-x86_64=cu130",
+        "--target",
+        "windows-x86_64=cpu",
+    ]
 
 
 def _old_state(folder: Path, env: dict[str, str], base: str) -> None:
     (folder / "pyproject.toml").write_text(ORIGINAL)
-    subprocess.run([console_script(), "--yes", "--index-base", base, "--hardware",
-                    profile("linux-cpu-only")], cwd=folder, env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [console_script(), "--yes", "--index-base", base, "--hardware", profile("linux-cpu-only")],
+        cwd=folder,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
 
 
 def _state(folder: Path) -> tuple[bytes, bytes | None]:
@@ -56,8 +69,9 @@ def test_killed_at_any_moment_leaves_the_old_or_the_new_files(tmp_path, env, fak
     done = tmp_path / "done"
     shutil.copytree(template, done)
     t0 = time.perf_counter()
-    subprocess.run([console_script(), *_args(base)], cwd=done, env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [console_script(), *_args(base)], cwd=done, env=env, check=True, capture_output=True
+    )
     full = time.perf_counter() - t0
     new = _state(done)
     assert new != old
@@ -68,8 +82,13 @@ def test_killed_at_any_moment_leaves_the_old_or_the_new_files(tmp_path, env, fak
         for i in range(KILL_POINTS):
             folder = tmp_path / f"{sig.name}-{i}"
             shutil.copytree(template, folder)
-            proc = subprocess.Popen([console_script(), *_args(base)], cwd=folder, env=env,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            proc = subprocess.Popen(
+                [console_script(), *_args(base)],
+                cwd=folder,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
             time.sleep(full * 1.6 * i / KILL_POINTS)
             proc.send_signal(sig)
             proc.wait(timeout=60)
@@ -102,9 +121,20 @@ def test_next_run_undoes_a_run_killed_outright(tmp_path, env, fake_index):
     assert _state(tmp_path) == old
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'half'\n")
     (tmp_path / JOURNAL).write_bytes(journal)  # as a SIGKILL would leave it
-    r = subprocess.run([console_script(), "--yes", "--dry-run", "--offline", "--hardware",
-                        profile("linux-cpu-only")], cwd=tmp_path, env=env,
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [
+            console_script(),
+            "--yes",
+            "--dry-run",
+            "--offline",
+            "--hardware",
+            profile("linux-cpu-only"),
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stderr
     assert "An earlier torch-wizard run was interrupted" in r.stderr
     assert _state(tmp_path) == old

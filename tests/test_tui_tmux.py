@@ -33,13 +33,30 @@ class Terminal:
         self.size = (width, height)
 
     def tmux(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-L", self.socket, *args], env=self.env,
-                              capture_output=True, text=True, timeout=30, check=True).stdout
+        return subprocess.run(
+            ["tmux", "-L", self.socket, *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        ).stdout
 
     def start(self, command: str, cwd: Path) -> None:
         width, height = self.size
-        self.tmux("new-session", "-d", "-s", "wizard", "-x", str(width), "-y", str(height),
-                  "-c", str(cwd), command)
+        self.tmux(
+            "new-session",
+            "-d",
+            "-s",
+            "wizard",
+            "-x",
+            str(width),
+            "-y",
+            str(height),
+            "-c",
+            str(cwd),
+            command,
+        )
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", "wizard", "-S", "-200")
@@ -63,13 +80,18 @@ class Terminal:
         return self.wait_for(lambda screen: text in screen, repr(text), timeout)
 
     def stop(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], env=self.env,
-                       capture_output=True, timeout=30)
+        subprocess.run(
+            ["tmux", "-L", self.socket, "kill-server"],
+            env=self.env,
+            capture_output=True,
+            timeout=30,
+        )
 
 
 @pytest.fixture
-def terminal(uv_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
-             ) -> Iterator[Terminal]:
+def terminal(
+    uv_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Terminal]:
     env = dict(uv_env)
     env["TORCH_WIZARD_CACHE_DIR"] = str(tmp_path_factory.mktemp("wcache"))
     env["UV_HTTP_RETRIES"] = "0"
@@ -81,8 +103,7 @@ def terminal(uv_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 
 
 def run_wizard(terminal: Terminal, folder: Path, exit_file: Path, base_url: str) -> None:
-    args = [console_script(), "--index-base", base_url,
-            "--hardware", profile("linux-cpu-only")]
+    args = [console_script(), "--index-base", base_url, "--hardware", profile("linux-cpu-only")]
     command = f"{shlex.join(args)}; echo $? > {shlex.quote(str(exit_file))}; sleep 60"
     terminal.start(f"sh -c {shlex.quote(command)}", folder)
 
@@ -116,12 +137,14 @@ def test_enter_through_the_recommended_path_writes_the_lock(terminal, tmp_path, 
 
     pyproject = tomllib.loads((folder / "pyproject.toml").read_text())
     assert pyproject["tool"]["uv"]["index"] == [
-        {"name": "pytorch-cpu", "url": f"{fake_index.base_url}/cpu", "explicit": True}]
+        {"name": "pytorch-cpu", "url": f"{fake_index.base_url}/cpu", "explicit": True}
+    ]
     lock = (folder / "uv.lock").read_text()
     assert "2.15.0+cpu" in lock
     torch = [p for p in tomllib.loads(lock)["package"] if p["name"] == "torch"]
     assert {p["version"]: p["source"]["registry"] for p in torch}["2.15.0+cpu"] == (
-        f"{fake_index.base_url}/cpu")
+        f"{fake_index.base_url}/cpu"
+    )
 
 
 def test_ctrl_c_midway_writes_nothing(terminal, tmp_path, fake_index):

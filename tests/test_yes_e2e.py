@@ -31,8 +31,9 @@ def pyproject(folder: Path) -> dict:
 
 
 def test_cpu_only_linux_gets_the_cpu_build_not_pypis_cuda_one(tmp_path, env, fake_index):
-    code, out, err = yes(tmp_path, env, fake_index.base_url, "--json",
-                         "--hardware", profile("linux-cpu-only"))
+    code, out, err = yes(
+        tmp_path, env, fake_index.base_url, "--json", "--hardware", profile("linux-cpu-only")
+    )
     assert code == 0, err
     (target,) = json.loads(out)["lock"]["targets"]
     assert target["platform"] == "linux-x86_64"
@@ -44,13 +45,15 @@ def test_cpu_only_linux_gets_the_cpu_build_not_pypis_cuda_one(tmp_path, env, fak
     assert not [name for name in linux if name.startswith("nvidia")]
     doc = pyproject(tmp_path)
     assert doc["tool"]["uv"]["index"] == [
-        {"name": "pytorch-cpu", "url": f"{fake_index.base_url}/cpu", "explicit": True}]
+        {"name": "pytorch-cpu", "url": f"{fake_index.base_url}/cpu", "explicit": True}
+    ]
     assert "Linux x86_64" in err and "2.15.0+cpu" in err
 
 
 def test_cpu_only_report_shows_no_cuda_libraries(tmp_path, env, fake_index):
-    code, out, err = yes(tmp_path, env, fake_index.base_url,
-                         "--hardware", profile("linux-cpu-only"))
+    code, out, err = yes(
+        tmp_path, env, fake_index.base_url, "--hardware", profile("linux-cpu-only")
+    )
     assert code == 0, err
     assert "2.15.0+cpu" in out
     assert "includes CUDA libraries" not in out
@@ -252,9 +255,11 @@ def _all(folder: Path) -> list[dict]:
 def test_torch_pulled_in_by_another_package_locks_the_cpu_build(tmp_path, env, fake_index):
     (tmp_path / "pyproject.toml").write_text(
         '[project]\nname = "metrics"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
-        'dependencies = ["torchmetrics>=1.5"]\n')
-    code, out, err = yes(tmp_path, env, fake_index.base_url,
-                         "--hardware", profile("linux-cpu-only"))
+        'dependencies = ["torchmetrics>=1.5"]\n'
+    )
+    code, out, err = yes(
+        tmp_path, env, fake_index.base_url, "--hardware", profile("linux-cpu-only")
+    )
     assert code == 0, err
     linux = installs(tmp_path, "linux-x86_64", env)
     assert linux["torch"] == "2.15.0+cpu"
@@ -267,9 +272,19 @@ def test_torch_pulled_in_by_another_package_locks_the_cpu_build(tmp_path, env, f
 
 
 def test_nightly_channel_locks_a_nightly_build_on_each_target(tmp_path, env, fake_index):
-    code, out, err = yes(tmp_path, env, fake_index.base_url, "--channel", "nightly",
-                         "--target", "linux-x86_64=cu130", "--target", "macos-arm64",
-                         "--target", "windows-x86_64=cpu")
+    code, out, err = yes(
+        tmp_path,
+        env,
+        fake_index.base_url,
+        "--channel",
+        "nightly",
+        "--target",
+        "linux-x86_64=cu130",
+        "--target",
+        "macos-arm64",
+        "--target",
+        "windows-x86_64=cpu",
+    )
     assert code == 0, err
     assert installs(tmp_path, "linux-x86_64", env)["torch"] == "2.16.0.dev20261120+cu130"
     assert installs(tmp_path, "linux-x86_64", env)["pytorch-triton"] == "3.7.0+git1234abcd"
@@ -278,13 +293,16 @@ def test_nightly_channel_locks_a_nightly_build_on_each_target(tmp_path, env, fak
     doc = pyproject(tmp_path)
     assert any(d.startswith("torch>=2.16.0.dev0") for d in doc["project"]["dependencies"])
     assert [i["url"] for i in doc["tool"]["uv"]["index"]] == [
-        f"{fake_index.base_url}/nightly/cu130", f"{fake_index.base_url}/nightly/cpu"]
+        f"{fake_index.base_url}/nightly/cu130",
+        f"{fake_index.base_url}/nightly/cpu",
+    ]
     assert doc["tool"]["uv"]["environments"] == doc["tool"]["uv"]["required-environments"]
 
 
 def test_test_channel_locks_the_release_candidate(tmp_path, env, fake_index):
-    code, out, err = yes(tmp_path, env, fake_index.base_url, "--channel", "test",
-                         "--target", "linux-x86_64=rocm7.2")
+    code, out, err = yes(
+        tmp_path, env, fake_index.base_url, "--channel", "test", "--target", "linux-x86_64=rocm7.2"
+    )
     assert code == 0, err
     linux = installs(tmp_path, "linux-x86_64", env)
     assert linux["torch"] == "2.16.0+rocm7.2"
@@ -296,21 +314,37 @@ def _workspace(root: Path) -> Path:
     (root / "packages" / "utils").mkdir(parents=True)
     (root / "pyproject.toml").write_text(
         '[project]\nname = "ws-root"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
-        'dependencies = []\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n')
+        'dependencies = []\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+    )
     (root / "packages" / "utils" / "pyproject.toml").write_text(
         '[project]\nname = "utils"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
-        'dependencies = ["numpy"]\n')
+        'dependencies = ["numpy"]\n'
+    )
     member = root / "packages" / "trainer"
     (member / "pyproject.toml").write_text(
         '[project]\nname = "trainer"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
-        'dependencies = ["utils"]\n\n[tool.uv.sources]\nutils = { workspace = true }\n')
+        'dependencies = ["utils"]\n\n[tool.uv.sources]\nutils = { workspace = true }\n'
+    )
     return member
 
 
 def test_workspace_member_configures_torch_once(tmp_path, env, fake_index):
     member = _workspace(tmp_path)
-    r = run_wizard(["--yes", "-C", str(member), "--index-base", fake_index.base_url,
-                    "--target", "linux-x86_64=cpu", "--target", "macos-arm64"], tmp_path, env)
+    r = run_wizard(
+        [
+            "--yes",
+            "-C",
+            str(member),
+            "--index-base",
+            fake_index.base_url,
+            "--target",
+            "linux-x86_64=cpu",
+            "--target",
+            "macos-arm64",
+        ],
+        tmp_path,
+        env,
+    )
     assert r.code == 0, r.err
     assert (tmp_path / "uv.lock").exists() and not (member / "uv.lock").exists()
     member_doc = tomllib.loads((member / "pyproject.toml").read_text())
@@ -325,8 +359,7 @@ def test_workspace_member_configures_torch_once(tmp_path, env, fake_index):
     assert installs(tmp_path, "macos-arm64", env, package="trainer")["torch"] == "2.15.0"
     # Run again from the member with no flags: the setup is read back, nothing changes.
     before = [(p, p.read_bytes()) for p in tmp_path.rglob("*.to*") if p.is_file()]
-    r = run_wizard(["--yes", "-C", str(member), "--index-base", fake_index.base_url],
-                   tmp_path, env)
+    r = run_wizard(["--yes", "-C", str(member), "--index-base", fake_index.base_url], tmp_path, env)
     assert r.code == 0, r.err
     assert "already has this configuration" in r.out
     assert [(p, p.read_bytes()) for p, _ in before] == before
@@ -336,29 +369,60 @@ def test_workspace_failed_lock_restores_the_root_too(tmp_path, env, fake_index):
     member = _workspace(tmp_path)
     files = [tmp_path / "pyproject.toml", member / "pyproject.toml"]
     before = [f.read_bytes() for f in files]
-    r = run_wizard(["--yes", "-C", str(member), "--index-base", "http://127.0.0.1:9/whl",
-                    "--target", "linux-x86_64=cpu", "--target", "macos-arm64"], tmp_path, env)
+    r = run_wizard(
+        [
+            "--yes",
+            "-C",
+            str(member),
+            "--index-base",
+            "http://127.0.0.1:9/whl",
+            "--target",
+            "linux-x86_64=cpu",
+            "--target",
+            "macos-arm64",
+        ],
+        tmp_path,
+        env,
+    )
     assert r.code == 1
     assert [f.read_bytes() for f in files] == before
     assert not (tmp_path / "uv.lock").exists()
 
 
 def test_report_warns_about_a_cuda_build_for_a_machine_without_nvidia(tmp_path, env, fake_index):
-    code, out, err = yes(tmp_path, env, fake_index.base_url, "--json", "--hardware",
-                         profile("linux-cpu-only"), "--target", "linux-x86_64=cu130")
+    code, out, err = yes(
+        tmp_path,
+        env,
+        fake_index.base_url,
+        "--json",
+        "--hardware",
+        profile("linux-cpu-only"),
+        "--target",
+        "linux-x86_64=cu130",
+    )
     assert code == 0, err
     warnings = json.loads(out)["lock"]["warnings"]
-    assert any("is a CUDA build, but the machine" in w and "no NVIDIA GPU" in w
-               for w in warnings), warnings
+    assert any(
+        "is a CUDA build, but the machine" in w and "no NVIDIA GPU" in w for w in warnings
+    ), warnings
 
 
 def test_report_warns_when_the_driver_is_too_old_for_the_locked_build(tmp_path, env, fake_index):
-    code, out, err = yes(tmp_path, env, fake_index.base_url, "--json", "--hardware",
-                         profile("linux-rtx4090-driver550"), "--target", "linux-x86_64=cu130")
+    code, out, err = yes(
+        tmp_path,
+        env,
+        fake_index.base_url,
+        "--json",
+        "--hardware",
+        profile("linux-rtx4090-driver550"),
+        "--target",
+        "linux-x86_64=cu130",
+    )
     assert code == 0, err
     warnings = json.loads(out)["lock"]["warnings"]
-    assert any("needs NVIDIA driver 580 or newer; the machine has 550.54.15" in w
-               for w in warnings), warnings
+    assert any(
+        "needs NVIDIA driver 580 or newer; the machine has 550.54.15" in w for w in warnings
+    ), warnings
 
 
 def test_packages_built_against_torch_get_a_warning(tmp_path, capsys):
@@ -366,9 +430,22 @@ def test_packages_built_against_torch_get_a_warning(tmp_path, capsys):
 
     (tmp_path / "pyproject.toml").write_text(
         '[project]\nname = "x"\nversion = "0.1"\nrequires-python = ">=3.11"\n'
-        'dependencies = ["xformers>=0.0.30", "numpy"]\n')
-    assert main(["--yes", "--dry-run", "--offline", "-C", str(tmp_path), "--hardware",
-                 profile("linux-cpu-only")]) == 0
+        'dependencies = ["xformers>=0.0.30", "numpy"]\n'
+    )
+    assert (
+        main(
+            [
+                "--yes",
+                "--dry-run",
+                "--offline",
+                "-C",
+                str(tmp_path),
+                "--hardware",
+                profile("linux-cpu-only"),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "xformers comes from PyPI" in out and "with the cpu build" in out
 
@@ -376,9 +453,20 @@ def test_packages_built_against_torch_get_a_warning(tmp_path, capsys):
 def test_annotate_explains_each_owned_block_and_stays_stable(tmp_path, capsys):
     from wizard.cli import main
 
-    args = ["--yes", "--no-lock", "--offline", "-C", str(tmp_path), "--annotate", "--hardware",
-            profile("linux-rtx4090-driver580"), "--target", "linux-x86_64",
-            "--target", "windows-x86_64=cpu"]
+    args = [
+        "--yes",
+        "--no-lock",
+        "--offline",
+        "-C",
+        str(tmp_path),
+        "--annotate",
+        "--hardware",
+        profile("linux-rtx4090-driver580"),
+        "--target",
+        "linux-x86_64",
+        "--target",
+        "windows-x86_64=cpu",
+    ]
     assert main(args) == 0
     first = (tmp_path / "pyproject.toml").read_text()
     assert "# torch-wizard: PyTorch CUDA 13.0 builds" in first
@@ -394,8 +482,15 @@ def test_annotate_explains_each_owned_block_and_stays_stable(tmp_path, capsys):
 def test_a_target_with_a_backend_switches_a_variants_project_to_markers(tmp_path, capsys):
     from wizard.cli import main
 
-    base = ["--yes", "--no-lock", "--offline", "-C", str(tmp_path), "--hardware",
-            profile("linux-cpu-only")]
+    base = [
+        "--yes",
+        "--no-lock",
+        "--offline",
+        "-C",
+        str(tmp_path),
+        "--hardware",
+        profile("linux-cpu-only"),
+    ]
     assert main([*base, "--target", "linux-x86_64", "--variants", "cpu,cu130"]) == 0
     assert "conflicts" in (tmp_path / "pyproject.toml").read_text()
     assert main([*base, "--target", "linux-x86_64=cu130"]) == 0

@@ -32,53 +32,116 @@ def _main_parser() -> _Parser:
         "`torch-wizard explain [TOPIC]`.",
     )
     p.add_argument("--version", action="version", version=f"torch-wizard {__version__}")
-    p.add_argument("-C", "--project", metavar="DIR", default=".",
-                   help="project folder (default: the current folder)")
+    p.add_argument(
+        "-C",
+        "--project",
+        metavar="DIR",
+        default=".",
+        help="project folder (default: the current folder)",
+    )
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--plain", action="store_true",
-                      help="step-by-step prompts instead of the full-screen UI")
-    mode.add_argument("-y", "--yes", action="store_true",
-                      help="ask nothing: take the recommendation, adjusted by the flags below")
-    p.add_argument("--target", action="append", default=[], metavar="PLATFORM[=BACKEND]",
-                   help="a target platform and its backend (repeatable). PLATFORM: linux-x86_64, "
-                   "linux-aarch64, macos-arm64, macos-x86_64, windows-x86_64, windows-arm64. "
-                   "BACKEND: auto, cpu, cuNNN, rocmX.Y, xpu, default (PyPI's build)")
-    p.add_argument("--variants", metavar="LIST",
-                   help="selectable variants as extras with conflicts, e.g. cpu,cu130")
-    p.add_argument("--torch", metavar="SPEC",
-                   help="torch version (default: the newest that serves every target)")
-    p.add_argument("--with", dest="with_", action="append", default=[], metavar="PKG",
-                   help="companion packages: torchvision, torchaudio, torchao (repeatable)")
+    mode.add_argument(
+        "--plain", action="store_true", help="step-by-step prompts instead of the full-screen UI"
+    )
+    mode.add_argument(
+        "-y",
+        "--yes",
+        action="store_true",
+        help="ask nothing: take the recommendation, adjusted by the flags below",
+    )
+    p.add_argument(
+        "--target",
+        action="append",
+        default=[],
+        metavar="PLATFORM[=BACKEND]",
+        help="a target platform and its backend (repeatable). PLATFORM: linux-x86_64, "
+        "linux-aarch64, macos-arm64, macos-x86_64, windows-x86_64, windows-arm64. "
+        "BACKEND: auto, cpu, cuNNN, rocmX.Y, xpu, default (PyPI's build)",
+    )
+    p.add_argument(
+        "--variants",
+        metavar="LIST",
+        help="selectable variants as extras with conflicts, e.g. cpu,cu130",
+    )
+    p.add_argument(
+        "--torch",
+        metavar="SPEC",
+        help="torch version (default: the newest that serves every target)",
+    )
+    p.add_argument(
+        "--with",
+        dest="with_",
+        action="append",
+        default=[],
+        metavar="PKG",
+        help="companion packages: torchvision, torchaudio, torchao (repeatable)",
+    )
     p.add_argument("--python", metavar="SPEC", help="requires-python for a new project")
-    p.add_argument("--from", dest="from_", action="append", default=[], metavar="FILE",
-                   help="migrate from a pip requirements file (repeatable)")
-    p.add_argument("--hardware", action="append", default=[], metavar="FILE",
-                   help="plan for the machine(s) in these profiles (repeatable)")
-    p.add_argument("--index-base", metavar="URL",
-                   help="base of the PyTorch indexes, e.g. a mirror "
-                   "(default: https://download.pytorch.org/whl)")
-    p.add_argument("--channel", choices=("stable", "test", "nightly"), default="stable",
-                   help="stable (default), test or nightly builds")
-    p.add_argument("--allow-insecure-index", action="store_true",
-                   help="accept an http:// index base on a host other than this machine")
-    p.add_argument("--lock-scope", choices=("all", "targets"), default=None,
-                   help="lock for every platform (all, the default) or only the chosen targets")
-    p.add_argument("--annotate", action="store_true",
-                   help="write a one-line comment above each block the wizard owns")
+    p.add_argument(
+        "--from",
+        dest="from_",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="migrate from a pip requirements file (repeatable)",
+    )
+    p.add_argument(
+        "--hardware",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="plan for the machine(s) in these profiles (repeatable)",
+    )
+    p.add_argument(
+        "--index-base",
+        metavar="URL",
+        help="base of the PyTorch indexes, e.g. a mirror "
+        "(default: https://download.pytorch.org/whl)",
+    )
+    p.add_argument(
+        "--channel",
+        choices=("stable", "test", "nightly"),
+        default="stable",
+        help="stable (default), test or nightly builds",
+    )
+    p.add_argument(
+        "--allow-insecure-index",
+        action="store_true",
+        help="accept an http:// index base on a host other than this machine",
+    )
+    p.add_argument(
+        "--lock-scope",
+        choices=("all", "targets"),
+        default=None,
+        help="lock for every platform (all, the default) or only the chosen targets",
+    )
+    p.add_argument(
+        "--annotate",
+        action="store_true",
+        help="write a one-line comment above each block the wizard owns",
+    )
     p.add_argument("--offline", action="store_true", help="use only the bundled catalog")
-    p.add_argument("--no-lock", action="store_true",
-                   help="write pyproject.toml, do not run uv lock")
+    p.add_argument(
+        "--no-lock", action="store_true", help="write pyproject.toml, do not run uv lock"
+    )
     p.add_argument("--dry-run", action="store_true", help="print plan and diff, write nothing")
     p.add_argument("--json", action="store_true", help="machine-readable result on stdout")
     return p
 
 
 def _detect_parser() -> _Parser:
-    p = _Parser(prog="torch-wizard detect",
-                description="This machine's hardware and the PyTorch builds it can run.")
+    p = _Parser(
+        prog="torch-wizard detect",
+        description="This machine's hardware and the PyTorch builds it can run.",
+    )
     p.add_argument("--json", action="store_true", help="print the hardware profile as JSON")
-    p.add_argument("--hardware", action="append", default=[], metavar="FILE",
-                   help="describe these profiles instead of this machine")
+    p.add_argument(
+        "--hardware",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="describe these profiles instead of this machine",
+    )
     p.add_argument("--offline", action="store_true", help="use only the bundled catalog")
     return p
 

@@ -92,12 +92,20 @@ def transaction(folder: Path, lock_folder: Path | None = None) -> Iterator[None]
         files += [lock_folder / "pyproject.toml", lock_folder / "uv.lock"]
     saved = {f: (f.read_bytes() if f.exists() else None) for f in files}
     journal = folder / JOURNAL
-    write_atomically(journal, json.dumps({
-        "about": "torch-wizard was changing these files; the next run puts them back.",
-        "files": {str(f.resolve() if f.exists() else f.absolute()):
-                  None if data is None else base64.b64encode(data).decode("ascii")
-                  for f, data in saved.items()},
-    }).encode("utf-8"))
+    write_atomically(
+        journal,
+        json.dumps(
+            {
+                "about": "torch-wizard was changing these files; the next run puts them back.",
+                "files": {
+                    str(f.resolve() if f.exists() else f.absolute()): None
+                    if data is None
+                    else base64.b64encode(data).decode("ascii")
+                    for f, data in saved.items()
+                },
+            }
+        ).encode("utf-8"),
+    )
     previous = None
     try:
         previous = signal.signal(signal.SIGTERM, _raise_interrupt)
@@ -141,8 +149,10 @@ def recover(folder: Path) -> str | None:
         ) from None
     _restore(saved)
     journal.unlink(missing_ok=True)
-    return ("An earlier torch-wizard run was interrupted; pyproject.toml and uv.lock were put "
-            "back as they were before it.")
+    return (
+        "An earlier torch-wizard run was interrupted; pyproject.toml and uv.lock were put "
+        "back as they were before it."
+    )
 
 
 @dataclass(frozen=True)
@@ -152,14 +162,22 @@ class LockRun:
     explanation: str = ""
 
 
-def run_uv_lock(folder: Path, on_line: Callable[[str], None] | None = None,
-                extra_args: tuple[str, ...] = ()) -> LockRun:
+def run_uv_lock(
+    folder: Path, on_line: Callable[[str], None] | None = None, extra_args: tuple[str, ...] = ()
+) -> LockRun:
     """Run `uv lock` in `folder`, streaming uv's output lines to `on_line`."""
     cmd = [*find_uv(), "lock", "--directory", str(folder), *extra_args]
     env = dict(os.environ)
     env.setdefault("NO_COLOR", "1")
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, text=True, env=env, errors="replace")
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        errors="replace",
+    )
     lines: list[str] = []
     assert proc.stdout is not None
     try:
@@ -194,25 +212,45 @@ def _readable(line: str) -> str:
 def explain_uv_error(output: str) -> str:
     """uv's failure in one plain sentence."""
     text = output.lower()
-    lines = [_readable(ln) for ln in output.splitlines()
-             if ln.strip() and not ln.lower().lstrip().startswith(("using ", "resolved "))]
+    lines = [
+        _readable(ln)
+        for ln in output.splitlines()
+        if ln.strip() and not ln.lower().lstrip().startswith(("using ", "resolved "))
+    ]
     cause = next((ln for ln in lines if ln.lower().startswith("because")), "")
     detail = cause or next((ln for ln in lines if ln), "")
     if "returned a 403" in text or "returned a 404" in text:
         missing = next((ln for ln in lines if "there are no versions of" in ln.lower()), "")
         if missing:
-            return (f"A package is not on the index it is pinned to: {missing} (the index "
-                    "answered 403/404, as PyTorch's does for a package it does not carry).")
-    if any(s in text for s in ("connection refused", "tcp connect error", "dns error",
-                               "failed to fetch", "error sending request", "timed out")):
-        url = _first_url(output)
-        return (f"uv could not reach the package index{' ' + url if url else ''}; check the "
-                "network or --index-base.")
-    if "required-environments" in text or "matching platform tag" in text or (
-        "has no wheels" in text
+            return (
+                f"A package is not on the index it is pinned to: {missing} (the index "
+                "answered 403/404, as PyTorch's does for a package it does not carry)."
+            )
+    if any(
+        s in text
+        for s in (
+            "connection refused",
+            "tcp connect error",
+            "dns error",
+            "failed to fetch",
+            "error sending request",
+            "timed out",
+        )
     ):
-        return ("A target has no matching wheel: some package has no build for one of the "
-                f"chosen platforms or Python versions ({detail}).")
+        url = _first_url(output)
+        return (
+            f"uv could not reach the package index{' ' + url if url else ''}; check the "
+            "network or --index-base."
+        )
+    if (
+        "required-environments" in text
+        or "matching platform tag" in text
+        or ("has no wheels" in text)
+    ):
+        return (
+            "A target has no matching wheel: some package has no build for one of the "
+            f"chosen platforms or Python versions ({detail})."
+        )
     if "no solution found" in text or "unsatisfiable" in text:
         return f"The version requirements cannot all be met: {detail}"
     if "failed to parse" in text:
@@ -245,8 +283,9 @@ def torch_dependents(folder: Path) -> list[str]:
         source = pkg.get("source", {})
         if source.get("editable") == "." or source.get("virtual") == ".":
             continue
-        if any(canonicalize_name(d.get("name", "")) == "torch"
-               for d in pkg.get("dependencies", [])):
+        if any(
+            canonicalize_name(d.get("name", "")) == "torch" for d in pkg.get("dependencies", [])
+        ):
             out.append(pkg["name"])
     return sorted(set(out))
 
@@ -285,8 +324,10 @@ class LockReport:
                 {
                     "platform": t.platform,
                     "extra": t.extra,
-                    "packages": {n: {"version": p.version, "variant": p.variant,
-                                     "index": p.index} for n, p in t.packages.items()},
+                    "packages": {
+                        n: {"version": p.version, "variant": p.variant, "index": p.index}
+                        for n, p in t.packages.items()
+                    },
                     "download_bytes": t.download_bytes,
                     "wheels": t.wheel_count,
                     "warnings": list(t.warnings),
@@ -301,8 +342,7 @@ def _env_for(platform: TargetPlatform, python: str, extra: str) -> dict[str, str
     return {
         "sys_platform": platform.sys_platform,
         "platform_machine": platform.platform_machine,
-        "platform_system": {"linux": "Linux", "macos": "Darwin", "windows": "Windows"}[
-            platform.os],
+        "platform_system": {"linux": "Linux", "macos": "Darwin", "windows": "Windows"}[platform.os],
         "os_name": "nt" if platform.os == "windows" else "posix",
         "python_version": python,
         "python_full_version": f"{python}.0",
@@ -334,7 +374,8 @@ def _wheel_fits(url: str, platform: TargetPlatform, python: str) -> bool:
     for tag in tags:
         plat_ok = tag.platform == "any" or platform.matches_wheel_platform(tag.platform)
         if tag.interpreter in (py, "py3", f"py{python.replace('.', '')}") or (
-            tag.abi == "abi3" and tag.interpreter.startswith("cp3")
+            tag.abi == "abi3"
+            and tag.interpreter.startswith("cp3")
             and int(tag.interpreter[3:] or 0) <= minor
         ):
             py_ok = tag.abi in (py, "abi3", "none") or tag.abi == f"{py}"
@@ -355,9 +396,13 @@ def _lowest_python(requires_python: str | None) -> str:
     return "3.12"
 
 
-def read_lock(folder: Path, plan: Plan | None = None,
-              python: str | None = None, member: str | None = None,
-              hardware: HardwareCheck | None = None) -> LockReport:
+def read_lock(
+    folder: Path,
+    plan: Plan | None = None,
+    python: str | None = None,
+    member: str | None = None,
+    hardware: HardwareCheck | None = None,
+) -> LockReport:
     """What each target (and each variant extra) installs according to uv.lock.
 
     `member`: the workspace member whose dependencies count (default: the root project).
@@ -366,14 +411,21 @@ def read_lock(folder: Path, plan: Plan | None = None,
     packages: list[dict[str, Any]] = data.get("package", [])
     py = python or _lowest_python(data.get("requires-python"))
     if member:
-        root = next((p for p in packages if canonicalize_name(p["name"])
-                     == canonicalize_name(member)), None)
+        root = next(
+            (p for p in packages if canonicalize_name(p["name"]) == canonicalize_name(member)), None
+        )
     else:
-        root = next((p for p in packages if p.get("source", {}).get("editable") == "."
-                     or p.get("source", {}).get("virtual") == "."), None)
+        root = next(
+            (
+                p
+                for p in packages
+                if p.get("source", {}).get("editable") == "."
+                or p.get("source", {}).get("virtual") == "."
+            ),
+            None,
+        )
     if root is None:
-        raise WorkFailed("uv.lock has no entry for the project itself.",
-                         "Run `uv lock` again.")
+        raise WorkFailed("uv.lock has no entry for the project itself.", "Run `uv lock` again.")
     project = canonicalize_name(root["name"])
     by_name: dict[str, list[dict[str, Any]]] = {}
     for p in packages:
@@ -435,8 +487,13 @@ def _platforms_in_lock(data: Mapping[str, Any]) -> list[str]:
     return found or ["linux-x86_64"]
 
 
-def _target_lock(platform: str, extra: str | None, chosen: Mapping[str, dict[str, Any]],
-                 tp: TargetPlatform, py: str) -> TargetLock:
+def _target_lock(
+    platform: str,
+    extra: str | None,
+    chosen: Mapping[str, dict[str, Any]],
+    tp: TargetPlatform,
+    py: str,
+) -> TargetLock:
     total = 0
     count = 0
     missing: list[str] = []
@@ -456,8 +513,9 @@ def _target_lock(platform: str, extra: str | None, chosen: Mapping[str, dict[str
         version = found.get("version", "")
         local = Version(version).local if version else None
         source = found.get("source", {})
-        family[name] = LockedPackage(name, version, local or "pypi",
-                                     source.get("registry") or source.get("url") or "")
+        family[name] = LockedPackage(
+            name, version, local or "pypi", source.get("registry") or source.get("url") or ""
+        )
     warnings = []
     label = tp.label + (f" [{extra}]" if extra else "")
     if "torch" not in family:
@@ -474,8 +532,9 @@ def _report_warnings(results: list[TargetLock], plan: Plan | None) -> list[str]:
     releases = {Version(t.torch.version).public for t in results if t.torch}
     minors = {".".join(v.split(".")[:2]) for v in releases}
     if len(minors) > 1:
-        warnings.append("Different torch releases on different targets: "
-                        + ", ".join(sorted(releases)) + ".")
+        warnings.append(
+            "Different torch releases on different targets: " + ", ".join(sorted(releases)) + "."
+        )
     if plan is not None and not plan.variants:
         wanted = {t.platform: t.backend for t in plan.targets}
         for t in results:
@@ -484,11 +543,13 @@ def _report_warnings(results: list[TargetLock], plan: Plan | None) -> list[str]:
                 continue
             label = PLATFORMS[t.platform].label
             if backend not in ("default",) and t.torch.variant not in (backend, "pypi"):
-                warnings.append(f"{label}: planned {backend}, but the lock has "
-                                f"torch {t.torch.version}.")
+                warnings.append(
+                    f"{label}: planned {backend}, but the lock has torch {t.torch.version}."
+                )
             if backend == "cpu" and t.cuda_from_pypi:
-                warnings.append(f"{label}: planned the CPU build, but the lock pulls CUDA "
-                                "(nvidia-*) wheels.")
+                warnings.append(
+                    f"{label}: planned the CPU build, but the lock pulls CUDA (nvidia-*) wheels."
+                )
     for t in results:
         warnings.extend(t.warnings)
     return warnings

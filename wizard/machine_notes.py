@@ -18,8 +18,7 @@ def machine_notes(topic: str, profile: HardwareProfile, catalog: Catalog) -> lis
     if tp is None:
         return [f"PyTorch publishes no wheels for {profile.os} {profile.arch}."]
     release = catalog.newest()
-    cuda = sorted((v for v in release.variants_on(tp.name) if v.startswith("cu")),
-                  key=lambda v: v)
+    cuda = sorted((v for v in release.variants_on(tp.name) if v.startswith("cu")), key=lambda v: v)
     notes: list[str] = []
     nvidia = profile.gpus_of("nvidia")
     if topic == "compute-capability":
@@ -38,8 +37,10 @@ def machine_notes(topic: str, profile: HardwareProfile, catalog: Catalog) -> lis
             if fits and not misses:
                 line += f": every CUDA build of torch {release.minor} has kernels for it"
             elif fits:
-                line += (f": torch {release.minor}'s {', '.join(fits)} have kernels for it, "
-                         f"{', '.join(misses)} do not")
+                line += (
+                    f": torch {release.minor}'s {', '.join(fits)} have kernels for it, "
+                    f"{', '.join(misses)} do not"
+                )
             else:
                 line += f": no CUDA build of torch {release.minor} has kernels for it"
             notes.append(line + ".")
@@ -56,12 +57,16 @@ def machine_notes(topic: str, profile: HardwareProfile, catalog: Catalog) -> lis
             for v in cuda:
                 need = catalog.min_driver(v, os_name)
                 try:
-                    (ok if need is None or Version(driver) >= Version(need) else too_old
-                     ).append(f"{v} (needs {need})")
+                    (ok if need is None or Version(driver) >= Version(need) else too_old).append(
+                        f"{v} (needs {need})"
+                    )
                 except InvalidVersion:
                     continue
-            notes.append(f"Your driver is {driver}" + (" (the Windows driver, seen from WSL)"
-                                                        if profile.wsl else "") + ".")
+            notes.append(
+                f"Your driver is {driver}"
+                + (" (the Windows driver, seen from WSL)" if profile.wsl else "")
+                + "."
+            )
             if ok:
                 notes.append(f"It runs torch {release.minor}'s {', '.join(ok)}.")
             if too_old:
@@ -71,28 +76,46 @@ def machine_notes(topic: str, profile: HardwareProfile, catalog: Catalog) -> lis
             if not g.gfx:
                 notes.append(f"The gfx target of your {g.name or 'AMD GPU'} was not detected.")
                 continue
-            builds = [v for v in release.variants_on(tp.name) if v.startswith("rocm")
-                      and g.gfx in catalog.rocm_gfx.get(v, frozenset())]
-            notes.append(f"Your {g.name or 'AMD GPU'} is {g.gfx}: " + (
-                f"built into torch {release.minor}'s {', '.join(builds)}." if builds else
-                f"no ROCm build of torch {release.minor} includes it."))
+            builds = [
+                v
+                for v in release.variants_on(tp.name)
+                if v.startswith("rocm") and g.gfx in catalog.rocm_gfx.get(v, frozenset())
+            ]
+            notes.append(
+                f"Your {g.name or 'AMD GPU'} is {g.gfx}: "
+                + (
+                    f"built into torch {release.minor}'s {', '.join(builds)}."
+                    if builds
+                    else f"no ROCm build of torch {release.minor} includes it."
+                )
+            )
         if not profile.gpus_of("amd"):
             notes.append("No AMD GPU was found on this machine.")
     elif topic == "xpu":
         intel = profile.gpus_of("intel")
         for g in intel:
             name = g.name or f"Intel GPU {g.pci_id or ''}".strip()
-            notes.append(f"Your {name} " + ("runs the xpu build." if intel_runs_xpu(g, catalog)
-                                            else "is not one the xpu build supports."))
+            notes.append(
+                f"Your {name} "
+                + (
+                    "runs the xpu build."
+                    if intel_runs_xpu(g, catalog)
+                    else "is not one the xpu build supports."
+                )
+            )
         if not intel:
             notes.append("No Intel GPU was found on this machine.")
     elif topic == "mps":
         apple = profile.gpus_of("apple")
-        notes.append(f"Your {apple[0].name} has MPS in PyPI's macOS wheel." if apple else
-                     "This is not an Apple Silicon Mac.")
+        notes.append(
+            f"Your {apple[0].name} has MPS in PyPI's macOS wheel."
+            if apple
+            else "This is not an Apple Silicon Mac."
+        )
     if topic in ("cpu-vs-cuda", "pypi-default", "indexes"):
         rec = recommend(profile, tp.name, catalog)
         backend = "PyPI's default build" if rec.backend == "default" else rec.backend
-        notes.append(f"For this machine ({tp.label}) the wizard recommends {backend}: "
-                     f"{rec.summary}")
+        notes.append(
+            f"For this machine ({tp.label}) the wizard recommends {backend}: {rec.summary}"
+        )
     return notes

@@ -120,8 +120,10 @@ def clean_index_base(url: str, allow_insecure: bool = False) -> tuple[str, bool]
 
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise BadInput(f"--index-base '{_redact(url)}' is not an http(s) URL.",
-                       "Use e.g. --index-base https://download.pytorch.org/whl.")
+        raise BadInput(
+            f"--index-base '{_redact(url)}' is not an http(s) URL.",
+            "Use e.g. --index-base https://download.pytorch.org/whl.",
+        )
     loopback = parts.hostname in ("localhost", "::1") or parts.hostname.startswith("127.")
     if parts.scheme == "http" and not loopback and not allow_insecure:
         raise BadInput(
@@ -170,9 +172,11 @@ def validate_backend(backend: str) -> str:
         or (b.startswith("rocm") and all(p.isdigit() for p in b[4:].split(".")) and b[4:])
     )
     if not ok:
-        raise BadInput(f"'{backend}' is not a backend.",
-                       "Use auto, cpu, cuNNN (e.g. cu130), rocmX.Y (e.g. rocm7.2), xpu or "
-                       "default (PyPI's build).")
+        raise BadInput(
+            f"'{backend}' is not a backend.",
+            "Use auto, cpu, cuNNN (e.g. cu130), rocmX.Y (e.g. rocm7.2), xpu or "
+            "default (PyPI's build).",
+        )
     return b
 
 
@@ -212,8 +216,7 @@ def _problems(release: Release, choices: Choices, catalog: Catalog) -> list[str]
     problems = []
     for t in choices.targets:
         label = PLATFORMS[t.platform].label
-        wanted = choices.variants if choices.variants and t.backend != "default" else (
-            t.backend,)
+        wanted = choices.variants if choices.variants and t.backend != "default" else (t.backend,)
         for backend in wanted:
             if backend == "default" or t.platform.startswith("macos"):
                 if t.platform not in release.pypi and not release.has("cpu", t.platform):
@@ -231,8 +234,9 @@ def choose_release(choices: Choices, catalog: Catalog) -> Release:
     candidates = catalog.releases_matching(choices.torch)
     if not candidates:
         known = ", ".join(r.minor for r in catalog.releases[:6])
-        raise BadInput(f"No torch release matches '{choices.torch}'.",
-                       f"Known releases: {known}, ...")
+        raise BadInput(
+            f"No torch release matches '{choices.torch}'.", f"Known releases: {known}, ..."
+        )
     first_problems: list[str] = []
     for release in candidates:
         problems = _problems(release, choices, catalog)
@@ -247,8 +251,9 @@ def choose_release(choices: Choices, catalog: Catalog) -> Release:
     )
 
 
-def make_plan(choices: Choices, catalog: Catalog,
-              existing_requires_python: str | None = None) -> Plan:
+def make_plan(
+    choices: Choices, catalog: Catalog, existing_requires_python: str | None = None
+) -> Plan:
     """The whole torch configuration for these choices (pure; raises BadInput when impossible).
 
     Every backend must be concrete here: resolve "auto" with the recommendation first.
@@ -318,8 +323,10 @@ def make_plan(choices: Choices, catalog: Catalog,
             marker = PLATFORMS[t.platform].marker
             backend = backend_on(t)
             if backend == "default":
-                notes.append(f"{PLATFORMS[t.platform].label}: PyPI's torch "
-                             f"({release.pypi.get(t.platform, 'default')} build).")
+                notes.append(
+                    f"{PLATFORMS[t.platform].label}: PyPI's torch "
+                    f"({release.pypi.get(t.platform, 'default')} build)."
+                )
                 continue
             name = use_index(backend)
             for pkg in torch_pkgs:
@@ -350,8 +357,11 @@ def make_plan(choices: Choices, catalog: Catalog,
                 for t in mac:
                     add_source(pkg, SourceEntry(name, marker=PLATFORMS[t.platform].marker))
         conflicts = (tuple(choices.variants),)
-        notes.append("Selectable builds: " + ", ".join(
-            f"`uv sync --extra {v}`" for v in choices.variants) + " (one at a time).")
+        notes.append(
+            "Selectable builds: "
+            + ", ".join(f"`uv sync --extra {v}`" for v in choices.variants)
+            + " (one at a time)."
+        )
         if mac:
             notes.append("macOS takes PyPI's torch whichever extra is chosen.")
     for triton, markers in triton_markers.items():
@@ -365,8 +375,11 @@ def make_plan(choices: Choices, catalog: Catalog,
     if had_credentials:
         for name in indexes:
             cred_env.extend(credential_env_names(name))
-        notes.append("The index credentials are not written to any file: set "
-                     + ", ".join(cred_env) + " in the environment.")
+        notes.append(
+            "The index credentials are not written to any file: set "
+            + ", ".join(cred_env)
+            + " in the environment."
+        )
     if base_clean != choices.index_base.rstrip("/"):
         indexes = {
             n: IndexSpec(n, i.url.replace(choices.index_base.rstrip("/"), base_clean))
@@ -374,9 +387,11 @@ def make_plan(choices: Choices, catalog: Catalog,
         }
     lock_only_targets = choices.lock_scope == "targets" or channel != "stable"
     if channel != "stable" and choices.lock_scope != "targets":
-        notes.append(f"The lock covers only the chosen targets (tool.uv.environments): {channel} "
-                     "builds exist only on the PyTorch index, so other platforms could not "
-                     "resolve torch from PyPI.")
+        notes.append(
+            f"The lock covers only the chosen targets (tool.uv.environments): {channel} "
+            "builds exist only on the PyTorch index, so other platforms could not "
+            "resolve torch from PyPI."
+        )
     elif lock_only_targets:
         notes.append("The lock covers only the chosen targets (tool.uv.environments).")
     return Plan(
@@ -402,8 +417,9 @@ def make_plan(choices: Choices, catalog: Catalog,
     )
 
 
-def _requires_python(release: Release, choices: Choices, existing: str | None,
-                     notes: list[str]) -> str | None:
+def _requires_python(
+    release: Release, choices: Choices, existing: str | None, notes: list[str]
+) -> str | None:
     """requires-python for a new project, or a raise when the release lacks the lowest Python."""
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
     from packaging.version import Version
@@ -412,11 +428,14 @@ def _requires_python(release: Release, choices: Choices, existing: str | None,
     if existing is None:
         if choices.python:
             try:
-                spec = SpecifierSet(choices.python if not choices.python[0].isdigit()
-                                    else f">={choices.python}")
+                spec = SpecifierSet(
+                    choices.python if not choices.python[0].isdigit() else f">={choices.python}"
+                )
             except InvalidSpecifier:
-                raise BadInput(f"--python '{choices.python}' is not a version range.",
-                               "Use e.g. --python '>=3.11'.") from None
+                raise BadInput(
+                    f"--python '{choices.python}' is not a version range.",
+                    "Use e.g. --python '>=3.11'.",
+                ) from None
             return str(spec)
         return f">={lowest}"
     try:
@@ -426,8 +445,10 @@ def _requires_python(release: Release, choices: Choices, existing: str | None,
     if spec.contains(Version(lowest)) and not _admits_below(spec, lowest):
         return None
     if _admits_below(spec, lowest):
-        notes.append(f"requires-python becomes >={lowest}: torch {release.minor} has no wheels "
-                     f"for older Python versions.")
+        notes.append(
+            f"requires-python becomes >={lowest}: torch {release.minor} has no wheels "
+            f"for older Python versions."
+        )
         return f">={lowest}"
     return None
 

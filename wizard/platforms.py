@@ -42,15 +42,30 @@ PLATFORMS: dict[str, TargetPlatform] = {
             "linux-aarch64", "linux", "aarch64", "linux", "aarch64", ("_aarch64",), "Linux aarch64"
         ),
         TargetPlatform(
-            "macos-arm64", "macos", "arm64", "darwin", "arm64", ("_arm64", "_universal2"),
+            "macos-arm64",
+            "macos",
+            "arm64",
+            "darwin",
+            "arm64",
+            ("_arm64", "_universal2"),
             "macOS Apple Silicon",
         ),
         TargetPlatform(
-            "macos-x86_64", "macos", "x86_64", "darwin", "x86_64", ("_x86_64", "_universal2"),
+            "macos-x86_64",
+            "macos",
+            "x86_64",
+            "darwin",
+            "x86_64",
+            ("_x86_64", "_universal2"),
             "macOS Intel",
         ),
         TargetPlatform(
-            "windows-x86_64", "windows", "x86_64", "win32", "AMD64", ("win_amd64",),
+            "windows-x86_64",
+            "windows",
+            "x86_64",
+            "win32",
+            "AMD64",
+            ("win_amd64",),
             "Windows x86_64",
         ),
         TargetPlatform(

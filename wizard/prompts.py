@@ -107,8 +107,9 @@ def render_question(question: Question, width: int = 80) -> Prompt:
     keys = ("space ticks, Enter accepts" if multi else "arrows move, Enter accepts") + (
         f"; “{EXPLAIN_TITLE}” explains"
     )
-    help_lines = textwrap.wrap(question.help, width=max(width - 4, 30),
-                               initial_indent="  ", subsequent_indent="  ")
+    help_lines = textwrap.wrap(
+        question.help, width=max(width - 4, 30), initial_indent="  ", subsequent_indent="  "
+    )
     instruction = "\n".join(["", *help_lines, f"  ({keys})"])
     defaults = set(question.default)
     options = tuple(
@@ -118,14 +119,17 @@ def render_question(question: Question, width: int = 80) -> Prompt:
     default = None
     if not multi:
         values = [o.value for o in question.options]
-        default = question.default[0] if question.default and question.default[0] in values \
+        default = (
+            question.default[0]
+            if question.default and question.default[0] in values
             else (values[0] if values else None)
-    return Prompt("checkbox" if multi else "select", question.title, instruction, options,
-                  default)
+        )
+    return Prompt("checkbox" if multi else "select", question.title, instruction, options, default)
 
 
-def questionary_choices(prompt: Prompt) -> tuple[list[questionary.Choice],
-                                                  questionary.Choice | None]:
+def questionary_choices(
+    prompt: Prompt,
+) -> tuple[list[questionary.Choice], questionary.Choice | None]:
     """The questionary Choice list (options, a separator, the Explain entry) and the default."""
     import questionary
 
@@ -162,13 +166,15 @@ class QuestionaryAsker:
         return [result] if prompt.kind == "select" else in_default_order(question, result)
 
     @staticmethod
-    def _question(prompt: Prompt, choices: list[questionary.Choice],
-                  default: questionary.Choice | None) -> questionary.Question:
+    def _question(
+        prompt: Prompt, choices: list[questionary.Choice], default: questionary.Choice | None
+    ) -> questionary.Question:
         import questionary
 
         if prompt.kind == "select":
-            return questionary.select(prompt.message, choices, default=default,
-                                      instruction=prompt.instruction)
+            return questionary.select(
+                prompt.message, choices, default=default, instruction=prompt.instruction
+            )
         return questionary.checkbox(prompt.message, choices, instruction=prompt.instruction)
 
     def confirm(self, text: str, default: bool) -> bool:
@@ -187,11 +193,15 @@ class QuestionaryAsker:
 def run_prompts(opts: argparse.Namespace) -> int:
     """`torch-wizard --plain` at a terminal."""
     if opts.json:
-        raise BadInput("--json goes with --yes: the step-by-step prompts talk to the terminal.",
-                       "Use `torch-wizard --yes --json` with a flag for every choice.")
+        raise BadInput(
+            "--json goes with --yes: the step-by-step prompts talk to the terminal.",
+            "Use `torch-wizard --yes --json` with a flag for every choice.",
+        )
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise BadInput("--plain needs a terminal to ask its questions; use --yes with a flag "
-                       "for every choice instead.")
+        raise BadInput(
+            "--plain needs a terminal to ask its questions; use --yes with a flag "
+            "for every choice instead."
+        )
     return run_flow(opts, QuestionaryAsker())
 
 
@@ -254,8 +264,7 @@ def _start(opts: argparse.Namespace, say: Say) -> tuple[Facts, Choices]:
         request_from_options,
     )
 
-    say("torch-wizard: a few questions, then the change to review. Ctrl+C quits without "
-        "changes.")
+    say("torch-wizard: a few questions, then the change to review. Ctrl+C quits without changes.")
     request = request_from_options(opts)
     check_request(request)
     folder = Path(opts.project)
@@ -267,8 +276,10 @@ def _start(opts: argparse.Namespace, say: Say) -> tuple[Facts, Choices]:
     else:
         say(f"  {where} (no pyproject.toml yet: a new one will be written)")
     if existing and existing.conflicts_found:
-        say("  Note: its hand-written torch setup will be replaced: "
-            + "; ".join(existing.conflicts_found))
+        say(
+            "  Note: its hand-written torch setup will be replaced: "
+            + "; ".join(existing.conflicts_found)
+        )
     if opts.from_:
         from wizard.migrate import migrate_request
 
@@ -277,8 +288,7 @@ def _start(opts: argparse.Namespace, say: Say) -> tuple[Facts, Choices]:
     _step(say, "Hardware")
     for p in profiles:
         say(f"  {p.describe()}" + (f"  (from {p.source})" if p.source else ""))
-    base = request.index_base or (existing.index_base if existing and existing.index_base
-                                  else None)
+    base = request.index_base or (existing.index_base if existing and existing.index_base else None)
     catalog = load_catalog(opts.offline, base or DEFAULT_INDEX_BASE, request.channel)
     for note in catalog.notes:
         say(f"  {note}")
@@ -309,8 +319,7 @@ def ask_questions(facts: Facts, choices: Choices, asker: Asker, say: Say) -> Cho
         answered.add(question.key)
 
 
-def machine_notes(question: Question,
-                  recs: Mapping[str, Recommendation]) -> tuple[str, ...]:
+def machine_notes(question: Question, recs: Mapping[str, Recommendation]) -> tuple[str, ...]:
     """What the recommendation found on this machine, shown with a build's explanation (as the
     full-screen wizard's panel shows it)."""
     if not question.key.startswith("backend:"):
@@ -321,8 +330,14 @@ def machine_notes(question: Question,
     return (rec.hardware, *rec.reasons, *rec.ways_out, *rec.warnings)
 
 
-def _ask_one(facts: Facts, choices: Choices, question: Question,
-             recs: Mapping[str, Recommendation], asker: Asker, say: Say) -> Choices:
+def _ask_one(
+    facts: Facts,
+    choices: Choices,
+    question: Question,
+    recs: Mapping[str, Recommendation],
+    asker: Asker,
+    say: Say,
+) -> Choices:
     """Ask until the answer is valid; `?` shows the explanation and asks again."""
     from wizard.explain import render, topic_named
 
@@ -330,8 +345,7 @@ def _ask_one(facts: Facts, choices: Choices, question: Question,
         values = asker.select(question)
         if EXPLAIN in values:
             say()
-            say(render(topic_named(question.topic), machine_notes(question, recs),
-                       width=_width()))
+            say(render(topic_named(question.topic), machine_notes(question, recs), width=_width()))
             ticked = tuple(v for v in values if v != EXPLAIN)
             if question.kind == "multi" and ticked:  # ask again with the same ticks
                 question = replace(question, default=ticked)
@@ -353,8 +367,14 @@ def _prepare(facts: Facts, choices: Choices, say: Say) -> Prepared | None:
         return None
 
 
-def _review(facts: Facts, asked: Choices, prepared: Prepared, opts: argparse.Namespace,
-            asker: Asker, say: Say) -> bool | None:
+def _review(
+    facts: Facts,
+    asked: Choices,
+    prepared: Prepared,
+    opts: argparse.Namespace,
+    asker: Asker,
+    say: Say,
+) -> bool | None:
     """Show the plan and the diff; True: go ahead, False: not now, None: nothing to ask."""
     from wizard.report import plan_text
     from wizard.session import recommendations
@@ -362,8 +382,11 @@ def _review(facts: Facts, asked: Choices, prepared: Prepared, opts: argparse.Nam
     _step(say, "Review")
     say(plan_text(prepared.plan, recommendations(facts, asked)))
     say()
-    say(prepared.diff.rstrip("\n") if prepared.diff
-        else "pyproject.toml already has this configuration.")
+    say(
+        prepared.diff.rstrip("\n")
+        if prepared.diff
+        else "pyproject.toml already has this configuration."
+    )
     if opts.dry_run:
         say()
         say("Dry run: nothing was written.")
@@ -374,15 +397,17 @@ def _review(facts: Facts, asked: Choices, prepared: Prepared, opts: argparse.Nam
         return True  # apply only reads the lock and reports
     say()
     if prepared.changed:
-        question = ("Write pyproject.toml and run uv lock?" if lock
-                    else "Write pyproject.toml (without locking)?")
+        question = (
+            "Write pyproject.toml and run uv lock?"
+            if lock
+            else "Write pyproject.toml (without locking)?"
+        )
     else:
         question = "Run uv lock?"
     return asker.confirm(question, True)
 
 
-def _apply(facts: Facts, prepared: Prepared, opts: argparse.Namespace,
-           say: Say) -> Applied | None:
+def _apply(facts: Facts, prepared: Prepared, opts: argparse.Namespace, say: Say) -> Applied | None:
     """Write and lock (the session's single writer), streaming uv's lines; None if it failed."""
     from wizard.session import LockFailed, apply
 
@@ -398,4 +423,3 @@ def _apply(facts: Facts, prepared: Prepared, opts: argparse.Namespace,
     except LockFailed as exc:
         print(f"torch-wizard: {exc.message}", file=sys.stderr, flush=True)
         return None
-

@@ -40,8 +40,11 @@ class Question:
 
 
 def targets_question(facts: Facts, choices: Choices) -> Question:
-    here = {platform_for(p.os, p.arch).name for p in facts.profiles  # type: ignore[union-attr]
-            if platform_for(p.os, p.arch) is not None}
+    here = {
+        platform_for(p.os, p.arch).name
+        for p in facts.profiles  # type: ignore[union-attr]
+        if platform_for(p.os, p.arch) is not None
+    }
     options = []
     for p in PLATFORMS.values():
         detail = "this machine" if p.name in here else ""
@@ -50,8 +53,13 @@ def targets_question(facts: Facts, choices: Choices) -> Question:
             detail = (detail + "; " if detail else "") + f"no torch {newest.minor} wheels"
         options.append(Option(p.name, p.label, detail, fits=True, recommended=p.name in here))
     return Question(
-        "targets", "Targets", "Which platforms should the lock serve?", "multi",
-        tuple(options), tuple(t.platform for t in choices.targets), "markers-vs-extras",
+        "targets",
+        "Targets",
+        "Which platforms should the lock serve?",
+        "multi",
+        tuple(options),
+        tuple(t.platform for t in choices.targets),
+        "markers-vs-extras",
         "Every chosen platform must get wheels (tool.uv.required-environments). Add the "
         "machines your team, CI and servers use.",
     )
@@ -65,42 +73,68 @@ def _has_selectable_platform(choices: Choices) -> bool:
 def mode_question(choices: Choices) -> Question:
     selectable = _has_selectable_platform(choices)
     options = (
-        Option("markers", "One build per platform",
-               "each platform gets its accelerator through markers; `uv sync` just works",
-               recommended=True),
-        Option("variants", "Selectable builds (extras)",
-               "e.g. `uv sync --extra cpu` or `--extra cu130`; uv keeps them apart with "
-               "conflicts" if selectable else
-               "needs a Linux or Windows target: macOS always takes PyPI's build",
-               fits=selectable),
+        Option(
+            "markers",
+            "One build per platform",
+            "each platform gets its accelerator through markers; `uv sync` just works",
+            recommended=True,
+        ),
+        Option(
+            "variants",
+            "Selectable builds (extras)",
+            "e.g. `uv sync --extra cpu` or `--extra cu130`; uv keeps them apart with conflicts"
+            if selectable
+            else "needs a Linux or Windows target: macOS always takes PyPI's build",
+            fits=selectable,
+        ),
     )
-    return Question("mode", "Accelerators", "How should the build be chosen?", "select",
-                    options, ("variants" if choices.variants else "markers",),
-                    "markers-vs-extras",
-                    "Markers fit one kind of machine per platform; extras let each person or "
-                    "job pick a build of the same platform.")
+    return Question(
+        "mode",
+        "Accelerators",
+        "How should the build be chosen?",
+        "select",
+        options,
+        ("variants" if choices.variants else "markers",),
+        "markers-vs-extras",
+        "Markers fit one kind of machine per platform; extras let each person or "
+        "job pick a build of the same platform.",
+    )
 
 
-def backend_options(facts: Facts, platform: str, rec: Recommendation | None) -> tuple[Option,
-                                                                                      ...]:
+def backend_options(facts: Facts, platform: str, rec: Recommendation | None) -> tuple[Option, ...]:
     release = facts.catalog.release(rec.torch) if rec and rec.torch else None
     release = release or facts.catalog.newest()
     seen: dict[str, Option] = {}
     if rec is not None:
         for o in rec.options:
-            seen.setdefault(o.backend, Option(o.backend, _backend_label(o.backend), o.reason,
-                                              o.fits, o.backend == rec.backend))
+            seen.setdefault(
+                o.backend,
+                Option(
+                    o.backend, _backend_label(o.backend), o.reason, o.fits, o.backend == rec.backend
+                ),
+            )
         if rec.backend not in seen:
-            seen[rec.backend] = Option(rec.backend, _backend_label(rec.backend), rec.summary,
-                                       True, True)
+            seen[rec.backend] = Option(
+                rec.backend, _backend_label(rec.backend), rec.summary, True, True
+            )
     for v in release.variants_on(platform):
-        seen.setdefault(v, Option(v, _backend_label(v), "no machine of this platform known"
-                                  if rec is None or rec.hardware is None else "", True))
+        seen.setdefault(
+            v,
+            Option(
+                v,
+                _backend_label(v),
+                "no machine of this platform known" if rec is None or rec.hardware is None else "",
+                True,
+            ),
+        )
     if platform in release.pypi:
-        seen.setdefault("default", Option("default", _backend_label("default"),
-                                          f"PyPI's {release.pypi[platform]} build"))
-    ordered = sorted(seen.values(), key=lambda o: (not o.recommended, not o.fits,
-                                                   _backend_order(o.value)))
+        seen.setdefault(
+            "default",
+            Option("default", _backend_label("default"), f"PyPI's {release.pypi[platform]} build"),
+        )
+    ordered = sorted(
+        seen.values(), key=lambda o: (not o.recommended, not o.fits, _backend_order(o.value))
+    )
     return tuple(ordered)
 
 
@@ -130,21 +164,40 @@ def _backend_label(value: str) -> str:
     return value
 
 
-def backend_question(facts: Facts, choices: Choices, target: TargetChoice,
-                     rec: Recommendation | None) -> Question:
+def backend_question(
+    facts: Facts, choices: Choices, target: TargetChoice, rec: Recommendation | None
+) -> Question:
     options = backend_options(facts, target.platform, rec)
-    default = target.backend if target.backend != "auto" else (
-        rec.backend if rec else options[0].value)
+    default = (
+        target.backend if target.backend != "auto" else (rec.backend if rec else options[0].value)
+    )
     label = PLATFORMS[target.platform].label
     help_text = rec.summary if rec else "No machine of this platform is known."
     if rec and rec.ways_out:
         help_text += " " + " ".join(rec.ways_out)
-    topic = "compute-capability" if default.startswith("cu") else (
-        "rocm" if default.startswith("rocm") else "xpu" if default == "xpu" else
-        "mps" if target.platform.startswith("macos") else "cpu-vs-cuda")
-    return Question(f"backend:{target.platform}", "Accelerators",
-                    f"Which build for {label}?", "select", options, (default,), topic,
-                    help_text)
+    topic = (
+        "compute-capability"
+        if default.startswith("cu")
+        else (
+            "rocm"
+            if default.startswith("rocm")
+            else "xpu"
+            if default == "xpu"
+            else "mps"
+            if target.platform.startswith("macos")
+            else "cpu-vs-cuda"
+        )
+    )
+    return Question(
+        f"backend:{target.platform}",
+        "Accelerators",
+        f"Which build for {label}?",
+        "select",
+        options,
+        (default,),
+        topic,
+        help_text,
+    )
 
 
 def variants_question(facts: Facts, choices: Choices) -> Question:
@@ -159,21 +212,36 @@ def variants_question(facts: Facts, choices: Choices) -> Question:
     pypi_cuda = newest.pypi.get("linux-x86_64", "")
     first = [pypi_cuda] if pypi_cuda in values else cuda[:1]
     default = choices.variants or tuple(v for v in ("cpu", *first) if v in values)
-    return Question("variants", "Accelerators", "Which builds should people be able to pick?",
-                    "multi", options, default, "conflicts",
-                    "Each becomes an extra (`uv sync --extra NAME`); uv's conflicts keep two "
-                    "from being installed together. macOS always takes PyPI's build.")
+    return Question(
+        "variants",
+        "Accelerators",
+        "Which builds should people be able to pick?",
+        "multi",
+        options,
+        default,
+        "conflicts",
+        "Each becomes an extra (`uv sync --extra NAME`); uv's conflicts keep two "
+        "from being installed together. macOS always takes PyPI's build.",
+    )
 
 
 def torch_question(facts: Facts, choices: Choices) -> Question:
-    options = [Option("", "The newest release that serves every target",
-                      "recommended", recommended=True)]
+    options = [
+        Option("", "The newest release that serves every target", "recommended", recommended=True)
+    ]
     for r in facts.catalog.releases[:6]:
         note = r.notes.split(". ")[0].rstrip(".") if r.notes else ""  # "2.14." is not an end
         options.append(Option(r.minor, f"torch {r.minor} ({r.latest})", note))
-    return Question("torch", "Packages", "Which torch release?", "select", tuple(options),
-                    (choices.torch or "",), "one-release",
-                    "One release on every target, so results match across machines.")
+    return Question(
+        "torch",
+        "Packages",
+        "Which torch release?",
+        "select",
+        tuple(options),
+        (choices.torch or "",),
+        "one-release",
+        "One release on every target, so results match across machines.",
+    )
 
 
 def companions_question(facts: Facts, choices: Choices) -> Question:
@@ -182,26 +250,38 @@ def companions_question(facts: Facts, choices: Choices) -> Question:
         Option("torchaudio", "torchaudio", "audio; in maintenance since 2.11"),
         Option("torchao", "torchao", "quantization and sparsity; from PyPI"),
     )
-    return Question("companions", "Packages", "Which companion packages?", "multi", options,
-                    choices.companions, "one-release",
-                    "Companions come from the same index as torch, in the release paired "
-                    "with it.")
+    return Question(
+        "companions",
+        "Packages",
+        "Which companion packages?",
+        "multi",
+        options,
+        choices.companions,
+        "one-release",
+        "Companions come from the same index as torch, in the release paired with it.",
+    )
 
 
 def lock_scope_question(choices: Choices) -> Question:
     options = (
-        Option("all", "Every platform", "the lock also works on machines not listed",
-               recommended=True),
-        Option("targets", "Only the chosen targets",
-               "faster, smaller lock (tool.uv.environments)"),
+        Option(
+            "all", "Every platform", "the lock also works on machines not listed", recommended=True
+        ),
+        Option("targets", "Only the chosen targets", "faster, smaller lock (tool.uv.environments)"),
     )
-    return Question("lock_scope", "Packages", "Which platforms should the lock solve for?",
-                    "select", options, (choices.lock_scope,), "environments",
-                    "Either way the chosen targets must get wheels.")
+    return Question(
+        "lock_scope",
+        "Packages",
+        "Which platforms should the lock solve for?",
+        "select",
+        options,
+        (choices.lock_scope,),
+        "environments",
+        "Either way the chosen targets must get wheels.",
+    )
 
 
-def questions(facts: Facts, choices: Choices,
-              recs: Mapping[str, Recommendation]) -> list[Question]:
+def questions(facts: Facts, choices: Choices, recs: Mapping[str, Recommendation]) -> list[Question]:
     """Every question, in the order both front ends ask them."""
     qs = [targets_question(facts, choices), mode_question(choices)]
     if choices.variants:
@@ -209,29 +289,36 @@ def questions(facts: Facts, choices: Choices,
     else:
         for t in choices.targets:
             qs.append(backend_question(facts, choices, t, recs.get(t.platform)))
-    qs += [torch_question(facts, choices), companions_question(facts, choices),
-           lock_scope_question(choices)]
+    qs += [
+        torch_question(facts, choices),
+        companions_question(facts, choices),
+        lock_scope_question(choices),
+    ]
     return qs
 
 
-def answer(choices: Choices, question: Question, values: Sequence[str],
-           facts: Facts | None = None) -> Choices:
+def answer(
+    choices: Choices, question: Question, values: Sequence[str], facts: Facts | None = None
+) -> Choices:
     """Apply an answer to the choices; bad answers raise BadInput with the way out."""
     allowed = {o.value for o in question.options}
     for v in values:
         if v not in allowed:
-            raise BadInput(f"'{v}' is not an answer to “{question.title}”.",
-                           "Choose one of: " + ", ".join(sorted(a or '(newest)' for a in
-                                                                allowed)) + ".")
+            raise BadInput(
+                f"'{v}' is not an answer to “{question.title}”.",
+                "Choose one of: " + ", ".join(sorted(a or "(newest)" for a in allowed)) + ".",
+            )
     key = question.key
     if key == "targets":
         if not values:
-            raise BadInput("Choose at least one target platform.",
-                           "Select this machine's platform if unsure.")
+            raise BadInput(
+                "Choose at least one target platform.", "Select this machine's platform if unsure."
+            )
         # The chosen platforms keep their order and answers; new ones follow, in list order.
         kept = tuple(t for t in choices.targets if t.platform in values)
-        added = tuple(TargetChoice(v, "auto") for v in values
-                      if v not in {t.platform for t in kept})
+        added = tuple(
+            TargetChoice(v, "auto") for v in values if v not in {t.platform for t in kept}
+        )
         changed = replace(choices, targets=kept + added)
         if changed.variants and not _has_selectable_platform(changed):
             changed = replace(changed, variants=())
@@ -242,21 +329,27 @@ def answer(choices: Choices, question: Question, values: Sequence[str],
         if choices.variants:
             return choices
         if not _has_selectable_platform(choices):
-            raise BadInput("Selectable builds need a Linux or Windows target.",
-                           "macOS always takes PyPI's build; add another target or choose "
-                           "one build per platform.")
+            raise BadInput(
+                "Selectable builds need a Linux or Windows target.",
+                "macOS always takes PyPI's build; add another target or choose "
+                "one build per platform.",
+            )
         if facts is None:
             raise ValueError("switching to variants needs the facts for the default builds")
         return replace(choices, variants=variants_question(facts, choices).default)
     if key.startswith("backend:"):
         platform = key.split(":", 1)[1]
-        targets = tuple(TargetChoice(t.platform, values[0]) if t.platform == platform else t
-                        for t in choices.targets)
+        targets = tuple(
+            TargetChoice(t.platform, values[0]) if t.platform == platform else t
+            for t in choices.targets
+        )
         return replace(choices, targets=targets)
     if key == "variants":
         if len(values) < 2:
-            raise BadInput("Pick at least two builds to choose between.",
-                           "Or go back and choose one build per platform.")
+            raise BadInput(
+                "Pick at least two builds to choose between.",
+                "Or go back and choose one build per platform.",
+            )
         return replace(choices, variants=tuple(values))
     if key == "torch":
         return replace(choices, torch=values[0] or None)

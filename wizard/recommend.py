@@ -90,20 +90,35 @@ class _Context:
     releases: tuple[Release, ...]
 
 
-def _cuda_option(ctx: _Context, release: Release, variant: str, gpus: tuple[GPU, ...],
-                 driver: str | None, wsl: bool) -> Option:
+def _cuda_option(
+    ctx: _Context,
+    release: Release,
+    variant: str,
+    gpus: tuple[GPU, ...],
+    driver: str | None,
+    wsl: bool,
+) -> Option:
     cat = ctx.catalog
     stable = variant in release.stable or variant not in release.experimental
     if not release.has(variant, ctx.platform, ctx.python):
-        return Option(variant, False, f"no torch {release.minor} {variant} wheels for "
-                      f"{PLATFORMS[ctx.platform].label} and Python {ctx.python}", stable)
+        return Option(
+            variant,
+            False,
+            f"no torch {release.minor} {variant} wheels for "
+            f"{PLATFORMS[ctx.platform].label} and Python {ctx.python}",
+            stable,
+        )
     needed = cat.min_driver(variant, "windows" if wsl else ctx.os_name)
     toolkit = cat.cuda_toolkit(variant)
     reasons = []
     d = _ver(driver)
     if needed and d is not None and d < Version(needed):
-        return Option(variant, False, f"CUDA {toolkit} needs driver {needed} or newer; "
-                      f"this machine has {driver}", stable)
+        return Option(
+            variant,
+            False,
+            f"CUDA {toolkit} needs driver {needed} or newer; this machine has {driver}",
+            stable,
+        )
     if needed and d is None:
         reasons.append(f"driver not detected: CUDA {toolkit} needs {needed} or newer")
     else:
@@ -118,8 +133,13 @@ def _cuda_option(ctx: _Context, release: Release, variant: str, gpus: tuple[GPU,
             reasons.append(f"architecture list of {variant} unknown for {sm}")
         elif not support.ok:
             built = ", ".join("sm_" + a.replace(".", "") for a in support.arch_list)
-            return Option(variant, False, f"no kernels for {sm} ({g.name}); "
-                          f"torch {release.minor} {variant} is built for {built}", stable)
+            return Option(
+                variant,
+                False,
+                f"no kernels for {sm} ({g.name}); "
+                f"torch {release.minor} {variant} is built for {built}",
+                stable,
+            )
         else:
             reasons.append(f"{sm} runs {support.how}")
     return Option(variant, True, "; ".join(reasons), stable)
@@ -134,8 +154,9 @@ def _pick_cuda(release: Release, fitting: list[Option]) -> Option:
     return max(fitting, key=rank)
 
 
-def _recommend_nvidia(ctx: _Context, gpus: tuple[GPU, ...], profile: HardwareProfile,
-                      extra_reasons: list[str]) -> Recommendation:
+def _recommend_nvidia(
+    ctx: _Context, gpus: tuple[GPU, ...], profile: HardwareProfile, extra_reasons: list[str]
+) -> Recommendation:
     driver = profile.nvidia_driver
     wsl = bool(profile.wsl)
     who = _gpu_word(gpus)
@@ -150,8 +171,9 @@ def _recommend_nvidia(ctx: _Context, gpus: tuple[GPU, ...], profile: HardwarePro
         if not fitting:
             continue
         best = _pick_cuda(release, fitting)
-        reasons = [f"{who}: the {best.backend} build of torch {release.minor} fits "
-                   f"({best.reason})."] + extra_reasons
+        reasons = [
+            f"{who}: the {best.backend} build of torch {release.minor} fits ({best.reason})."
+        ] + extra_reasons
         ways_out: list[str] = []
         if newest is not None and release is not newest:
             reasons.append(f"No CUDA build of torch {newest.minor} fits this machine.")
@@ -159,49 +181,81 @@ def _recommend_nvidia(ctx: _Context, gpus: tuple[GPU, ...], profile: HardwarePro
         if not best.stable:
             reasons.append(f"{best.backend} is marked experimental for torch {release.minor}.")
         all_options = tuple(options) + _cpu_default_options(ctx, release, gpus, driver, wsl)
-        return Recommendation(ctx.platform, best.backend, release.minor, tuple(reasons),
-                              all_options, tuple(ways_out), hardware=profile.describe())
+        return Recommendation(
+            ctx.platform,
+            best.backend,
+            release.minor,
+            tuple(reasons),
+            all_options,
+            tuple(ways_out),
+            hardware=profile.describe(),
+        )
     top = ctx.releases[0] if ctx.releases else None
-    reasons = [f"{who}: no CUDA build of any torch release in the catalog fits; the CPU build "
-               "is the one that runs."] + [o.reason for o in first_blockers[:3]] + extra_reasons
+    reasons = (
+        [
+            f"{who}: no CUDA build of any torch release in the catalog fits; the CPU build "
+            "is the one that runs."
+        ]
+        + [o.reason for o in first_blockers[:3]]
+        + extra_reasons
+    )
     return Recommendation(
-        ctx.platform, "cpu", top.minor if top else None, tuple(reasons),
-        tuple(first_blockers) + (_cpu_default_options(ctx, top, gpus, driver, wsl)
-                                 if top else ()),
+        ctx.platform,
+        "cpu",
+        top.minor if top else None,
+        tuple(reasons),
+        tuple(first_blockers) + (_cpu_default_options(ctx, top, gpus, driver, wsl) if top else ()),
         ways_out=tuple(_ways_out(ctx, top, first_blockers, None, None)) if top else (),
         hardware=profile.describe(),
     )
 
 
-def _ways_out(ctx: _Context, newest: Release, blockers: list[Option], fallback: Release | None,
-              fallback_backend: str | None) -> list[str]:
+def _ways_out(
+    ctx: _Context,
+    newest: Release,
+    blockers: list[Option],
+    fallback: Release | None,
+    fallback_backend: str | None,
+) -> list[str]:
     cat = ctx.catalog
     out = []
     driver_blocked = [o for o in blockers if "needs driver" in o.reason]
     if driver_blocked:
-        need = min((cat.min_driver(o.backend, ctx.os_name) or "0" for o in driver_blocked),
-                   key=lambda s: Version(s))
-        out.append(f"Upgrade the NVIDIA driver to {need} or newer to use torch {newest.minor} "
-                   f"with CUDA ({', '.join(o.backend for o in driver_blocked)}).")
+        need = min(
+            (cat.min_driver(o.backend, ctx.os_name) or "0" for o in driver_blocked),
+            key=lambda s: Version(s),
+        )
+        out.append(
+            f"Upgrade the NVIDIA driver to {need} or newer to use torch {newest.minor} "
+            f"with CUDA ({', '.join(o.backend for o in driver_blocked)})."
+        )
     if fallback is not None and fallback_backend:
-        out.append(f"Or keep this driver and use torch {fallback.minor} with {fallback_backend}"
-                   f" (--torch {fallback.minor} --target {ctx.platform}={fallback_backend}).")
+        out.append(
+            f"Or keep this driver and use torch {fallback.minor} with {fallback_backend}"
+            f" (--torch {fallback.minor} --target {ctx.platform}={fallback_backend})."
+        )
     arch_blocked = [o for o in blockers if "no kernels" in o.reason]
     if arch_blocked and not driver_blocked:
-        out.append(f"torch {newest.minor} has no kernels for this GPU; newer releases will not "
-                   "bring them back.")
+        out.append(
+            f"torch {newest.minor} has no kernels for this GPU; newer releases will not "
+            "bring them back."
+        )
     return out
 
 
-def _cpu_default_options(ctx: _Context, release: Release | None, gpus: tuple[GPU, ...] = (),
-                         driver: str | None = None, wsl: bool = False) -> tuple[Option, ...]:
+def _cpu_default_options(
+    ctx: _Context,
+    release: Release | None,
+    gpus: tuple[GPU, ...] = (),
+    driver: str | None = None,
+    wsl: bool = False,
+) -> tuple[Option, ...]:
     if release is None:
         return ()
     opts = []
     if release.has("cpu", ctx.platform, ctx.python):
         mb = ctx.catalog.sizes_mb.get("cpu")
-        opts.append(Option("cpu", True, f"runs anywhere; about {mb} MB" if mb else
-                           "runs anywhere"))
+        opts.append(Option("cpu", True, f"runs anywhere; about {mb} MB" if mb else "runs anywhere"))
     pypi = release.pypi.get(ctx.platform)
     if pypi:
         what = {"cpu": "CPU-only", "mps": "CPU + Apple MPS"}.get(pypi, f"CUDA ({pypi})")
@@ -217,17 +271,35 @@ def _cpu_default_options(ctx: _Context, release: Release | None, gpus: tuple[GPU
     return tuple(opts)
 
 
-def _plain(ctx: _Context, backend: str, release: Release | None, reasons: list[str],
-           profile: HardwareProfile | None, warnings: tuple[str, ...] = (),
-           ways_out: tuple[str, ...] = ()) -> Recommendation:
+def _plain(
+    ctx: _Context,
+    backend: str,
+    release: Release | None,
+    reasons: list[str],
+    profile: HardwareProfile | None,
+    warnings: tuple[str, ...] = (),
+    ways_out: tuple[str, ...] = (),
+) -> Recommendation:
     options = _cpu_default_options(ctx, release)
-    return Recommendation(ctx.platform, backend, release.minor if release else None,
-                          tuple(reasons), options, ways_out, warnings,
-                          hardware=profile.describe() if profile else None)
+    return Recommendation(
+        ctx.platform,
+        backend,
+        release.minor if release else None,
+        tuple(reasons),
+        options,
+        ways_out,
+        warnings,
+        hardware=profile.describe() if profile else None,
+    )
 
 
-def recommend(profile: HardwareProfile | None, platform: str, catalog: Catalog,
-              torch_spec: str | None = None, python: str | None = None) -> Recommendation:
+def recommend(
+    profile: HardwareProfile | None,
+    platform: str,
+    catalog: Catalog,
+    torch_spec: str | None = None,
+    python: str | None = None,
+) -> Recommendation:
     """The backend for one target platform, with reasons in plain words and the alternatives.
 
     `profile` is the machine of that platform (None: no machine known, e.g. a CI target).
@@ -235,19 +307,30 @@ def recommend(profile: HardwareProfile | None, platform: str, catalog: Catalog,
     tp = PLATFORMS[platform]
     py = _python_minor(python) or (_python_minor(profile.python) if profile else None)
     releases = tuple(
-        r for r in catalog.releases_matching(torch_spec)
+        r
+        for r in catalog.releases_matching(torch_spec)
         if any(r.has(v, platform) for v in r.variants) or platform in r.pypi
     )
     ctx = _Context(catalog, platform, tp.os, py, releases)
     if py:
         usable = tuple(r for r in releases if py in r.python)
         if usable and usable[0] is not releases[0]:
-            note = (f"torch {releases[0].minor} has no wheels for Python {py}; "
-                    f"torch {usable[0].minor} is the newest that does.")
+            note = (
+                f"torch {releases[0].minor} has no wheels for Python {py}; "
+                f"torch {usable[0].minor} is the newest that does."
+            )
             ctx = _Context(catalog, platform, tp.os, py, usable)
             rec = recommend_for(ctx, profile)
-            return Recommendation(rec.platform, rec.backend, rec.torch, rec.reasons + (note,),
-                                  rec.options, rec.ways_out, rec.warnings, rec.hardware)
+            return Recommendation(
+                rec.platform,
+                rec.backend,
+                rec.torch,
+                rec.reasons + (note,),
+                rec.options,
+                rec.ways_out,
+                rec.warnings,
+                rec.hardware,
+            )
     return recommend_for(ctx, profile)
 
 
@@ -255,25 +338,42 @@ def recommend_for(ctx: _Context, profile: HardwareProfile | None) -> Recommendat
     cat, platform = ctx.catalog, ctx.platform
     newest = ctx.releases[0] if ctx.releases else None
     if newest is None:
-        reason = (f"PyTorch publishes no wheels for {PLATFORMS[platform].label} in any release "
-                  "the catalog knows.")
-        return _plain(ctx, "cpu", None, [reason], profile,
-                      warnings=(reason + " The lock will fail for this target.",))
+        reason = (
+            f"PyTorch publishes no wheels for {PLATFORMS[platform].label} in any release "
+            "the catalog knows."
+        )
+        return _plain(
+            ctx,
+            "cpu",
+            None,
+            [reason],
+            profile,
+            warnings=(reason + " The lock will fail for this target.",),
+        )
     if platform == "macos-x86_64":
-        reasons = [f"Intel Macs: PyPI's macOS x86_64 wheels end with torch "
-                   f"{cat.macos_x86_64_last}; the default build is CPU-only."]
+        reasons = [
+            f"Intel Macs: PyPI's macOS x86_64 wheels end with torch "
+            f"{cat.macos_x86_64_last}; the default build is CPU-only."
+        ]
         return _plain(ctx, "default", newest, reasons, profile)
     if platform.startswith("macos"):
         chip = profile.gpus_of("apple")[0].name if profile and profile.gpus_of("apple") else None
-        reasons = [f"{chip + ': ' if chip else ''}PyPI's macOS wheel includes Apple's MPS "
-                   "backend; no other index is needed."]
+        reasons = [
+            f"{chip + ': ' if chip else ''}PyPI's macOS wheel includes Apple's MPS "
+            "backend; no other index is needed."
+        ]
         return _plain(ctx, "default", newest, reasons, profile)
-    machine = profile if profile and platform_for(profile.os, profile.arch) == PLATFORMS[
-        platform] else None
+    machine = (
+        profile
+        if profile and platform_for(profile.os, profile.arch) == PLATFORMS[platform]
+        else None
+    )
     if machine is None:
-        reasons = ["No hardware is known for this target: the CPU build (about "
-                   f"{cat.sizes_mb.get('cpu', 200)} MB) is the safe choice; pick a GPU build "
-                   "if its machines have one."]
+        reasons = [
+            "No hardware is known for this target: the CPU build (about "
+            f"{cat.sizes_mb.get('cpu', 200)} MB) is the safe choice; pick a GPU build "
+            "if its machines have one."
+        ]
         return _plain(ctx, "cpu", newest, reasons, None)
     nvidia = tuple(g for g in machine.gpus_of("nvidia") if not is_tegra(g, cat))
     tegra = tuple(g for g in machine.gpus_of("nvidia") if is_tegra(g, cat))
@@ -283,13 +383,17 @@ def recommend_for(ctx: _Context, profile: HardwareProfile | None) -> Recommendat
     if nvidia:
         extra = []
         if others:
-            extra.append(f"Also found {_gpu_word(tuple(others))}; the NVIDIA card is used "
-                         "because one lock can use one accelerator per platform.")
+            extra.append(
+                f"Also found {_gpu_word(tuple(others))}; the NVIDIA card is used "
+                "because one lock can use one accelerator per platform."
+            )
         return _recommend_nvidia(ctx, nvidia, machine, extra)
     if tegra:
-        reasons = [f"{_gpu_word(tegra)} is a Jetson (Tegra) GPU: PyTorch's aarch64 CUDA wheels "
-                   "are built for server Arm (SBSA) GPUs, not Jetson; NVIDIA publishes JetPack "
-                   "builds for it. The CPU build runs here."]
+        reasons = [
+            f"{_gpu_word(tegra)} is a Jetson (Tegra) GPU: PyTorch's aarch64 CUDA wheels "
+            "are built for server Arm (SBSA) GPUs, not Jetson; NVIDIA publishes JetPack "
+            "builds for it. The CPU build runs here."
+        ]
         return _plain(ctx, "cpu", newest, reasons, machine)
     if amd:
         return _recommend_amd(ctx, amd, machine)
@@ -297,37 +401,54 @@ def recommend_for(ctx: _Context, profile: HardwareProfile | None) -> Recommendat
     if xpu_gpus:
         for release in ctx.releases:
             if release.has("xpu", platform, ctx.python):
-                reasons = [f"{_gpu_word(xpu_gpus)}: Intel GPUs of the Arc and Data Center "
-                           f"families run the xpu build of torch {release.minor}."]
+                reasons = [
+                    f"{_gpu_word(xpu_gpus)}: Intel GPUs of the Arc and Data Center "
+                    f"families run the xpu build of torch {release.minor}."
+                ]
                 opts = (Option("xpu", True, "Intel GPU build (with pytorch-triton-xpu)"),)
-                return Recommendation(platform, "xpu", release.minor, tuple(reasons),
-                                      opts + _cpu_default_options(ctx, release),
-                                      hardware=machine.describe())
+                return Recommendation(
+                    platform,
+                    "xpu",
+                    release.minor,
+                    tuple(reasons),
+                    opts + _cpu_default_options(ctx, release),
+                    hardware=machine.describe(),
+                )
     if intel:
-        reasons = [f"{_gpu_word(intel)} is not among the Intel GPUs PyTorch's xpu build "
-                   "supports (Arc, Core Ultra with Arc graphics, Data Center GPU Max); the CPU "
-                   "build runs here."]
+        reasons = [
+            f"{_gpu_word(intel)} is not among the Intel GPUs PyTorch's xpu build "
+            "supports (Arc, Core Ultra with Arc graphics, Data Center GPU Max); the CPU "
+            "build runs here."
+        ]
         return _plain(ctx, "cpu", newest, reasons, machine)
     mb = cat.sizes_mb.get("cpu", 200)
     big = cat.sizes_mb.get("pypi-linux-cuda", 3000)
-    reasons = [f"No GPU found: the CPU build (about {mb} MB) instead of a CUDA build (about "
-               f"{big / 1000:.0f} GB) that could not use a GPU here."]
+    reasons = [
+        f"No GPU found: the CPU build (about {mb} MB) instead of a CUDA build (about "
+        f"{big / 1000:.0f} GB) that could not use a GPU here."
+    ]
     return _plain(ctx, "cpu", newest, reasons, machine)
 
 
-def _recommend_amd(ctx: _Context, gpus: tuple[GPU, ...], profile: HardwareProfile
-                   ) -> Recommendation:
+def _recommend_amd(
+    ctx: _Context, gpus: tuple[GPU, ...], profile: HardwareProfile
+) -> Recommendation:
     cat = ctx.catalog
     gfxs = {g.gfx for g in gpus if g.gfx}
     who = _gpu_word(gpus)
     if not gfxs:
-        reasons = [f"{who}: its gfx architecture was not detected (ROCm tools absent), so no "
-                   "ROCm build can be checked; the CPU build is the safe choice."]
+        reasons = [
+            f"{who}: its gfx architecture was not detected (ROCm tools absent), so no "
+            "ROCm build can be checked; the CPU build is the safe choice."
+        ]
         return _plain(ctx, "cpu", ctx.releases[0], reasons, profile)
     newest = ctx.releases[0]
     for release in ctx.releases:
-        rocm = sorted((v for v in release.variants_on(ctx.platform) if v.startswith("rocm")),
-                      key=_rocm_key, reverse=True)
+        rocm = sorted(
+            (v for v in release.variants_on(ctx.platform) if v.startswith("rocm")),
+            key=_rocm_key,
+            reverse=True,
+        )
         options = []
         for v in rocm:
             known = cat.rocm_gfx.get(v)
@@ -344,14 +465,22 @@ def _recommend_amd(ctx: _Context, gpus: tuple[GPU, ...], profile: HardwareProfil
             reasons = [f"{who}: {best.reason}; the newest ROCm build that is."]
             if release is not newest:
                 reasons.append(f"No ROCm build of torch {newest.minor} supports it.")
-            return Recommendation(ctx.platform, best.backend, release.minor, tuple(reasons),
-                                  tuple(options) + _cpu_default_options(ctx, release),
-                                  hardware=profile.describe())
+            return Recommendation(
+                ctx.platform,
+                best.backend,
+                release.minor,
+                tuple(reasons),
+                tuple(options) + _cpu_default_options(ctx, release),
+                hardware=profile.describe(),
+            )
     gfx = ", ".join(sorted(gfxs))
-    reasons = [f"{who} ({gfx}) is not in the architecture list of any ROCm build of PyTorch; "
-               "the CPU build runs here. (Setting HSA_OVERRIDE_GFX_VERSION to a supported "
-               "target is an unofficial workaround that sometimes works.)"]
+    reasons = [
+        f"{who} ({gfx}) is not in the architecture list of any ROCm build of PyTorch; "
+        "the CPU build runs here. (Setting HSA_OVERRIDE_GFX_VERSION to a supported "
+        "target is an unofficial workaround that sometimes works.)"
+    ]
     if ctx.platform != "linux-x86_64":
-        reasons = [f"{who}: PyTorch publishes ROCm builds for Linux x86_64 only; the CPU build "
-                   "runs here."]
+        reasons = [
+            f"{who}: PyTorch publishes ROCm builds for Linux x86_64 only; the CPU build runs here."
+        ]
     return _plain(ctx, "cpu", newest, reasons, profile)

@@ -26,8 +26,10 @@ def size_text(n: int) -> str:
 
 
 def plan_text(plan: Plan, recs: Mapping[str, Recommendation] | None = None) -> str:
-    lines = [f"Plan: torch {plan.torch_release}"
-             + (f" ({plan.channel} channel)" if plan.channel != "stable" else "")]
+    lines = [
+        f"Plan: torch {plan.torch_release}"
+        + (f" ({plan.channel} channel)" if plan.channel != "stable" else "")
+    ]
     for t in plan.targets:
         label = PLATFORMS[t.platform].label
         if plan.variants and not t.platform.startswith("macos"):
@@ -42,8 +44,9 @@ def plan_text(plan: Plan, recs: Mapping[str, Recommendation] | None = None) -> s
             for w in rec.ways_out:
                 lines.append(f"  {'':<22} > {w}")
         elif rec and rec.backend != t.backend and rec.backend:
-            lines.append(f"  {'':<22} - your choice; the recommendation was {rec.backend}: "
-                         f"{rec.summary}")
+            lines.append(
+                f"  {'':<22} - your choice; the recommendation was {rec.backend}: {rec.summary}"
+            )
     for note in plan.notes:
         lines.append(f"  * {note}")
     return "\n".join(lines)
@@ -55,8 +58,14 @@ def lock_report_text(report: LockReport) -> str:
     for t in report.targets:
         label = PLATFORMS[t.platform].label + (f" [{t.extra}]" if t.extra else "")
         torch = t.torch
-        rows.append((label, torch.version if torch else "(none)",
-                     _index_name(torch.index) if torch else "", size_text(t.download_bytes)))
+        rows.append(
+            (
+                label,
+                torch.version if torch else "(none)",
+                _index_name(torch.index) if torch else "",
+                size_text(t.download_bytes),
+            )
+        )
         others = ", ".join(f"{n} {p.version}" for n, p in t.packages.items() if n != "torch")
         if others:
             notes.append((len(rows) - 1, others))
@@ -66,8 +75,9 @@ def lock_report_text(report: LockReport) -> str:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
 
     def line(r: tuple[str, str, str, str]) -> str:
-        return (f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  "
-                f"{r[3]:>{widths[3]}}").rstrip()
+        return (
+            f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]:>{widths[3]}}"
+        ).rstrip()
 
     out = [line(header), "-" * (sum(widths) + 6)]
     for i, r in enumerate(rows):
@@ -95,8 +105,11 @@ def applied_text(folder: Path, plan: Plan, applied: Applied, lock: bool) -> str:
     if applied.report is not None:
         parts.append("\n" + lock_report_text(applied.report))
     if plan.credential_env:
-        parts.append("\nSet " + " and ".join(plan.credential_env)
-                     + " for the index credentials (they were not written to any file).")
+        parts.append(
+            "\nSet "
+            + " and ".join(plan.credential_env)
+            + " for the index credentials (they were not written to any file)."
+        )
     if lock and applied.report is not None:
         extra = f" --extra {plan.variants[0]}" if plan.variants else ""
         parts.append(f"\nNext: `uv sync{extra}`, then `torch-wizard doctor`.")

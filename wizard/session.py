@@ -60,8 +60,10 @@ def load_project(folder: Path) -> tuple[ProjectFile, ExistingSetup | None]:
     from wizard.project import read_existing_setup, read_project
 
     if not folder.is_dir():
-        raise BadInput(f"The project folder {folder} does not exist.",
-                       "Create it first or pass an existing folder with -C.")
+        raise BadInput(
+            f"The project folder {folder} does not exist.",
+            "Create it first or pass an existing folder with -C.",
+        )
     project = read_project(folder)
     if project.workspace_root is None or not project.exists:
         return project, read_existing_setup(project)
@@ -89,8 +91,9 @@ def load_profiles(files: Sequence[str]) -> tuple[HardwareProfile, ...]:
     return (detect_hardware(),)
 
 
-def load_catalog(offline: bool, index_base: str = DEFAULT_INDEX_BASE,
-                 channel: str = "stable") -> Catalog:
+def load_catalog(
+    offline: bool, index_base: str = DEFAULT_INDEX_BASE, channel: str = "stable"
+) -> Catalog:
     from wizard.catalog.model import load_bundled, with_notes
 
     bundled = load_bundled()
@@ -148,8 +151,10 @@ def check_request(request: Request) -> None:
         _variants(request.variants)
     for c in request.companions:
         if c not in ("torchvision", "torchaudio", "torchao"):
-            raise BadInput(f"'{c}' is not a companion package the wizard knows.",
-                           "Use --with torchvision, --with torchaudio or --with torchao.")
+            raise BadInput(
+                f"'{c}' is not a companion package the wizard knows.",
+                "Use --with torchvision, --with torchaudio or --with torchao.",
+            )
     if request.index_base:
         clean_index_base(request.index_base, request.allow_insecure_index)
 
@@ -158,11 +163,15 @@ def _variants(text: str) -> tuple[str, ...]:
     items = tuple(dict.fromkeys(v.strip().lower() for v in text.split(",") if v.strip()))
     for v in items:
         if validate_backend(v) in ("auto", "default"):
-            raise BadInput(f"'{v}' cannot be a selectable variant.",
-                           "Use concrete builds, e.g. --variants cpu,cu130.")
+            raise BadInput(
+                f"'{v}' cannot be a selectable variant.",
+                "Use concrete builds, e.g. --variants cpu,cu130.",
+            )
     if len(items) < 2:
-        raise BadInput("--variants needs at least two builds to choose between.",
-                       "Use e.g. --variants cpu,cu130, or --target PLATFORM=BACKEND for one.")
+        raise BadInput(
+            "--variants needs at least two builds to choose between.",
+            "Use e.g. --variants cpu,cu130, or --target PLATFORM=BACKEND for one.",
+        )
     return items
 
 
@@ -185,17 +194,19 @@ def initial_choices(facts: Facts, request: Request) -> Choices:
     if request.variants is not None:
         variants = _variants(request.variants)
         if all(t.platform.startswith("macos") for t in targets):
-            raise BadInput("--variants needs a Linux or Windows target: macOS always takes "
-                           "PyPI's build.", "Add one with --target, e.g. --target linux-x86_64.")
+            raise BadInput(
+                "--variants needs a Linux or Windows target: macOS always takes PyPI's build.",
+                "Add one with --target, e.g. --target linux-x86_64.",
+            )
     elif request.targets and any(t.backend != "auto" for t in targets):
         variants = ()  # --target PLATFORM=BACKEND asks for one build per platform
     else:
         variants = tuple(existing.variants) if existing else ()
     companions = request.companions or (tuple(existing.companions) if existing else ())
-    index_base = request.index_base or (existing.index_base if existing and
-                                        existing.index_base else DEFAULT_INDEX_BASE)
-    channel = request.channel if request.channel != "stable" or not existing else (
-        existing.channel)
+    index_base = request.index_base or (
+        existing.index_base if existing and existing.index_base else DEFAULT_INDEX_BASE
+    )
+    channel = request.channel if request.channel != "stable" or not existing else (existing.channel)
     lock_scope = request.lock_scope or (existing.lock_scope if existing else "all")
     torch = request.torch or (existing.torch_spec if existing else None)
     return Choices(
@@ -228,14 +239,16 @@ def _release_of_spec(spec: str | None) -> str | None:
 def recommendations(facts: Facts, choices: Choices) -> dict[str, Recommendation]:
     py = _lowest_python(facts.requires_python or choices.python)
     return {
-        t.platform: recommend(facts.profile_for(t.platform), t.platform, facts.catalog,
-                              choices.torch, py)
+        t.platform: recommend(
+            facts.profile_for(t.platform), t.platform, facts.catalog, choices.torch, py
+        )
         for t in choices.targets
     }
 
 
-def resolve_auto(facts: Facts, choices: Choices,
-                 recs: dict[str, Recommendation] | None = None) -> Choices:
+def resolve_auto(
+    facts: Facts, choices: Choices, recs: dict[str, Recommendation] | None = None
+) -> Choices:
     """Replace 'auto' backends with the recommendation; align torch when they need an older one."""
     recs = recs if recs is not None else recommendations(facts, choices)
     targets = tuple(
@@ -244,8 +257,11 @@ def resolve_auto(facts: Facts, choices: Choices,
     )
     torch = choices.torch
     if torch is None:
-        releases = [recs[t.platform].torch for t in choices.targets
-                    if t.backend == "auto" and recs[t.platform].torch]
+        releases = [
+            recs[t.platform].torch
+            for t in choices.targets
+            if t.backend == "auto" and recs[t.platform].torch
+        ]
         newest = facts.catalog.newest().minor
         older = [r for r in releases if r and r != newest]
         if older:
@@ -326,8 +342,12 @@ def _root_change(root: Path, plan: Plan) -> FileChange:
     from wizard.project import read_project, render_plan
 
     project = read_project(root)
-    root_plan = Plan(dependencies=(), required_environments=plan.required_environments,
-                     environments=plan.environments, annotate=plan.annotate)
+    root_plan = Plan(
+        dependencies=(),
+        required_environments=plan.required_environments,
+        environments=plan.environments,
+        annotate=plan.annotate,
+    )
     old = project.original.decode("utf-8") if project.original else ""
     return FileChange(root / "pyproject.toml", old, render_plan(project, root_plan, root.name))
 
@@ -337,8 +357,11 @@ def compiled_notes(facts: Facts, plan: Plan) -> list[str]:
     from packaging.requirements import InvalidRequirement, Requirement
     from packaging.utils import canonicalize_name
 
-    deps = facts.project.data.get("project", {}).get("dependencies", []) if (
-        facts.project.exists) else []
+    deps = (
+        facts.project.data.get("project", {}).get("dependencies", [])
+        if (facts.project.exists)
+        else []
+    )
     compiled = {canonicalize_name(n) for n in facts.catalog.compiled_against_torch}
     found = []
     for d in deps or []:
@@ -348,15 +371,18 @@ def compiled_notes(facts: Facts, plan: Plan) -> list[str]:
             continue
         if name in compiled and name not in plan.sources:
             found.append(name)
-    builds = sorted({t.backend for t in plan.targets if t.backend not in ("default",)}
-                    | set(plan.variants))
+    builds = sorted(
+        {t.backend for t in plan.targets if t.backend not in ("default",)} | set(plan.variants)
+    )
     if not found or not builds:
         return []
-    return [f"{', '.join(found)} come{'s' if len(found) == 1 else ''} from PyPI, where "
-            "wheels are built against PyPI's default torch; with the "
-            f"{', '.join(builds)} build{'s' if len(builds) > 1 else ''} a compiled extension "
-            "may fail to load. Check that project's install notes for wheels matching the "
-            "build (see `torch-wizard explain indirect`)."]
+    return [
+        f"{', '.join(found)} come{'s' if len(found) == 1 else ''} from PyPI, where "
+        "wheels are built against PyPI's default torch; with the "
+        f"{', '.join(builds)} build{'s' if len(builds) > 1 else ''} a compiled extension "
+        "may fail to load. Check that project's install notes for wheels matching the "
+        "build (see `torch-wizard explain indirect`)."
+    ]
 
 
 def indirect_torch_note(facts: Facts) -> str | None:
@@ -378,9 +404,11 @@ def indirect_torch_note(facts: Facts) -> str | None:
 
     through = torch_dependents(facts.folder)
     via = f" (it comes in through {', '.join(through)})" if through else ""
-    return ("torch becomes a direct dependency" + via + ": uv applies [tool.uv.sources] only "
-            "to direct dependencies, so without it the PyTorch index would be ignored and "
-            "PyPI's build installed.")
+    return (
+        "torch becomes a direct dependency" + via + ": uv applies [tool.uv.sources] only "
+        "to direct dependencies, so without it the PyTorch index would be ignored and "
+        "PyPI's build installed."
+    )
 
 
 @dataclass(frozen=True)
@@ -392,8 +420,12 @@ class Applied:
     messages: tuple[str, ...] = field(default_factory=tuple)
 
 
-def apply(facts: Facts, prepared: Prepared, lock: bool = True,
-          on_line: Callable[[str], None] | None = None) -> Applied:
+def apply(
+    facts: Facts,
+    prepared: Prepared,
+    lock: bool = True,
+    on_line: Callable[[str], None] | None = None,
+) -> Applied:
     """Write pyproject.toml and run uv lock as one transaction (the only writer)."""
     from wizard.lock import run_uv_lock, transaction
     from wizard.project import write_atomically
@@ -423,8 +455,9 @@ def apply(facts: Facts, prepared: Prepared, lock: bool = True,
         run = run_uv_lock(facts.folder, on_line)
         if not run.ok:
             raise LockFailed(run)
-    return Applied(prepared.changed, True,
-                   _safe_report(lock_folder, prepared.plan, member, facts), run)
+    return Applied(
+        prepared.changed, True, _safe_report(lock_folder, prepared.plan, member, facts), run
+    )
 
 
 def _project_name(text: str) -> str | None:
@@ -456,16 +489,20 @@ def hardware_check(facts: Facts) -> Callable[[list[TargetLock]], list[str]]:
                 driver = profile.nvidia_driver
                 need = facts.catalog.min_driver(torch.variant, profile.os)
                 if not gpus:
-                    out.append(f"{label}: torch {torch.version} is a CUDA build, but the "
-                               f"machine ({profile.describe()}) has no NVIDIA GPU.")
+                    out.append(
+                        f"{label}: torch {torch.version} is a CUDA build, but the "
+                        f"machine ({profile.describe()}) has no NVIDIA GPU."
+                    )
                 elif driver and need:
                     try:
                         old = Version(driver) < Version(need)
                     except InvalidVersion:
                         old = False
                     if old:
-                        out.append(f"{label}: torch {torch.version} needs NVIDIA driver {need} "
-                                   f"or newer; the machine has {driver}.")
+                        out.append(
+                            f"{label}: torch {torch.version} needs NVIDIA driver {need} "
+                            f"or newer; the machine has {driver}."
+                        )
             for name in ("torchvision", "torchaudio"):
                 pkg = t.packages.get(name)
                 if pkg is None:
@@ -474,21 +511,25 @@ def hardware_check(facts: Facts) -> Callable[[list[TargetLock]], list[str]]:
                 public = pkg.version.split("+")[0]
                 # Patch releases of a companion serve the same torch line (0.29.1 ~ 0.29.2).
                 if paired and paired.split(".")[:2] != public.split(".")[:2]:
-                    out.append(f"{label}: {name} {public} with torch "
-                               f"{torch.version.split('+')[0]}; the release paired with it is "
-                               f"{paired}.")
+                    out.append(
+                        f"{label}: {name} {public} with torch "
+                        f"{torch.version.split('+')[0]}; the release paired with it is "
+                        f"{paired}."
+                    )
         return out
 
     return check
 
 
-def _safe_report(folder: Path, plan: Plan, member: str | None = None,
-                 facts: Facts | None = None) -> LockReport | None:
+def _safe_report(
+    folder: Path, plan: Plan, member: str | None = None, facts: Facts | None = None
+) -> LockReport | None:
     from wizard.lock import read_lock
 
     try:
-        return read_lock(folder, plan, member=member,
-                         hardware=hardware_check(facts) if facts else None)
+        return read_lock(
+            folder, plan, member=member, hardware=hardware_check(facts) if facts else None
+        )
     except (OSError, ValueError, KeyError) as exc:  # a lock uv wrote but we cannot read
         raise WorkFailed(f"uv.lock was written but could not be read ({exc}).") from None
 

@@ -214,8 +214,9 @@ def _release_from(d: Mapping[str, Any]) -> Release:
 
 
 def catalog_from_data(data: Mapping[str, Any]) -> Catalog:
-    releases = sorted((_release_from(r) for r in data["releases"]), key=lambda r: _v(r.minor),
-                      reverse=True)
+    releases = sorted(
+        (_release_from(r) for r in data["releases"]), key=lambda r: _v(r.minor), reverse=True
+    )
     cuda = {
         k: (v["toolkit"], v["min_driver"]["linux"], v["min_driver"]["windows"])
         for k, v in data["cuda"].items()
@@ -224,8 +225,11 @@ def catalog_from_data(data: Mapping[str, Any]) -> Catalog:
     rows = []
     for r in data["cuda_arch"]["rows"]:
         first, _, last = r["releases"].partition("-")
-        rows.append(ArchRow(tuple(r["variants"]), first, last or None, r["platforms"],
-                            tuple(r["sm"]), r["ptx"]))
+        rows.append(
+            ArchRow(
+                tuple(r["variants"]), first, last or None, r["platforms"], tuple(r["sm"]), r["ptx"]
+            )
+        )
     return Catalog(
         releases=tuple(releases),
         cuda=cuda,
@@ -239,7 +243,8 @@ def catalog_from_data(data: Mapping[str, Any]) -> Catalog:
         sizes_mb={k: v for k, v in data["sizes_mb"].items() if not k.startswith("_")},
         macos_x86_64_last=data["macos_x86_64_last"],
         compiled_against_torch=frozenset(
-            data.get("compiled_against_torch", {}).get("packages", ())),
+            data.get("compiled_against_torch", {}).get("packages", ())
+        ),
         sources=dict(data["sources"]),
         snapshot=data["snapshot"],
     )

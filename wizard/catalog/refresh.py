@@ -22,8 +22,9 @@ COMPANIONS = ("torchvision", "torchaudio")
 
 def pypi_simple_url() -> str:
     """The default index uv itself will use (UV_DEFAULT_INDEX / UV_INDEX_URL), else PyPI."""
-    return (os.environ.get("UV_DEFAULT_INDEX") or os.environ.get("UV_INDEX_URL")
-            or PYPI_SIMPLE).rstrip("/")
+    return (
+        os.environ.get("UV_DEFAULT_INDEX") or os.environ.get("UV_INDEX_URL") or PYPI_SIMPLE
+    ).rstrip("/")
 
 
 def variants_to_query(catalog: Catalog, newest: int = 3) -> tuple[str, ...]:
@@ -54,8 +55,9 @@ def _pythons_of(python_tags: Iterable[str], abi_tags: Iterable[str]) -> set[str]
     return out
 
 
-def refresh_catalog(bundled: Catalog, index_base: str, channel: str = "stable",
-                    timeout: float = 4.0) -> Catalog:
+def refresh_catalog(
+    bundled: Catalog, index_base: str, channel: str = "stable", timeout: float = 4.0
+) -> Catalog:
     """The bundled catalog updated from the live index; on failure, bundled with a note."""
     from wizard.catalog.live import IndexUnreachable, fetch_many
     from wizard.plan import index_url
@@ -71,8 +73,11 @@ def refresh_catalog(bundled: Catalog, index_base: str, channel: str = "stable",
     reachable = {v: a for v, a in torch_answers.items() if not isinstance(a, IndexUnreachable)}
     if not reachable:
         reason = str(failures[0]) if failures else "no answer"
-        return with_notes(bundled, f"The PyTorch index could not be read ({reason}); using the "
-                          f"bundled catalog of {bundled.snapshot}.")
+        return with_notes(
+            bundled,
+            f"The PyTorch index could not be read ({reason}); using the "
+            f"bundled catalog of {bundled.snapshot}.",
+        )
     # variant -> minor -> (versions, {platform: pythons})
     seen: dict[str, dict[str, tuple[set[str], dict[str, set[str]]]]] = {}
     for variant, files in reachable.items():
@@ -98,17 +103,28 @@ def refresh_catalog(bundled: Catalog, index_base: str, channel: str = "stable",
             pypi_seen.setdefault(minor, set()).update(_platforms_of(f.platform_tags))
     releases = _merge(bundled, seen, pypi_seen, tuple(reachable), channel)
     companions = list(bundled.companions) + _live_pairings(answers, urls.get("cpu"), bundled)
-    notes = [f"Read the PyTorch index at {index_base} ({len(reachable)} of {len(variants)} "
-             "variants answered)."]
+    notes = [
+        f"Read the PyTorch index at {index_base} ({len(reachable)} of {len(variants)} "
+        "variants answered)."
+    ]
     if failures:
         notes.append(f"Some answers were missing ({failures[0]}); bundled facts fill the gaps.")
-    return replace(bundled, releases=releases, companions=tuple(companions), origin="live",
-                   notes=bundled.notes + tuple(notes))
+    return replace(
+        bundled,
+        releases=releases,
+        companions=tuple(companions),
+        origin="live",
+        notes=bundled.notes + tuple(notes),
+    )
 
 
-def _merge(bundled: Catalog, seen: Mapping[str, Mapping[str, tuple[set[str], Mapping[str,
-           set[str]]]]], pypi_seen: Mapping[str, set[str]], queried: tuple[str, ...],
-           channel: str) -> tuple[Release, ...]:
+def _merge(
+    bundled: Catalog,
+    seen: Mapping[str, Mapping[str, tuple[set[str], Mapping[str, set[str]]]]],
+    pypi_seen: Mapping[str, set[str]],
+    queried: tuple[str, ...],
+    channel: str,
+) -> tuple[Release, ...]:
     minors: set[str] = set()
     for per_minor in seen.values():
         minors.update(per_minor)
@@ -160,16 +176,16 @@ def _merge(bundled: Catalog, seen: Mapping[str, Mapping[str, tuple[set[str], Map
     return tuple(sorted(out.values(), key=lambda r: Version(r.minor), reverse=True))
 
 
-def _live_pairings(answers: Mapping[tuple[str, str], object], cpu_url: str | None,
-                   bundled: Catalog) -> list[dict[str, str | None]]:
+def _live_pairings(
+    answers: Mapping[tuple[str, str], object], cpu_url: str | None, bundled: Catalog
+) -> list[dict[str, str | None]]:
     """torchvision/torchaudio pins read from the wheels' metadata (Requires-Dist torch==X)."""
     from wizard.catalog.live import IndexUnreachable, WheelFile, fetch_metadata_requires
 
     if cpu_url is None:
         return []
     rows: list[dict[str, str | None]] = []
-    known = {(r.get("torch"), pkg) for r in bundled.companions for pkg in COMPANIONS
-             if r.get(pkg)}
+    known = {(r.get("torch"), pkg) for r in bundled.companions for pkg in COMPANIONS if r.get(pkg)}
     for pkg in COMPANIONS:
         files = answers.get((cpu_url, pkg))
         if files is None or isinstance(files, IndexUnreachable):

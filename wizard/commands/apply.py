@@ -49,8 +49,7 @@ def run_noninteractive(opts: argparse.Namespace) -> int:
         requirement_files = read_requirements([Path(f) for f in opts.from_])
         request = index_settings(request, requirement_files)
     profiles = load_profiles(opts.hardware)
-    base = request.index_base or (existing.index_base if existing and existing.index_base
-                                  else None)
+    base = request.index_base or (existing.index_base if existing and existing.index_base else None)
     from wizard.plan import DEFAULT_INDEX_BASE
 
     catalog = load_catalog(opts.offline, base or DEFAULT_INDEX_BASE, request.channel)

@@ -28,8 +28,7 @@ def run_detect(opts: argparse.Namespace) -> int:
             print(json.dumps([p.to_dict() for p in profiles], indent=2))
         return 0
     catalog = _catalog(opts.offline)
-    blocks = [format_profile(p, notes) + "\n" + format_recommendation(p, catalog)
-              for p in profiles]
+    blocks = [format_profile(p, notes) + "\n" + format_recommendation(p, catalog) for p in profiles]
     print("\n\n".join(blocks))
     for note in catalog.notes:
         print(f"\n({note})")

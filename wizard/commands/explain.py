@@ -42,9 +42,11 @@ def _parser() -> _Parser:
     )
     p.add_argument("topic", nargs="?", metavar="TOPIC", help="the topic to show")
     p.add_argument("--json", action="store_true", help="print the topic (or the list) as JSON")
-    p.add_argument("--hardware", metavar="FILE",
-                   help="say what the topic means for the machine in this profile "
-                   "(default: this machine)")
+    p.add_argument(
+        "--hardware",
+        metavar="FILE",
+        help="say what the topic means for the machine in this profile (default: this machine)",
+    )
     p.add_argument("-h", "--help", action="store_true", help="show this help and exit")
     return p
 

@@ -96,17 +96,26 @@ def _expect(value: Any, types: type | tuple[type, ...], where: str, source: str)
     if value is None:
         return None
     if isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,)):
-        raise BadInput(f"{source}: '{where}' should be {_type_word(types)}, not {value!r}.",
-                       "Regenerate it with `torch-wizard detect --json`.")
+        raise BadInput(
+            f"{source}: '{where}' should be {_type_word(types)}, not {value!r}.",
+            "Regenerate it with `torch-wizard detect --json`.",
+        )
     if not isinstance(value, types):
-        raise BadInput(f"{source}: '{where}' should be {_type_word(types)}, not {value!r}.",
-                       "Regenerate it with `torch-wizard detect --json`.")
+        raise BadInput(
+            f"{source}: '{where}' should be {_type_word(types)}, not {value!r}.",
+            "Regenerate it with `torch-wizard detect --json`.",
+        )
     return value
 
 
 def _type_word(types: type | tuple[type, ...]) -> str:
-    names = {str: "a string", int: "a whole number", bool: "true or false", dict: "an object",
-             list: "a list"}
+    names = {
+        str: "a string",
+        int: "a whole number",
+        bool: "true or false",
+        dict: "an object",
+        list: "a list",
+    }
     seq = types if isinstance(types, tuple) else (types,)
     return " or ".join(names.get(t, t.__name__) for t in seq)
 
@@ -177,11 +186,15 @@ def load_profile(path: str | Path) -> HardwareProfile:
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise BadInput(f"Hardware profile {p} does not exist.",
-                       "Create one with `torch-wizard detect --json > FILE`.") from None
+        raise BadInput(
+            f"Hardware profile {p} does not exist.",
+            "Create one with `torch-wizard detect --json > FILE`.",
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"Hardware profile {p} cannot be read ({exc.__class__.__name__}).",
-                       "Create one with `torch-wizard detect --json > FILE`.") from None
+        raise BadInput(
+            f"Hardware profile {p} cannot be read ({exc.__class__.__name__}).",
+            "Create one with `torch-wizard detect --json > FILE`.",
+        ) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
