@@ -1052,3 +1052,29 @@ def test_any_file_takes_a_migrations_additions_once(
         assert PRIVATE.name in [i["name"] for i in after["tool"]["uv"]["index"]]
     assert apply(new, migrated) == new
     assert apply(new, plan) == apply(apply(new, plan), plan)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pyprojects(), plans(), st.booleans())
+def test_removing_the_wizards_configuration_returns_the_original(
+    generated: tuple[str, list[str]], plan: Plan, crlf: bool
+) -> None:
+    old, _ = generated
+    if "torch" in old or "pytorch-" in old or "[tool.uv" in old:
+        return  # only files the wizard has not configured yet can be restored exactly
+    if "dependencies = [\n]" in old:
+        return  # an empty multi-line list comes back as `[]`: the same TOML, other bytes
+    if plan.prerelease:
+        return  # a prerelease setting, once written, is the person's: removal keeps it
+    if crlf:
+        old = old.replace("\n", "\r\n")
+    configured = apply(old, plan)
+    removal = Plan(dependencies=(), owned_packages=plan.owned_packages)
+    back = apply(configured, removal)
+    # Every line comes back, in order; only blank lines between tables may differ (a table
+    # inserted between two others is set apart by one, and which one is not recorded).
+    assert [ln for ln in back.splitlines() if ln.strip()] == [
+        ln for ln in old.splitlines() if ln.strip()
+    ]
+    assert tomllib.loads(back) == tomllib.loads(old)
+    assert ("\r\n" in back) == crlf
