@@ -6,6 +6,7 @@ Imports are lazy so that `--yes` and `detect` never load Textual or questionary.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -159,10 +160,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nInterrupted. No changes were made.", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `torch-wizard ... | head`: the reader left; not an error
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def interactive_terminal() -> bool:
+    """Both ends on a terminal (a closed stdin or stdout is None in Python: not one)."""
+    return all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout))
 
 
 def _run_subcommand(name: str, args: list[str]) -> int:
@@ -198,7 +202,12 @@ def _run_wizard(opts: argparse.Namespace) -> int:
 
         plain_code: int = run_prompts(opts)
         return plain_code
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if os.environ.get("TERM") == "dumb":
+        raise BadInput(
+            "This terminal (TERM=dumb) cannot show the full-screen wizard.",
+            "Use `--plain` for step-by-step prompts, or `--yes` with flags for every choice.",
+        )
+    if not interactive_terminal():
         raise BadInput(
             "torch-wizard needs a terminal for the full-screen wizard.",
             "Use `--yes` (with flags for every choice) or `--plain` for step-by-step prompts.",

@@ -197,7 +197,9 @@ def run_prompts(opts: argparse.Namespace) -> int:
             "--json goes with --yes: the step-by-step prompts talk to the terminal.",
             "Use `torch-wizard --yes --json` with a flag for every choice.",
         )
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    from wizard.cli import interactive_terminal
+
+    if not interactive_terminal():
         raise BadInput(
             "--plain needs a terminal to ask its questions; use --yes with a flag "
             "for every choice instead."
