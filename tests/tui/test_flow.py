@@ -3,6 +3,7 @@ and the files that result."""
 
 from __future__ import annotations
 
+import shutil
 import sys
 import threading
 from pathlib import Path
@@ -164,6 +165,22 @@ async def test_back_keeps_answers(wizard, project):
                                              TargetChoice("macos-arm64", "auto"))
 
 
+async def test_back_from_the_first_screen_shows_project(wizard, project):
+    app = wizard()
+    async with app.run_test(size=SMALL) as pilot:
+        await ready(pilot)
+        assert step_of(app) == "Hardware"  # nothing to decide on Project: opened past it
+        await pilot.press("escape")
+        assert step_of(app) == "Project"
+        assert "Folder   my-project" in screen_text(app)
+        await pilot.press("escape")
+        assert step_of(app) == "Project"  # nothing before the first step
+        await pilot.press("enter")
+        assert step_of(app) == "Hardware"
+        await pilot.press("enter")
+        assert step_of(app) == "Targets"
+
+
 async def test_edits_reach_the_review_diff(wizard, project, canned_apply):
     app = wizard()
     async with app.run_test(size=LARGE) as pilot:
@@ -281,6 +298,80 @@ async def test_requirements_file_offers_migration(wizard, project):
         assert app.state.choices.additions.dependencies == ()
         await pilot.press("down")  # and back: the migration's answers again
         assert app.state.choices == migrated
+
+
+REQUIREMENTS = Path(__file__).resolve().parent.parent / "fixtures" / "requirements"
+TALL = (96, 60)  # the whole line report on one screen, the explanation not beside it
+
+
+async def test_migration_shows_what_each_line_became(wizard, project):
+    shutil.copy(REQUIREMENTS / "torch-stable-cu117" / "requirements.txt", project)
+    app = wizard(profile="linux-rtx4090-driver580")
+    async with app.run_test(size=TALL) as pilot:
+        await ready(pilot)
+        assert step_of(app) == "Project"
+        text = screen_text(app)
+        assert "What each line of requirements.txt becomes" in text
+        for line in ("3  -f https://download.pytorch.org/whl/torch_stable.html",
+                     "4  torch==1.13.1+cu117", "5  torchvision==0.14.1+cu117",
+                     "10  tensorboard==2.12.0"):
+            assert line in text
+        assert "→ kept: [project].dependencies: numpy==1.24.4" in text
+        assert "→ torch: the pin torch==1.13.1 is dropped" in text
+        assert "! torch==1.13.1 is older than every release the catalog has" in text
+        assert "the last step says what can be deleted" in text
+        await highlight(pilot, "migrate", "")  # leave the file alone: the report goes
+        assert "What each line" not in screen_text(app)
+
+
+async def test_done_says_which_requirements_files_can_go(wizard, project, canned_apply):
+    shutil.copy(REQUIREMENTS / "team-markers" / "requirements.txt", project)
+    app = wizard(profile="linux-rtx4090-driver580")
+    async with app.run_test(size=TALL) as pilot:
+        await ready(pilot)
+        text = screen_text(app)
+        assert '3  torch==2.4.1+cu121; sys_platform == "linux"' in text
+        assert "→ torch: torch 2.4.1, the label +cu121 names the build" in text
+        assert "→ kept: [project].dependencies: pandas==2.2.3" in text
+        await press_until_step(pilot, "Done")
+        text = " ".join(screen_text(app).split())  # the sentence wraps
+        assert ("The requirements files were left in place. Once `uv sync` works, these can "
+                "be deleted") in text
+        assert "still reads them): requirements.txt." in text
+        await pilot.press("enter")
+    assert any("these can be deleted" in line for line in app.farewell)
+    assert (project / "requirements.txt").exists()
+
+
+async def test_bad_requirements_file_is_one_sentence(wizard, project):
+    (project / "requirements.txt").write_text("-r missing.txt\ntorch\n")
+    app = wizard()
+    async with app.run_test(size=TALL) as pilot:
+        await ready(pilot)
+        assert step_of(app) == "Project"
+        text = " ".join(screen_text(app).split())
+        assert "missing.txt does not exist (requirements.txt:1 includes it)" in text
+        assert "Traceback" not in text and "What each line" not in text
+        await pilot.press("enter")
+        assert step_of(app) == "Hardware"  # the answers start from the machine
+        assert app.state.choices.additions.dependencies == ()
+
+
+async def test_nightly_file_reads_the_nightly_catalog(wizard, project):
+    (project / "requirements.txt").write_text("torch\n")
+    shutil.copy(REQUIREMENTS / "nightly" / "requirements.txt",
+                project / "requirements-nightly.txt")
+    app = wizard(profile="linux-rtx4090-driver580")
+    async with app.run_test(size=TALL) as pilot:
+        await ready(pilot)
+        assert app.state.catalog_wanted[1] == "stable"
+        nightly = app.state.requirement_files[1]
+        assert nightly.name == "requirements-nightly.txt"
+        await highlight(pilot, "migrate", str(nightly))
+        await wait_until(pilot, lambda: app.state.ready and app.state.migration is not None)
+        assert app.state.catalog_wanted[1] == "nightly"
+        assert app.state.choices.channel == "nightly"
+        assert "What each line of requirements-nightly.txt becomes" in screen_text(app)
 
 
 async def test_migration_module_missing_is_said_not_raised(wizard, project, monkeypatch):

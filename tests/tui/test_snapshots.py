@@ -8,9 +8,6 @@ report of what changed.
 
 from __future__ import annotations
 
-import sys
-import types
-
 import pytest
 
 from tests.tui.conftest import LARGE, SMALL, press_until_step, ready
@@ -32,18 +29,9 @@ def goto(step: str, *keys: str):
     return run_before
 
 
-@pytest.fixture
-def no_migration_module(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A stand-in migration that keeps the request: the Project screen looks the same whether
-    or not wizard.migrate has landed."""
-    fake = types.ModuleType("wizard.migrate")
-    fake.migrate_request = lambda request, paths, **_: request  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "wizard.migrate", fake)
-
-
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("step", STEPS)
-def test_step(step, size, snap_compare, wizard, project, canned_apply, no_migration_module):
+def test_step(step, size, snap_compare, wizard, project, canned_apply):
     if step == "Project":
         (project / "requirements.txt").write_text(
             "--extra-index-url https://download.pytorch.org/whl/cu121\ntorch==2.1.0+cu121\n")

@@ -39,30 +39,40 @@ from wizard.tui.messages import (
     HardwareFailed,
     StateChanged,
 )
-from wizard.tui.screens.accelerators import AcceleratorsScreen
 from wizard.tui.screens.base import WIDE, StepScreen
-from wizard.tui.screens.done import DoneScreen
-from wizard.tui.screens.hardware import HardwareScreen
-from wizard.tui.screens.lock import LockScreen
-from wizard.tui.screens.packages import PackagesScreen
-from wizard.tui.screens.project import ProjectScreen, has_decision, recommended_migration
-from wizard.tui.screens.review import ReviewScreen
-from wizard.tui.screens.targets import TargetsScreen
-from wizard.tui.state import Settings, WizardState, find_requirement_files
+from wizard.tui.state import (
+    Settings,
+    WizardState,
+    find_requirement_files,
+    has_decision,
+    recommended_migration,
+)
 
 NO_CHANGES = "No changes were made."
 
 Detector = Callable[[], tuple[Sequence[HardwareProfile], Sequence[str]]]
 CatalogLoader = Callable[[], Catalog]
 
-_NEXT_SCREENS: dict[str, type[StepScreen]] = {  # Project, Lock: pushed with their own setup
-    "Hardware": HardwareScreen,
-    "Targets": TargetsScreen,
-    "Accelerators": AcceleratorsScreen,
-    "Packages": PackagesScreen,
-    "Review": ReviewScreen,
-    "Done": DoneScreen,
+# Each step's screen, imported when it is first shown (the first frame needs only one of them).
+# Lock is pushed with its own setup (start_lock).
+_SCREENS = {
+    "Project": ("wizard.tui.screens.project", "ProjectScreen"),
+    "Hardware": ("wizard.tui.screens.hardware", "HardwareScreen"),
+    "Targets": ("wizard.tui.screens.targets", "TargetsScreen"),
+    "Accelerators": ("wizard.tui.screens.accelerators", "AcceleratorsScreen"),
+    "Packages": ("wizard.tui.screens.packages", "PackagesScreen"),
+    "Review": ("wizard.tui.screens.review", "ReviewScreen"),
+    "Done": ("wizard.tui.screens.done", "DoneScreen"),
 }
+
+
+def step_screen(step: str) -> StepScreen:
+    """A new screen for `step`, its module imported on first use."""
+    from importlib import import_module
+
+    module, name = _SCREENS[step]
+    screen: StepScreen = getattr(import_module(module), name)()
+    return screen
 
 
 class WizardApp(App[None]):
@@ -91,13 +101,24 @@ class WizardApp(App[None]):
     # --- start ----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.push_screen(ProjectScreen())
-        if not has_decision(self.state):
-            self.push_screen(HardwareScreen())
+        # Only the first step is composed now: with nothing to decide on Project the wizard
+        # opens on Hardware, and Back builds Project then (see go_back).
+        self.push_screen(step_screen("Project" if has_decision(self.state) else "Hardware"))
+        # The workers start once the first frame is drawn: their threads would otherwise
+        # compete with it for the interpreter.
+        self.call_after_refresh(self._start_work)
+
+    def _start_work(self) -> None:
         if self.state.profiles is None:
             self._detect()
         if self.state.catalog is None:
-            self._read_catalog()
+            self.reload_catalog()
+
+    def reload_catalog(self) -> None:
+        """Read the catalog the answers need (again, when a requirements file names another
+        channel or mirror than the one read)."""
+        self.state.catalog_error = None
+        self._read_catalog(self.state.catalog_key())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detect")
     def _detect(self) -> None:
@@ -118,19 +139,19 @@ class WizardApp(App[None]):
             self.post_message(HardwareDetected(tuple(profiles), tuple(notes)))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="catalog")
-    def _read_catalog(self) -> None:
+    def _read_catalog(self, wanted: tuple[str, str]) -> None:
         try:
             if self._catalog_loader is not None:
                 catalog = self._catalog_loader()
             else:
-                catalog = load_catalog(self.settings.offline, self.state.catalog_index_base(),
-                                       self.state.effective_request.channel)
+                base, channel = wanted
+                catalog = load_catalog(self.settings.offline, base, channel)
         except WizardError as exc:
             self.post_message(CatalogFailed(str(exc)))
         except Exception as exc:  # noqa: BLE001 - shown on the Hardware step
             self.post_message(CatalogFailed(f"The PyTorch catalog could not be read ({exc!r})."))
         else:
-            self.post_message(CatalogLoaded(catalog))
+            self.post_message(CatalogLoaded(catalog, wanted))
 
     @on(HardwareDetected)
     def _hardware_detected(self, message: HardwareDetected) -> None:
@@ -144,7 +165,9 @@ class WizardApp(App[None]):
 
     @on(CatalogLoaded)
     def _catalog_loaded(self, message: CatalogLoaded) -> None:
-        self.state.set_catalog(message.catalog)
+        if message.wanted is not None and message.wanted != self.state.catalog_key():
+            return  # read for a requirements file no longer chosen; another read is on its way
+        self.state.set_catalog(message.catalog, message.wanted)
         self.broadcast()
 
     @on(CatalogFailed)
@@ -162,18 +185,24 @@ class WizardApp(App[None]):
     def advance(self, step: str) -> None:
         self._reset_narrow_explanation()
         following = STEPS[STEPS.index(step) + 1]
-        if following in _NEXT_SCREENS:  # Review's Enter goes through start_lock instead
-            self.push_screen(_NEXT_SCREENS[following]())
+        if following in _SCREENS:  # Review's Enter goes through start_lock instead
+            self.push_screen(step_screen(following))
 
     def go_back(self) -> None:
         self._reset_narrow_explanation()
         if len(self.screen_stack) > 2:  # the default screen, then the first step
             self.pop_screen()
+            return
+        step = getattr(self.screen, "STEP", STEPS[0])
+        if step != STEPS[0]:  # opened past Project: it is built now, Next builds this one again
+            self.switch_screen(step_screen(STEPS[STEPS.index(step) - 1]))
         else:
             self.notify("This is the first step. q quits without writing anything.")
 
     def start_lock(self, prepared: Prepared) -> None:
         """The Review step's confirmation: from here on files are written."""
+        from wizard.tui.screens.lock import LockScreen
+
         self.prepared = prepared
         self.push_screen(LockScreen(prepared))
 
@@ -240,6 +269,10 @@ class WizardApp(App[None]):
             lines += ["", lock_report_text(applied.report)]
         lines += ["", "Next:"]
         lines += [f"  {command}" for command, _ in state.next_commands(self.prepared)]
+        if state.migration is not None:
+            from wizard.migrate import deletion_text
+
+            lines += ["", deletion_text(state.migration)]
         return lines
 
 

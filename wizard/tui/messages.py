@@ -28,6 +28,7 @@ class CatalogLoaded(Message):
     """The PyTorch index was read (or the bundled catalog, offline or as a fallback)."""
 
     catalog: Catalog
+    wanted: tuple[str, str] | None = None  # (index base, channel) it was read for
 
 
 @dataclass

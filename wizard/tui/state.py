@@ -6,6 +6,8 @@ wizard.questions). Nothing here writes a file: `apply` is called only by the Loc
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,7 @@ from wizard.session import (
 if TYPE_CHECKING:
     from wizard.catalog.model import Catalog
     from wizard.hardware.profile import HardwareProfile
+    from wizard.migrate import Migration, RequirementsFile
     from wizard.plan import Choices, Plan
     from wizard.project import ExistingSetup, ProjectFile
     from wizard.recommend import Recommendation
@@ -55,6 +58,10 @@ class WizardState:
     migrate_from: Path | None = None  # the requirements file the person chose to migrate
     migrate_error: str | None = None
     migrated: Request | None = None  # `request` as the migration changed it
+    migration_files: tuple[RequirementsFile, ...] | None = None  # the chosen file, read
+    indexed: Request | None = None  # `request` with the channel and mirror the files name
+    migration: Migration | None = None  # what each line became
+    catalog_wanted: tuple[str, str] | None = None  # (index base, channel) of `catalog`
     profiles: tuple[HardwareProfile, ...] | None = None
     detect_notes: tuple[str, ...] = ()
     hardware_error: str | None = None
@@ -93,7 +100,7 @@ class WizardState:
 
     @property
     def effective_request(self) -> Request:
-        return self.migrated or self.request
+        return self.migrated or self.indexed or self.request
 
     def catalog_index_base(self) -> str:
         from wizard.plan import DEFAULT_INDEX_BASE
@@ -102,20 +109,26 @@ class WizardState:
         existing = self.existing.index_base if self.existing else None
         return request.index_base or existing or DEFAULT_INDEX_BASE
 
+    def catalog_key(self) -> tuple[str, str]:
+        """Which catalog the answers need: (index base, channel), as the files may name them."""
+        return self.catalog_index_base(), self.effective_request.channel
+
     def set_profiles(self, profiles: Sequence[HardwareProfile], notes: Sequence[str] = ()) -> None:
         self.profiles = tuple(profiles)
         self.detect_notes = tuple(notes)
         self._assemble()
 
-    def set_catalog(self, catalog: Catalog) -> None:
+    def set_catalog(self, catalog: Catalog, wanted: tuple[str, str] | None = None) -> None:
         self.catalog = catalog
+        self.catalog_wanted = wanted
+        self.catalog_error = None
         self._assemble()
 
     def _assemble(self) -> None:
         if self.profiles is None or self.catalog is None or self.facts is not None:
             return
         self.facts = Facts(self.folder, self.project, self.existing, self.profiles, self.catalog)
-        if self.migrate_from is not None:
+        if self.migration_files is not None:
             self._migrate()
         self._start_choices()
 
@@ -130,36 +143,59 @@ class WizardState:
 
     # --- the Project step: migration -------------------------------------------------------
 
-    def choose_migration(self, path: Path | None) -> None:
+    def choose_migration(self, path: Path | None) -> bool:
         """Migrate from a requirements file (or stop migrating); restarts the answers if changed.
 
-        The migration runs once the catalog and the hardware are known (it picks builds that
-        exist and fit); until then only the choice is recorded.
+        The file is read now (a bad one is said on the Project step); the migration itself runs
+        once the catalog and the hardware are known (it picks builds that exist and fit).
+        Returns True when the file names another channel or mirror: the catalog must be read
+        again (the caller starts that; until it arrives the answers wait).
         """
         if path == self.migrate_from:
-            return
+            return False
         self.migrate_from = path
         self.migrate_error = None
-        self.migrated = None
-        if self.facts is not None:
-            if path is not None:
-                self._migrate()
-            self._start_choices()
+        self.migrated = self.indexed = self.migration = self.migration_files = None
+        if path is not None:
+            self._read_migration()
+        if self.facts is None:
+            return False
+        if self.catalog_wanted is not None and self.catalog_wanted != self.catalog_key():
+            self.catalog = self.facts = self.choices = None
+            return True
+        if self.migration_files is not None:
+            self._migrate()
+        self._start_choices()
+        return False
 
-    def _migrate(self) -> None:
+    def _read_migration(self) -> None:
         """wizard.migrate is imported only here; its absence is reported, not raised."""
         assert self.migrate_from is not None
         try:
-            from wizard.migrate import migrate_request
+            from wizard.migrate import index_settings, read_requirements
         except ImportError:
             self.migrate_error = ("Migration is not available yet: the requirements files "
                                   "are left alone and the wizard starts from this machine.")
             return
         try:
-            self.migrated = migrate_request(self.request, [self.migrate_from],
-                                            catalog=self.catalog, profiles=self.profiles or ())
+            files = read_requirements([self.migrate_from])
+            self.indexed = index_settings(self.request, files)
         except WizardError as exc:
             self.migrate_error = str(exc)
+            return
+        self.migration_files = files
+
+    def _migrate(self) -> None:
+        assert self.migration_files is not None and self.catalog is not None
+        from wizard.migrate import plan_migration
+
+        try:
+            self.migration = plan_migration(self.migration_files, self.catalog,
+                                            self.profiles or (), self.indexed or self.request)
+        except WizardError as exc:
+            self.migrate_error = str(exc)
+            return
+        self.migrated = self.migration.request
 
     # --- questions and answers -------------------------------------------------------------
 
@@ -231,6 +267,37 @@ def _check_snippet(state: WizardState, plan: Plan | None) -> str:
     else:
         return "import torch; print(torch.__version__)"
     return f"import torch; print(torch.__version__, {check})"
+
+
+# --- whether the Project step has anything to ask (the app decides its first screen by it) ---
+
+
+def migration_available() -> bool:
+    try:
+        return importlib.util.find_spec("wizard.migrate") is not None
+    except (ImportError, ValueError):  # a module put in sys.modules by hand has no spec
+        return "wizard.migrate" in sys.modules
+
+
+def recommended_migration(state: WizardState) -> Path | None:
+    """The file to migrate from by default: the one given with --from, else the first found,
+    unless pyproject.toml already has a torch setup (then the project is the source of truth)
+    or this version cannot migrate yet."""
+    if not migration_available():
+        return None
+    for name in state.settings.migrate_from:
+        for p in state.requirement_files:
+            if p.resolve() == Path(name).resolve():
+                return p
+    if state.existing and state.existing.targets:
+        return None
+    return state.requirement_files[0] if state.requirement_files else None
+
+
+def has_decision(state: WizardState) -> bool:
+    """Whether the Project step asks or warns about anything (else the wizard starts past it)."""
+    return bool(state.requirement_files) or bool(
+        state.existing and state.existing.conflicts_found)
 
 
 def find_requirement_files(folder: Path) -> tuple[Path, ...]:

@@ -62,6 +62,8 @@ class StepScreen(Screen[None]):
     # --- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # The size classes are set before the widgets exist: setting them later restyles all.
+        self._fit_classes(self.app.size.width, self.app.size.height)
         yield Crumb(self.STEP, id="crumb")
         number = STEPS.index(self.STEP) + 1
         yield Static(f"Step {number} of {len(STEPS)} · {self.HEADING}", id="heading",
@@ -99,8 +101,7 @@ class StepScreen(Screen[None]):
 
     def _fit(self, width: int, height: int) -> None:
         """Too small: one readable sentence instead of a squashed wizard."""
-        small = width < MIN_WIDTH or height < MIN_HEIGHT
-        self.set_class(small, "-too-small")
+        small = self._fit_classes(width, height)
         if small:
             self.query_one("#too-small", Static).update(
                 f"Make the terminal at least {MIN_WIDTH}x{MIN_HEIGHT} "
@@ -108,8 +109,14 @@ class StepScreen(Screen[None]):
                 if not self.state.written else
                 f"Make the terminal at least {MIN_WIDTH}x{MIN_HEIGHT} "
                 f"(it is {width}x{height} now).")
+
+    def _fit_classes(self, width: int, height: int) -> bool:
+        """Set the classes the layout follows; True when the terminal is too small."""
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        self.set_class(small, "-too-small")
         self.set_class(self.wizard.explain_visible(width), "-show-explain")
         self.set_class(width < WIDE, "-narrow")
+        return small
 
     # --- explanation panel ----------------------------------------------------------------
 

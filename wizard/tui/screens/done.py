@@ -37,6 +37,10 @@ class DoneScreen(StepScreen):
         if plan and plan.credential_env:
             yield Static("Set " + " and ".join(plan.credential_env) + " before `uv sync`.",
                          classes="warning", markup=False)
+        if state.migration is not None:
+            from wizard.migrate import deletion_text
+
+            yield WrappedText(deletion_text(state.migration), id="deletion")
         yield Static("These commands are printed again when the wizard closes.", markup=False)
 
     def step_mounted(self) -> None:

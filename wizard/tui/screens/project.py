@@ -6,9 +6,8 @@ wizard opens on Hardware with this step behind it, so Back still shows it.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,12 +16,32 @@ from textual.widgets import Static
 from wizard.questions import Option, Question
 from wizard.tui.messages import StateChanged
 from wizard.tui.screens.base import StepScreen
-from wizard.tui.state import WizardState
+from wizard.tui.state import (  # noqa: F401 - has_decision: part of this step's story
+    WizardState,
+    has_decision,
+    migration_available,
+    recommended_migration,
+)
 from wizard.tui.widgets.choice_list import ChoiceList
 from wizard.tui.widgets.question_view import QuestionView
 from wizard.tui.widgets.wrapped_text import WrappedText
 
+if TYPE_CHECKING:
+    from wizard.migrate import Migration
+
 KEEP = ""  # the answer "leave the requirements files alone"
+
+# How the outcome of a line is coloured, by its status (wizard.migrate.STATUS_WORDS).
+_STATUS_STYLES = {
+    "torch": "$text-primary",
+    "kept": "$text-success",
+    "rewritten": "$text-accent",
+    "included": "$foreground-muted",
+    "dropped": "$foreground-muted",
+    "note": "$text-warning",
+    "manual": "bold $text-warning",
+    "unknown": "bold $text-error",
+}
 
 
 def migration_question(state: WizardState) -> Question | None:
@@ -53,32 +72,35 @@ def _shown(state: WizardState, path: Path) -> str:
     return path.name if path.parent.resolve() == state.folder.resolve() else str(path)
 
 
-def migration_available() -> bool:
-    try:
-        return importlib.util.find_spec("wizard.migrate") is not None
-    except (ImportError, ValueError):  # a module put in sys.modules by hand has no spec
-        return "wizard.migrate" in sys.modules
+def migration_lines(migration: Migration) -> tuple[str, list[str]]:
+    """Each line as written (by its number) and what it became; then the targets, warnings."""
+    from wizard.migrate import STATUS_WORDS
 
-
-def recommended_migration(state: WizardState) -> Path | None:
-    """The file to migrate from by default: the one given with --from, else the first found,
-    unless pyproject.toml already has a torch setup (then the project is the source of truth)
-    or this version cannot migrate yet."""
-    if not migration_available():
-        return None
-    for name in state.settings.migrate_from:
-        for p in state.requirement_files:
-            if p.resolve() == Path(name).resolve():
-                return p
-    if state.existing and state.existing.targets:
-        return None
-    return state.requirement_files[0] if state.requirement_files else None
-
-
-def has_decision(state: WizardState) -> bool:
-    """Whether the Project step asks or warns about anything (else the wizard starts past it)."""
-    return bool(state.requirement_files) or bool(
-        state.existing and state.existing.conflicts_found)
+    files = list(dict.fromkeys(o.line.shown for o in migration.outcomes))
+    heading = ("What each line becomes" if len(files) != 1
+               else f"What each line of {files[0]} becomes")
+    lines, styles = [heading], ["bold $text-primary"]
+    width = max((len(str(o.line.number)) for o in migration.outcomes), default=1)
+    shown = None
+    for o in migration.outcomes:
+        if len(files) > 1 and o.line.shown != shown:
+            shown = o.line.shown
+            lines.append(shown)
+            styles.append("bold")
+        lines.append(f"  {o.line.number:>{width}}  {o.line.short}")
+        styles.append("")
+        lines.append(f"  {'':>{width}}  → {STATUS_WORDS.get(o.status, o.status)}: {o.became}")
+        styles.append(_STATUS_STYLES.get(o.status, ""))
+    for t in migration.targets:
+        if t.why + "." not in migration.warnings:
+            lines.append(f"• {t.why}")
+            styles.append("")
+    for warning in migration.warnings:
+        lines.append(f"! {warning}")
+        styles.append("$text-warning")
+    lines.append("The file stays where it is; the last step says what can be deleted.")
+    styles.append("$foreground-muted")
+    return "\n".join(lines), styles
 
 
 class ProjectScreen(StepScreen):
@@ -99,9 +121,10 @@ class ProjectScreen(StepScreen):
         if q is not None:
             yield QuestionView(q, q.default)
         yield Static("", id="migrate-note", classes="warning", markup=False)
+        yield WrappedText(id="migration-lines")
 
     def step_mounted(self) -> None:
-        self._show_migration_note()
+        self._show_migration()
         views = list(self.query(QuestionView))
         if views:
             views[0].choice_list.focus()
@@ -137,14 +160,24 @@ class ProjectScreen(StepScreen):
     @on(ChoiceList.Changed)
     def _migration_changed(self, event: ChoiceList.Changed) -> None:
         value = event.values[0] if event.values else KEEP
-        self.state.choose_migration(Path(value) if value else None)
-        self._show_migration_note()
+        if self.state.choose_migration(Path(value) if value else None):
+            self.wizard.reload_catalog()  # the file names another channel or mirror
+        self.wizard.broadcast()
 
     def on_state_changed(self, message: StateChanged) -> None:
-        self._show_migration_note()  # the migration runs once the catalog has arrived
+        self._show_migration()  # the migration runs once the catalog has arrived
 
-    def _show_migration_note(self) -> None:
+    def _show_migration(self) -> None:
+        state = self.state
         note = self.query_one("#migrate-note", Static)
-        error = self.state.migrate_error
+        error = state.migrate_error
         note.update(error or "")
         note.display = bool(error)
+        table = self.query_one("#migration-lines", WrappedText)
+        if state.migration is not None:
+            table.set_text(*migration_lines(state.migration))
+        elif state.migration_files is not None and not error and not state.failed:
+            table.set_text("… reading what PyTorch publishes, then what each line becomes",
+                           ["$foreground-muted"])
+        else:
+            table.set_text("")

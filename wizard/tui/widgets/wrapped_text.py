@@ -11,9 +11,9 @@ from textual.content import Content
 from textual.events import Resize
 from textual.widgets import Static
 
-# What continuation lines align after: an indent plus a bullet, or a label column
-# ("Folder   /path").
-_LEAD = re.compile(r"^(\s*(?:[-*>•›✓✗★!] |[A-Z][\w ]{0,14}?\s{2,})?)")
+# What continuation lines align after: an indent plus a bullet, a label column
+# ("Folder   /path"), or a line number column ("  12  torch==2.4.1").
+_LEAD = re.compile(r"^(\s*(?:[-*>•›→✓✗★!] |[A-Z][\w ]{0,14}?\s{2,}|\d+\s{2,})?)")
 
 
 def wrap_line(line: str, width: int) -> list[str]:
