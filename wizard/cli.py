@@ -187,9 +187,9 @@ def _run_subcommand(name: str, args: list[str]) -> int:
 def _run_wizard(opts: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from wizard.lock import recover
+    if (Path(opts.project) / ".torch-wizard-journal.json").exists():
+        from wizard.lock import recover  # only then: it is slow to import
 
-    if Path(opts.project).is_dir():
         message = recover(Path(opts.project))
         if message:
             print(message, file=sys.stderr)

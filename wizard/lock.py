@@ -73,7 +73,7 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-JOURNAL = ".torch-wizard-journal.json"
+JOURNAL = ".torch-wizard-journal.json"  # wizard/cli.py checks for this name before importing
 
 
 @contextmanager

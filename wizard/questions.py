@@ -15,8 +15,6 @@ from wizard.platforms import PLATFORMS, platform_for
 from wizard.recommend import Recommendation
 from wizard.session import Facts
 
-STEPS = ("Project", "Hardware", "Targets", "Accelerators", "Packages", "Review", "Lock", "Done")
-
 
 @dataclass(frozen=True)
 class Option:
@@ -40,11 +38,8 @@ class Question:
 
 
 def targets_question(facts: Facts, choices: Choices) -> Question:
-    here = {
-        platform_for(p.os, p.arch).name
-        for p in facts.profiles  # type: ignore[union-attr]
-        if platform_for(p.os, p.arch) is not None
-    }
+    machines = (platform_for(p.os, p.arch) for p in facts.profiles)
+    here = {tp.name for tp in machines if tp is not None}
     options = []
     for p in PLATFORMS.values():
         detail = "this machine" if p.name in here else ""

@@ -66,12 +66,19 @@ def profile_copy(workdir: Path, name: str) -> str:
 def wizard(workdir: Path, project: Path) -> Callable[..., WizardApp]:
     """`wizard(profile="linux-cpu-only", **make_app_kwargs)`: an offline app for `my-project`."""
 
-    def build(profile: str | tuple[str, ...] = "linux-cpu-only",
-              request: Request | None = None, **kwargs: Any) -> WizardApp:
+    def build(
+        profile: str | tuple[str, ...] = "linux-cpu-only",
+        request: Request | None = None,
+        **kwargs: Any,
+    ) -> WizardApp:
         names = (profile,) if isinstance(profile, str) else profile
         kwargs.setdefault("offline", True)
-        return make_app(request or Request(), folder="my-project",
-                        hardware=[profile_copy(workdir, n) for n in names], **kwargs)
+        return make_app(
+            request or Request(),
+            folder="my-project",
+            hardware=[profile_copy(workdir, n) for n in names],
+            **kwargs,
+        )
 
     return build
 
@@ -127,8 +134,9 @@ def canned_apply(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
     """Replace `wizard.session.apply` with one that writes nothing and reports a fixed lock."""
     calls: list[Any] = []
 
-    def fake_apply(facts: Any, prepared: Any, lock: bool = True,
-                   on_line: Callable[[str], None] | None = None) -> Applied:
+    def fake_apply(
+        facts: Any, prepared: Any, lock: bool = True, on_line: Callable[[str], None] | None = None
+    ) -> Applied:
         calls.append(prepared)
         if on_line:
             on_line("Resolved 12 packages")

@@ -71,8 +71,9 @@ async def test_five_enters_write_pyproject_and_lock(wizard, project, fake_index,
             keys += 1
             await pilot.pause()
         assert step_of(app) == "Lock"
-        await wait_until(pilot, lambda: app.state.written or app.state.lock_error is not None,
-                         timeout=120)
+        await wait_until(
+            pilot, lambda: app.state.written or app.state.lock_error is not None, timeout=120
+        )
         assert app.state.lock_error is None
         assert "2.15.0+cpu" in screen_text(app)
         await pilot.press("enter")
@@ -84,8 +85,9 @@ async def test_five_enters_write_pyproject_and_lock(wizard, project, fake_index,
     pyproject = (project / "pyproject.toml").read_text()
     assert 'name = "pytorch-cpu"' in pyproject and f"{fake_index.base_url}/cpu" in pyproject
     lock = tomllib.loads((project / "uv.lock").read_text())
-    torch = {p["version"]: p["source"].get("registry") for p in lock["package"]
-             if p["name"] == "torch"}
+    torch = {
+        p["version"]: p["source"].get("registry") for p in lock["package"] if p["name"] == "torch"
+    }
     assert torch["2.15.0+cpu"] == f"{fake_index.base_url}/cpu"
 
 
@@ -161,8 +163,10 @@ async def test_back_keeps_answers(wizard, project):
         assert targets.values == ("linux-x86_64", "macos-arm64")
         await pilot.press("enter")
         assert choice_list(app, "backend:linux-x86_64").values == ("cu130",)
-        assert app.state.choices.targets == (TargetChoice("linux-x86_64", "cu130"),
-                                             TargetChoice("macos-arm64", "auto"))
+        assert app.state.choices.targets == (
+            TargetChoice("linux-x86_64", "cu130"),
+            TargetChoice("macos-arm64", "auto"),
+        )
 
 
 async def test_back_from_the_first_screen_shows_project(wizard, project):
@@ -276,8 +280,8 @@ async def test_mouse_clicks_choose_and_go_on(wizard, project):
 
 async def test_requirements_file_offers_migration(wizard, project):
     (project / "requirements.txt").write_text(
-        "--extra-index-url https://download.pytorch.org/whl/cu121\ntorch==2.1.0+cu121\n"
-        "numpy\n")
+        "--extra-index-url https://download.pytorch.org/whl/cu121\ntorch==2.1.0+cu121\nnumpy\n"
+    )
     app = wizard(profile="linux-rtx4090-driver580")
     async with app.run_test(size=SMALL) as pilot:
         await ready(pilot)
@@ -312,9 +316,12 @@ async def test_migration_shows_what_each_line_became(wizard, project):
         assert step_of(app) == "Project"
         text = screen_text(app)
         assert "What each line of requirements.txt becomes" in text
-        for line in ("3  -f https://download.pytorch.org/whl/torch_stable.html",
-                     "4  torch==1.13.1+cu117", "5  torchvision==0.14.1+cu117",
-                     "10  tensorboard==2.12.0"):
+        for line in (
+            "3  -f https://download.pytorch.org/whl/torch_stable.html",
+            "4  torch==1.13.1+cu117",
+            "5  torchvision==0.14.1+cu117",
+            "10  tensorboard==2.12.0",
+        ):
             assert line in text
         assert "→ kept: [project].dependencies: numpy==1.24.4" in text
         assert "→ torch: the pin torch==1.13.1 is dropped" in text
@@ -335,8 +342,9 @@ async def test_done_says_which_requirements_files_can_go(wizard, project, canned
         assert "→ kept: [project].dependencies: pandas==2.2.3" in text
         await press_until_step(pilot, "Done")
         text = " ".join(screen_text(app).split())  # the sentence wraps
-        assert ("The requirements files were left in place. Once `uv sync` works, these can "
-                "be deleted") in text
+        assert (
+            "The requirements files were left in place. Once `uv sync` works, these can be deleted"
+        ) in text
         assert "still reads them): requirements.txt." in text
         await pilot.press("enter")
     assert any("these can be deleted" in line for line in app.farewell)
@@ -359,8 +367,7 @@ async def test_bad_requirements_file_is_one_sentence(wizard, project):
 
 async def test_nightly_file_reads_the_nightly_catalog(wizard, project):
     (project / "requirements.txt").write_text("torch\n")
-    shutil.copy(REQUIREMENTS / "nightly" / "requirements.txt",
-                project / "requirements-nightly.txt")
+    shutil.copy(REQUIREMENTS / "nightly" / "requirements.txt", project / "requirements-nightly.txt")
     app = wizard(profile="linux-rtx4090-driver580")
     async with app.run_test(size=TALL) as pilot:
         await ready(pilot)
@@ -401,10 +408,14 @@ async def test_from_file_outside_the_folder_is_offered_first(wizard, project, wo
 
 
 async def test_existing_setup_is_prefilled_and_second_run_changes_nothing(
-        wizard, project, fake_index, uv_environ):
+    wizard, project, fake_index, uv_environ
+):
     for run in (1, 2):
-        app = wizard(offline=False, index_base=fake_index.base_url,
-                     request=Request(companions=("torchvision",)) if run == 1 else None)
+        app = wizard(
+            offline=False,
+            index_base=fake_index.base_url,
+            request=Request(companions=("torchvision",)) if run == 1 else None,
+        )
         async with app.run_test(size=LARGE) as pilot:
             await ready(pilot)
             if run == 2:
@@ -414,8 +425,11 @@ async def test_existing_setup_is_prefilled_and_second_run_changes_nothing(
                 assert "already has this configuration" in screen_text(app)
             await pilot.press("enter")
             state = app.state
-            await wait_until(pilot, lambda: state.written or bool(state.lock_error),  # noqa: B023
-                             timeout=120)
+            await wait_until(
+                pilot,
+                lambda: state.written or bool(state.lock_error),  # noqa: B023
+                timeout=120,
+            )
             assert app.state.lock_error is None
             if run == 1:
                 first = (project / "pyproject.toml").read_bytes()
@@ -439,7 +453,10 @@ async def test_hand_written_setup_is_announced_and_prefilled(wizard, project):
         await pilot.press("enter", "enter")
         assert step_of(app) == "Targets"
         assert choice_list(app, "targets").values == (
-            "linux-x86_64", "linux-aarch64", "macos-arm64")
+            "linux-x86_64",
+            "linux-aarch64",
+            "macos-arm64",
+        )
 
 
 # --- leaving before the lock writes nothing -------------------------------------------------
@@ -458,10 +475,12 @@ async def test_leaving_before_lock_writes_nothing(wizard, project, key, code):
 
 
 @pytest.mark.e2e
-async def test_lock_failure_puts_files_back_and_explains(wizard, project, fake_index,
-                                                         uv_environ, monkeypatch):
+async def test_lock_failure_puts_files_back_and_explains(
+    wizard, project, fake_index, uv_environ, monkeypatch
+):
     (project / "pyproject.toml").write_text(
-        '[project]\nname = "keep-me"\nversion = "0"\ndependencies = []\n')
+        '[project]\nname = "keep-me"\nversion = "0"\ndependencies = []\n'
+    )
     before = (project / "pyproject.toml").read_bytes()
     app = wizard(offline=False, index_base=fake_index.base_url)
     async with app.run_test(size=LARGE) as pilot:
@@ -591,7 +610,12 @@ def test_run_tui_without_a_terminal_says_what_to_use(tmp_path: Path):
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-m", "wizard", "-C", str(tmp_path)],
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "wizard", "-C", str(tmp_path)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 2
     assert "--yes" in proc.stderr and "--plain" in proc.stderr

@@ -34,7 +34,8 @@ def goto(step: str, *keys: str):
 def test_step(step, size, snap_compare, wizard, project, canned_apply):
     if step == "Project":
         (project / "requirements.txt").write_text(
-            "--extra-index-url https://download.pytorch.org/whl/cu121\ntorch==2.1.0+cu121\n")
+            "--extra-index-url https://download.pytorch.org/whl/cu121\ntorch==2.1.0+cu121\n"
+        )
     app = wizard(profile=GPU_BOX)
     assert snap_compare(app, terminal_size=SIZES[size], run_before=goto(step))
 
@@ -45,8 +46,9 @@ def test_too_small(snap_compare, wizard, project):
 
 def test_explanation_at_80_columns(snap_compare, wizard, project):
     app = wizard(profile=GPU_BOX)
-    assert snap_compare(app, terminal_size=SMALL,
-                        run_before=goto("Accelerators", "tab", "question_mark"))
+    assert snap_compare(
+        app, terminal_size=SMALL, run_before=goto("Accelerators", "tab", "question_mark")
+    )
 
 
 def test_light_theme(snap_compare, wizard, project):
@@ -60,9 +62,15 @@ def test_lock_failure(snap_compare, wizard, project, monkeypatch):
 
     def failing_apply(facts, prepared, lock=True, on_line=None):
         on_line("error: Failed to fetch: `https://download.pytorch.org/whl/cu126/torch/`")
-        raise LockFailed(LockRun(False, "error", "uv could not reach the PyTorch index "
-                                 "(https://download.pytorch.org/whl/cu126). Check the network "
-                                 "or use --index-base with a mirror."))
+        raise LockFailed(
+            LockRun(
+                False,
+                "error",
+                "uv could not reach the PyTorch index "
+                "(https://download.pytorch.org/whl/cu126). Check the network "
+                "or use --index-base with a mirror.",
+            )
+        )
 
     monkeypatch.setattr("wizard.session.apply", failing_apply)
     assert snap_compare(wizard(profile=GPU_BOX), terminal_size=SMALL, run_before=goto("Lock"))

@@ -22,7 +22,6 @@ from textual.binding import Binding, BindingType
 from wizard.catalog.model import Catalog
 from wizard.errors import WizardError
 from wizard.hardware.profile import HardwareProfile
-from wizard.questions import STEPS
 from wizard.session import (
     Prepared,
     Request,
@@ -32,6 +31,7 @@ from wizard.session import (
     load_project,
     request_from_options,
 )
+from wizard.steps import STEPS
 from wizard.tui.messages import (
     CatalogFailed,
     CatalogLoaded,
@@ -86,8 +86,13 @@ class WizardApp(App[None]):
         Binding("ctrl+t", "toggle_theme", "Light/dark"),
     ]
 
-    def __init__(self, state: WizardState, *, detector: Detector | None = None,
-                 catalog_loader: CatalogLoader | None = None) -> None:
+    def __init__(
+        self,
+        state: WizardState,
+        *,
+        detector: Detector | None = None,
+        catalog_loader: CatalogLoader | None = None,
+    ) -> None:
         super().__init__()
         self.state = state
         self.settings = state.settings
@@ -133,8 +138,12 @@ class WizardApp(App[None]):
         except WizardError as exc:
             self.post_message(HardwareFailed(str(exc)))
         except Exception as exc:  # noqa: BLE001 - detection must never crash the wizard
-            self.post_message(HardwareFailed(f"Hardware detection failed ({exc!r}). Use "
-                                             "--hardware FILE to describe the machine."))
+            self.post_message(
+                HardwareFailed(
+                    f"Hardware detection failed ({exc!r}). Use "
+                    "--hardware FILE to describe the machine."
+                )
+            )
         else:
             self.post_message(HardwareDetected(tuple(profiles), tuple(notes)))
 
@@ -236,8 +245,10 @@ class WizardApp(App[None]):
     def _leave(self, interrupted: bool) -> None:
         state = self.state
         if state.lock_running:
-            self.notify("uv lock is running; wait for it to finish (if it fails, the files "
-                        "are put back).", severity="warning")
+            self.notify(
+                "uv lock is running; wait for it to finish (if it fails, the files are put back).",
+                severity="warning",
+            )
             return
         if state.written:
             self.farewell = self._summary()
@@ -276,13 +287,19 @@ class WizardApp(App[None]):
         return lines
 
 
-def make_app(opts_or_request: argparse.Namespace | Request | None = None, *,
-             folder: Path | str | None = None, hardware: Sequence[str] | None = None,
-             offline: bool | None = None, index_base: str | None = None,
-             no_lock: bool | None = None, migrate_from: Sequence[str] | None = None,
-             profiles: Sequence[HardwareProfile] | None = None,
-             detector: Detector | None = None,
-             catalog_loader: CatalogLoader | None = None) -> WizardApp:
+def make_app(
+    opts_or_request: argparse.Namespace | Request | None = None,
+    *,
+    folder: Path | str | None = None,
+    hardware: Sequence[str] | None = None,
+    offline: bool | None = None,
+    index_base: str | None = None,
+    no_lock: bool | None = None,
+    migrate_from: Sequence[str] | None = None,
+    profiles: Sequence[HardwareProfile] | None = None,
+    detector: Detector | None = None,
+    catalog_loader: CatalogLoader | None = None,
+) -> WizardApp:
     """The wizard for the CLI's options, or for a Request plus keyword settings (tests).
 
     Reads pyproject.toml and any --hardware files now (fast, and a bad file is exit 2 before
@@ -291,8 +308,14 @@ def make_app(opts_or_request: argparse.Namespace | Request | None = None, *,
     if isinstance(opts_or_request, argparse.Namespace):
         opts = opts_or_request
         request = request_from_options(opts)
-        settings = Settings(Path(opts.project), tuple(opts.hardware), bool(opts.offline),
-                            opts.index_base, bool(opts.no_lock), tuple(opts.from_))
+        settings = Settings(
+            Path(opts.project),
+            tuple(opts.hardware),
+            bool(opts.offline),
+            opts.index_base,
+            bool(opts.no_lock),
+            tuple(opts.from_),
+        )
     else:
         request = opts_or_request or Request()
         settings = Settings(Path("."))
@@ -313,10 +336,14 @@ def make_app(opts_or_request: argparse.Namespace | Request | None = None, *,
     check_request(request)
     project, existing = load_project(settings.folder)
     found = find_requirement_files(settings.folder)
-    given = tuple(Path(f) for f in settings.migrate_from
-                  if not any(Path(f).resolve() == p.resolve() for p in found))
-    state = WizardState(settings.folder, project, existing, request, settings,
-                        requirement_files=given + found)
+    given = tuple(
+        Path(f)
+        for f in settings.migrate_from
+        if not any(Path(f).resolve() == p.resolve() for p in found)
+    )
+    state = WizardState(
+        settings.folder, project, existing, request, settings, requirement_files=given + found
+    )
     if profiles is not None:
         state.set_profiles(profiles)
     elif settings.hardware:

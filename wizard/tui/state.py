@@ -78,8 +78,9 @@ class WizardState:
     def folder_shown(self) -> str:
         """The folder as the person gave it (-C DIR), or its full path for the current one."""
         given = str(self.folder)
-        return given if given != "." and not self.folder.is_absolute() else str(
-            self.folder.resolve())
+        return (
+            given if given != "." and not self.folder.is_absolute() else str(self.folder.resolve())
+        )
 
     @property
     def project_name(self) -> str:
@@ -174,8 +175,10 @@ class WizardState:
         try:
             from wizard.migrate import index_settings, read_requirements
         except ImportError:
-            self.migrate_error = ("Migration is not available yet: the requirements files "
-                                  "are left alone and the wizard starts from this machine.")
+            self.migrate_error = (
+                "Migration is not available yet: the requirements files "
+                "are left alone and the wizard starts from this machine."
+            )
             return
         try:
             files = read_requirements([self.migrate_from])
@@ -190,8 +193,12 @@ class WizardState:
         from wizard.migrate import plan_migration
 
         try:
-            self.migration = plan_migration(self.migration_files, self.catalog,
-                                            self.profiles or (), self.indexed or self.request)
+            self.migration = plan_migration(
+                self.migration_files,
+                self.catalog,
+                self.profiles or (),
+                self.indexed or self.request,
+            )
         except WizardError as exc:
             self.migrate_error = str(exc)
             return
@@ -207,8 +214,9 @@ class WizardState:
         if not self.ready:
             return []
         assert self.facts is not None and self.choices is not None
-        return [q for q in questions(self.facts, self.choices, self.recommendations())
-                if q.step == step]
+        return [
+            q for q in questions(self.facts, self.choices, self.recommendations()) if q.step == step
+        ]
 
     def answer(self, question: Question, values: Sequence[str]) -> None:
         """Record an answer; raises BadInput with the message to show."""
@@ -237,11 +245,17 @@ class WizardState:
             commands.append(("uv lock", "solve the dependencies and write uv.lock"))
         commands.append((f"uv sync{extra}", "create .venv and install the locked packages"))
         snippet = _check_snippet(self, plan)
-        commands.append((f'uv run python -c "{snippet}"',
-                         "check that torch imports and sees the accelerator"
-                         if "available" in snippet else "check that torch imports"))
-        commands.append(("torch-wizard doctor",
-                         "check the environment against this machine's hardware"))
+        commands.append(
+            (
+                f'uv run python -c "{snippet}"',
+                "check that torch imports and sees the accelerator"
+                if "available" in snippet
+                else "check that torch imports",
+            )
+        )
+        commands.append(
+            ("torch-wizard doctor", "check the environment against this machine's hardware")
+        )
         return commands
 
 
@@ -296,12 +310,12 @@ def recommended_migration(state: WizardState) -> Path | None:
 
 def has_decision(state: WizardState) -> bool:
     """Whether the Project step asks or warns about anything (else the wizard starts past it)."""
-    return bool(state.requirement_files) or bool(
-        state.existing and state.existing.conflicts_found)
+    return bool(state.requirement_files) or bool(state.existing and state.existing.conflicts_found)
 
 
 def find_requirement_files(folder: Path) -> tuple[Path, ...]:
     """requirements*.txt in the project folder, requirements.txt first."""
-    found = sorted(folder.glob("requirements*.txt"), key=lambda p: (p.name != "requirements.txt",
-                                                                     p.name))
+    found = sorted(
+        folder.glob("requirements*.txt"), key=lambda p: (p.name != "requirements.txt", p.name)
+    )
     return tuple(p for p in found if p.is_file())

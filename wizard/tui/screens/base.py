@@ -17,7 +17,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
-from wizard.questions import STEPS
+from wizard.steps import STEPS
 from wizard.tui.messages import StateChanged
 from wizard.tui.widgets.crumb import Crumb
 from wizard.tui.widgets.explain_panel import ExplainPanel
@@ -66,8 +66,7 @@ class StepScreen(Screen[None]):
         self._fit_classes(self.app.size.width, self.app.size.height)
         yield Crumb(self.STEP, id="crumb")
         number = STEPS.index(self.STEP) + 1
-        yield Static(f"Step {number} of {len(STEPS)} · {self.HEADING}", id="heading",
-                     markup=False)
+        yield Static(f"Step {number} of {len(STEPS)} · {self.HEADING}", id="heading", markup=False)
         with Horizontal(id="main"):
             with VerticalScroll(id="body"):
                 yield from self.compose_body()
@@ -106,9 +105,10 @@ class StepScreen(Screen[None]):
             self.query_one("#too-small", Static).update(
                 f"Make the terminal at least {MIN_WIDTH}x{MIN_HEIGHT} "
                 f"(it is {width}x{height} now).\n\nq quits; nothing has been written."
-                if not self.state.written else
-                f"Make the terminal at least {MIN_WIDTH}x{MIN_HEIGHT} "
-                f"(it is {width}x{height} now).")
+                if not self.state.written
+                else f"Make the terminal at least {MIN_WIDTH}x{MIN_HEIGHT} "
+                f"(it is {width}x{height} now)."
+            )
 
     def _fit_classes(self, width: int, height: int) -> bool:
         """Set the classes the layout follows; True when the terminal is too small."""
@@ -160,8 +160,9 @@ class StepScreen(Screen[None]):
         """Name what Enter does here, on the Next button and in the footer."""
         # Bindings are copied per screen instance, so this changes only this screen's footer.
         key_to_bindings = self._bindings.key_to_bindings
-        key_to_bindings["enter"] = [replace(b, description=label)
-                                    for b in key_to_bindings.get("enter", [])]
+        key_to_bindings["enter"] = [
+            replace(b, description=label) for b in key_to_bindings.get("enter", [])
+        ]
         self.query_one("#next", Button).label = label
         self.refresh_bindings()
 

@@ -26,8 +26,10 @@ class DoneScreen(StepScreen):
     def compose_body(self) -> ComposeResult:
         state = self.state
         written = "pyproject.toml" + ("" if self.wizard.settings.no_lock else " and uv.lock")
-        yield Static(Content.styled(f"✓ {written} in {state.folder_shown} are ready.",
-                                    "bold $text-success"), id="done-summary")
+        yield Static(
+            Content.styled(f"✓ {written} in {state.folder_shown} are ready.", "bold $text-success"),
+            id="done-summary",
+        )
         lines, styles = ["Next"], ["bold $text-primary"]
         for command, what in state.next_commands(self.wizard.prepared):
             lines += [f"  {command}", f"      {what}"]
@@ -35,8 +37,11 @@ class DoneScreen(StepScreen):
         yield WrappedText("\n".join(lines), line_styles=styles, id="next-commands")
         plan = self.wizard.prepared.plan if self.wizard.prepared else None
         if plan and plan.credential_env:
-            yield Static("Set " + " and ".join(plan.credential_env) + " before `uv sync`.",
-                         classes="warning", markup=False)
+            yield Static(
+                "Set " + " and ".join(plan.credential_env) + " before `uv sync`.",
+                classes="warning",
+                markup=False,
+            )
         if state.migration is not None:
             from wizard.migrate import deletion_text
 

@@ -17,10 +17,14 @@ _TOPIC_BY_VENDOR = {"nvidia": "driver", "amd": "rocm", "intel": "xpu", "apple": 
 def project_line(state: WizardState) -> str:
     """One line saying which project this is about (the Project step may have been passed)."""
     if not state.project.exists:
-        return (f"Project: {state.project_name}, new, in {state.folder_shown} (pyproject.toml "
-                "will be created)")
-    return (f"Project: {state.project_name}, in {state.folder_shown} (pyproject.toml is edited "
-            "in place)")
+        return (
+            f"Project: {state.project_name}, new, in {state.folder_shown} (pyproject.toml "
+            "will be created)"
+        )
+    return (
+        f"Project: {state.project_name}, in {state.folder_shown} (pyproject.toml is edited "
+        "in place)"
+    )
 
 
 class HardwareScreen(StepScreen):
@@ -33,8 +37,9 @@ class HardwareScreen(StepScreen):
         self.waiting_to_advance = False
 
     def compose_body(self) -> ComposeResult:
-        yield WrappedText(project_line(self.state), line_styles=("$foreground-muted",),
-                          id="project-line")
+        yield WrappedText(
+            project_line(self.state), line_styles=("$foreground-muted",), id="project-line"
+        )
         yield WrappedText(id="machine")
         yield WrappedText(id="meaning")
         yield WrappedText(id="catalog")
@@ -64,27 +69,42 @@ class HardwareScreen(StepScreen):
         else:
             from wizard.commands.detect import format_profile
 
-            title = "This machine" if not self.wizard.settings.hardware else (
-                "The machine in the profile" if len(state.profiles) == 1
-                else "The machines in the profiles")
-            text = "\n\n".join(format_profile(p, state.detect_notes if i == 0 else ())
-                               for i, p in enumerate(state.profiles))
+            title = (
+                "This machine"
+                if not self.wizard.settings.hardware
+                else (
+                    "The machine in the profile"
+                    if len(state.profiles) == 1
+                    else "The machines in the profiles"
+                )
+            )
+            text = "\n\n".join(
+                format_profile(p, state.detect_notes if i == 0 else ())
+                for i, p in enumerate(state.profiles)
+            )
             machine.set_text(f"{title}\n{text}", [heading])
             vendors = [g.vendor for p in state.profiles for g in p.gpus]
-            topic = next((_TOPIC_BY_VENDOR[v] for v in vendors if v in _TOPIC_BY_VENDOR),
-                         "cpu-vs-cuda")
+            topic = next(
+                (_TOPIC_BY_VENDOR[v] for v in vendors if v in _TOPIC_BY_VENDOR), "cpu-vs-cuda"
+            )
             self.show_explanation(topic)
         self.query_one("#meaning", WrappedText).set_text(*self._meaning())
         catalog = self.query_one("#catalog", WrappedText)
         if state.catalog_error:
             catalog.set_text(state.catalog_error, ["$text-error"])
         elif state.catalog is None:
-            where = ("the bundled catalog" if self.wizard.settings.offline
-                     else state.catalog_index_base())
+            where = (
+                "the bundled catalog"
+                if self.wizard.settings.offline
+                else state.catalog_index_base()
+            )
             catalog.set_text(f"… reading what PyTorch publishes ({where})", ["$foreground-muted"])
         else:
-            lines = ["PyTorch catalog", f"Newest release: torch {state.catalog.newest().latest}",
-                     *state.catalog.notes]
+            lines = [
+                "PyTorch catalog",
+                f"Newest release: torch {state.catalog.newest().latest}",
+                *state.catalog.notes,
+            ]
             catalog.set_text("\n".join(lines), [heading])
         if state.setup_error:
             self.set_status(state.setup_error)

@@ -50,11 +50,16 @@ class LockScreen(StepScreen):
 
     def compose_body(self) -> ComposeResult:
         no_lock = self.wizard.settings.no_lock
-        yield Static("… writing pyproject.toml" if no_lock else
-                     "… writing pyproject.toml and running `uv lock`", id="lock-status",
-                     markup=False)
-        yield RichLog(id="uv-output", max_lines=500, wrap=True, markup=False, min_width=20,
-                      highlight=False)
+        yield Static(
+            "… writing pyproject.toml"
+            if no_lock
+            else "… writing pyproject.toml and running `uv lock`",
+            id="lock-status",
+            markup=False,
+        )
+        yield RichLog(
+            id="uv-output", max_lines=500, wrap=True, markup=False, min_width=20, highlight=False
+        )
         yield WrappedText("", first_line_style="bold $text-primary", id="lock-report")
 
     def step_mounted(self) -> None:
@@ -72,13 +77,21 @@ class LockScreen(StepScreen):
         state = self.state
         assert state.facts is not None
         try:
-            applied = apply(state.facts, self.prepared, lock=not self.wizard.settings.no_lock,
-                            on_line=lambda line: self.post_message(self.Output(line)))
+            applied = apply(
+                state.facts,
+                self.prepared,
+                lock=not self.wizard.settings.no_lock,
+                on_line=lambda line: self.post_message(self.Output(line)),
+            )
         except WizardError as exc:
             self.post_message(self.Failed(exc.message))
         except Exception as exc:  # noqa: BLE001 - shown on screen; the transaction restored
-            self.post_message(self.Failed(f"The lock step failed unexpectedly ({exc!r}); "
-                                          "pyproject.toml and uv.lock were put back."))
+            self.post_message(
+                self.Failed(
+                    f"The lock step failed unexpectedly ({exc!r}); "
+                    "pyproject.toml and uv.lock were put back."
+                )
+            )
         else:
             self.post_message(self.Finished(applied))
 
@@ -103,14 +116,17 @@ class LockScreen(StepScreen):
         elif applied.locked:
             words = ["pyproject.toml already had this configuration; uv.lock is updated."]
         else:
-            words = ["pyproject.toml and uv.lock already have this configuration: nothing "
-                     "was changed."]
+            words = [
+                "pyproject.toml and uv.lock already have this configuration: nothing was changed."
+            ]
         self.query_one("#lock-status", Static).update(
-            Content.styled("✓ " + " ".join(words), "bold $text-success"))
+            Content.styled("✓ " + " ".join(words), "bold $text-success")
+        )
         self.query_one(RichLog).display = False  # done: the report says what matters
         if applied.report is not None:
             self.query_one("#lock-report", WrappedText).set_text(
-                "What each target installs\n" + lock_report_text(applied.report))
+                "What each target installs\n" + lock_report_text(applied.report)
+            )
         self.query_one("#next", Button).disabled = False
         self.query_one("#back", Button).disabled = True
         self.set_status("Done: Enter for the next commands")
@@ -122,8 +138,11 @@ class LockScreen(StepScreen):
         state.lock_running = False
         state.lock_error = message.message
         self.query_one("#lock-status", Static).update(
-            Content.assemble(Content.styled("✗ ", "bold $text-error"),
-                             Content.styled(message.message, "$text-error")))
+            Content.assemble(
+                Content.styled("✗ ", "bold $text-error"),
+                Content.styled(message.message, "$text-error"),
+            )
+        )
         self.query_one("#back", Button).disabled = False
         self.set_status("Escape: back to change the answers · q: quit")
         self.refresh_bindings()

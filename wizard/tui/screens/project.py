@@ -51,21 +51,39 @@ def migration_question(state: WizardState) -> Question | None:
     recommend = recommended_migration(state)
     available = migration_available()
     options = [
-        Option(str(p), f"Migrate from {_shown(state, p)}",
-               "take its torch pin, builds and index URLs as the starting answers"
-               if available else "migration is not available in this version yet",
-               fits=available, recommended=p == recommend)
+        Option(
+            str(p),
+            f"Migrate from {_shown(state, p)}",
+            "take its torch pin, builds and index URLs as the starting answers"
+            if available
+            else "migration is not available in this version yet",
+            fits=available,
+            recommended=p == recommend,
+        )
         for p in state.requirement_files
     ]
-    options.append(Option(KEEP, "Leave the requirements files alone",
-                          "start from this machine" if not state.existing or
-                          not state.existing.targets else "start from pyproject.toml's setup",
-                          recommended=recommend is None))
+    options.append(
+        Option(
+            KEEP,
+            "Leave the requirements files alone",
+            "start from this machine"
+            if not state.existing or not state.existing.targets
+            else "start from pyproject.toml's setup",
+            recommended=recommend is None,
+        )
+    )
     current = str(state.migrate_from) if state.migrate_from else KEEP
-    return Question("migrate", "Project", "Migrate from pip?", "select", tuple(options),
-                    (current,), "explicit-index",
-                    "pip's --extra-index-url pools indexes; the wizard writes each PyTorch index "
-                    "as explicit, used only for the torch packages.")
+    return Question(
+        "migrate",
+        "Project",
+        "Migrate from pip?",
+        "select",
+        tuple(options),
+        (current,),
+        "explicit-index",
+        "pip's --extra-index-url pools indexes; the wizard writes each PyTorch index "
+        "as explicit, used only for the torch packages.",
+    )
 
 
 def _shown(state: WizardState, path: Path) -> str:
@@ -77,8 +95,9 @@ def migration_lines(migration: Migration) -> tuple[str, list[str]]:
     from wizard.migrate import STATUS_WORDS
 
     files = list(dict.fromkeys(o.line.shown for o in migration.outcomes))
-    heading = ("What each line becomes" if len(files) != 1
-               else f"What each line of {files[0]} becomes")
+    heading = (
+        "What each line becomes" if len(files) != 1 else f"What each line of {files[0]} becomes"
+    )
     lines, styles = [heading], ["bold $text-primary"]
     width = max((len(str(o.line.number)) for o in migration.outcomes), default=1)
     shown = None
@@ -113,10 +132,14 @@ class ProjectScreen(StepScreen):
         state = self.state
         if state.existing and state.existing.conflicts_found:
             found = "\n".join(f"  • {c}" for c in state.existing.conflicts_found)
-            yield Static("pyproject.toml has a hand-written torch setup that the wizard will "
-                         f"replace:\n{found}\nThe Review step shows the exact change before "
-                         "anything is written.", id="project-conflicts", classes="warning",
-                         markup=False)
+            yield Static(
+                "pyproject.toml has a hand-written torch setup that the wizard will "
+                f"replace:\n{found}\nThe Review step shows the exact change before "
+                "anything is written.",
+                id="project-conflicts",
+                classes="warning",
+                markup=False,
+            )
         q = migration_question(state)
         if q is not None:
             yield QuestionView(q, q.default)
@@ -137,21 +160,28 @@ class ProjectScreen(StepScreen):
         if not project.exists:
             lines.append(f"Project  {state.project_name}, new: pyproject.toml will be created")
         else:
-            lines.append(f"Project  {state.project_name}: pyproject.toml is edited in place; "
-                         "comments and other tables stay as they are")
+            lines.append(
+                f"Project  {state.project_name}: pyproject.toml is edited in place; "
+                "comments and other tables stay as they are"
+            )
             existing = state.existing
             if existing and existing.targets:
                 builds = ", ".join(f"{t.platform} {t.backend}" for t in existing.targets)
-                lines.append(f"Torch    set up by an earlier run ({builds}"
-                             + (f", torch {existing.torch_spec}" if existing.torch_spec else "")
-                             + "): those answers are filled in")
+                lines.append(
+                    f"Torch    set up by an earlier run ({builds}"
+                    + (f", torch {existing.torch_spec}" if existing.torch_spec else "")
+                    + "): those answers are filled in"
+                )
             elif not (existing and existing.conflicts_found):
                 lines.append("Torch    no PyTorch index set up yet")
         if project.workspace_root is not None:
             lines.append(f"Workspace  member of the uv workspace at {project.workspace_root}")
         lock = state.folder / "uv.lock"
-        lines.append("Lock     uv.lock exists; it will be updated" if lock.exists()
-                     else "Lock     uv.lock will be written by `uv lock`")
+        lines.append(
+            "Lock     uv.lock exists; it will be updated"
+            if lock.exists()
+            else "Lock     uv.lock will be written by `uv lock`"
+        )
         if state.requirement_files:
             names = ", ".join(p.name for p in state.requirement_files)
             lines.append(f"Found    {names}")
@@ -177,7 +207,9 @@ class ProjectScreen(StepScreen):
         if state.migration is not None:
             table.set_text(*migration_lines(state.migration))
         elif state.migration_files is not None and not error and not state.failed:
-            table.set_text("… reading what PyTorch publishes, then what each line becomes",
-                           ["$foreground-muted"])
+            table.set_text(
+                "… reading what PyTorch publishes, then what each line becomes",
+                ["$foreground-muted"],
+            )
         else:
             table.set_text("")

@@ -90,7 +90,6 @@ class QuestionsScreen(StepScreen):
         invalid = [v for v in self.query(QuestionView) if v.error]
         if invalid:
             invalid[0].choice_list.focus()
-            self.notify(invalid[0].error or "", title="Fix this answer first",
-                        severity="warning")
+            self.notify(invalid[0].error or "", title="Fix this answer first", severity="warning")
             return
         super().action_next()

@@ -42,14 +42,19 @@ class ReviewScreen(StepScreen):
             yield Static("Go back (Escape) and change the answers.", markup=False)
             return
         prepared = self.prepared
-        yield WrappedText(plan_text(prepared.plan, recs), first_line_style="bold $text-primary",
-                          id="plan")
+        yield WrappedText(
+            plan_text(prepared.plan, recs), first_line_style="bold $text-primary", id="plan"
+        )
         if prepared.plan.credential_env:
-            yield Static("Set " + " and ".join(prepared.plan.credential_env) + " for the index "
-                         "credentials; they are not written to any file.", classes="warning",
-                         markup=False)
-        yield Static(Content.styled(self._change_heading(), "bold $text-primary"),
-                     id="change-heading")
+            yield Static(
+                "Set " + " and ".join(prepared.plan.credential_env) + " for the index "
+                "credentials; they are not written to any file.",
+                classes="warning",
+                markup=False,
+            )
+        yield Static(
+            Content.styled(self._change_heading(), "bold $text-primary"), id="change-heading"
+        )
         if prepared.changed:
             yield DiffView(prepared.diff, id="diff")
         yield Static(self._promise(), id="promise", markup=False)
@@ -61,14 +66,19 @@ class ReviewScreen(StepScreen):
         no_lock = self.wizard.settings.no_lock
         has_lock = (self.state.folder / "uv.lock").exists()
         if not prepared.changed and (no_lock or has_lock):
-            return ("Nothing will be written. Enter shows what uv.lock installs on each target."
-                    if has_lock else "Nothing will be written.")
+            return (
+                "Nothing will be written. Enter shows what uv.lock installs on each target."
+                if has_lock
+                else "Nothing will be written."
+            )
         if not prepared.changed:
             return "Enter runs `uv lock` to write uv.lock; pyproject.toml stays as it is."
         if no_lock:
             return "Nothing has been written yet. Enter writes pyproject.toml (--no-lock)."
-        return ("Nothing has been written yet. Enter writes pyproject.toml and runs `uv lock`; "
-                "if uv fails, both files are put back as they were.")
+        return (
+            "Nothing has been written yet. Enter writes pyproject.toml and runs `uv lock`; "
+            "if uv fails, both files are put back as they were."
+        )
 
     def _change_heading(self) -> str:
         prepared = self.prepared

@@ -21,8 +21,9 @@ from wizard.questions import Question
 RECOMMENDED = "★ recommended"
 
 
-def option_prompt(question: Question, index: int, chosen: bool, width: int = 76, *,
-                  highlighted: bool = False) -> Content:
+def option_prompt(
+    question: Question, index: int, chosen: bool, width: int = 76, *, highlighted: bool = False
+) -> Content:
     """`(•) CUDA 13.0 (cu130)  ★ recommended` and, below, `✓ why it fits` or `✗ why not`,
     wrapped to `width` under the label. Under the cursor the detail takes the cursor's colours
     (muted or red text on the highlight bar is hard to read); the marks keep the meaning."""
@@ -31,8 +32,11 @@ def option_prompt(question: Question, index: int, chosen: bool, width: int = 76,
         mark = "[x]" if chosen else "[ ]"
     else:
         mark = "(•)" if chosen else "( )"
-    line = [Content.styled(mark, "bold $text-accent" if chosen else "$foreground-muted"), " ",
-            Content.styled(option.label, "bold" if chosen else "")]
+    line = [
+        Content.styled(mark, "bold $text-accent" if chosen else "$foreground-muted"),
+        " ",
+        Content.styled(option.label, "bold" if chosen else ""),
+    ]
     if option.recommended:
         line += ["  ", Content.styled(RECOMMENDED, "" if highlighted else "$text-success")]
     parts: list[Content | str] = list(line)
@@ -49,8 +53,14 @@ def option_prompt(question: Question, index: int, chosen: bool, width: int = 76,
     if highlighted:
         style = ""
     hang = "      " if text[:2] in ("✓ ", "✗ ") else "    "
-    lines = textwrap.wrap(text, max(width, 30), initial_indent="    ", subsequent_indent=hang,
-                          break_long_words=False, break_on_hyphens=False)
+    lines = textwrap.wrap(
+        text,
+        max(width, 30),
+        initial_indent="    ",
+        subsequent_indent=hang,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
     parts += ["\n", Content.styled("\n".join(lines), style)]
     return Content.assemble(*parts)
 
@@ -98,10 +108,15 @@ class ChoiceList(OptionList, inherit_bindings=False):
 
     def _prompts(self) -> list[ListOption]:
         q = self.question
-        return [ListOption(option_prompt(q, i, o.value in self.values, self._width(),
-                                         highlighted=i == self.highlighted),
-                           id=f"option-{i}")
-                for i, o in enumerate(q.options)]
+        return [
+            ListOption(
+                option_prompt(
+                    q, i, o.value in self.values, self._width(), highlighted=i == self.highlighted
+                ),
+                id=f"option-{i}",
+            )
+            for i, o in enumerate(q.options)
+        ]
 
     def _width(self) -> int:
         width = self.scrollable_content_region.width if self.is_mounted else 0
@@ -111,8 +126,15 @@ class ChoiceList(OptionList, inherit_bindings=False):
         width = self._shown_width = self._width()
         for i, o in enumerate(self.question.options):
             self.replace_option_prompt_at_index(
-                i, option_prompt(self.question, i, o.value in self.values, width,
-                                 highlighted=i == self.highlighted))
+                i,
+                option_prompt(
+                    self.question,
+                    i,
+                    o.value in self.values,
+                    width,
+                    highlighted=i == self.highlighted,
+                ),
+            )
 
     def on_resize(self) -> None:
         if self._width() != self._shown_width:
@@ -127,7 +149,8 @@ class ChoiceList(OptionList, inherit_bindings=False):
     def show(self, question: Question, values: Sequence[str]) -> None:
         """Show a new version of the question (its options may have changed)."""
         same_options = [o.value for o in question.options] == [
-            o.value for o in self.question.options]
+            o.value for o in self.question.options
+        ]
         highlighted = self.highlighted
         self.question = question
         self.values = tuple(values)

@@ -12,8 +12,10 @@ def diff_lines(diff: str) -> list[tuple[Content, Content]]:
     """(gutter, text) per diff line: the +/- gutter coloured and the TOML highlighted, in
     theme colours (light and dark both work; the signs keep the meaning without colour)."""
     lines = diff.rstrip("\n").split("\n")
-    bodies = [line[1:] if line[:1] in "+- " and not line.startswith(("+++", "---")) else ""
-              for line in lines]
+    bodies = [
+        line[1:] if line[:1] in "+- " and not line.startswith(("+++", "---")) else ""
+        for line in lines
+    ]
     toml = highlight("\n".join(bodies), language="toml").split("\n", allow_blank=True)
     out: list[tuple[Content, Content]] = []
     for i, line in enumerate(lines):
@@ -22,11 +24,16 @@ def diff_lines(diff: str) -> list[tuple[Content, Content]]:
         elif line.startswith("@@"):
             out.append((Content(""), Content.styled(line, "$text-accent")))
         elif line[:1] == "+":
-            out.append((Content.styled("+", "bold $text-success"),
-                        toml[i] if i < len(toml) else Content(line[1:])))
+            out.append(
+                (
+                    Content.styled("+", "bold $text-success"),
+                    toml[i] if i < len(toml) else Content(line[1:]),
+                )
+            )
         elif line[:1] == "-":
-            out.append((Content.styled("-", "bold $text-error"),
-                        Content.styled(line[1:], "$text-error")))
+            out.append(
+                (Content.styled("-", "bold $text-error"), Content.styled(line[1:], "$text-error"))
+            )
         else:
             out.append((Content(" "), Content.styled(line[1:], "$foreground-muted")))
     return out
@@ -46,8 +53,7 @@ def highlighted_diff(diff: str, width: int = 1000) -> Content:
         for k, piece in enumerate(pieces):
             if k:
                 parts.append("\n")
-            parts.append((gutter if k == 0 else Content("  ")) + piece if gutter.plain
-                         else piece)
+            parts.append((gutter if k == 0 else Content("  ")) + piece if gutter.plain else piece)
     return Content.assemble(*parts)
 
 

@@ -22,8 +22,14 @@ def styled_explanation(text: str, width: int = 1000) -> Content:
     for line in text.rstrip("\n").split("\n"):
         if line.startswith("    ") and len(line) > width:
             indent = " " * (len(line) - len(line.lstrip()) + 4)
-            lines += textwrap.wrap(line, width, subsequent_indent=indent, drop_whitespace=True,
-                                   break_long_words=False, break_on_hyphens=False) or [line]
+            lines += textwrap.wrap(
+                line,
+                width,
+                subsequent_indent=indent,
+                drop_whitespace=True,
+                break_long_words=False,
+                break_on_hyphens=False,
+            ) or [line]
         else:
             lines.append(line)
     parts: list[Content | str] = []

@@ -22,7 +22,7 @@ def wrap_line(line: str, width: int) -> list[str]:
     A column deeper than a third of the width (the plan's reasons on a narrow screen) moves
     left to a small indent, whether or not the line needs wrapping, so all stay alike."""
     lead = _LEAD.match(line).group(1)  # type: ignore[union-attr]
-    body = line[len(lead):]
+    body = line[len(lead) :]
     if len(lead) > width // 3:
         indent = min(len(lead) - len(lead.lstrip()), 4)
         lead = " " * indent + (lead.strip() + " " if lead.strip() else "")
@@ -31,8 +31,14 @@ def wrap_line(line: str, width: int) -> list[str]:
         return [line]
     # an indented line without a bullet or label continues a little further in
     hang = len(lead) + (2 if lead and not lead.strip() else 0)
-    return textwrap.wrap(body, width, initial_indent=lead, subsequent_indent=" " * hang,
-                         break_long_words=False, break_on_hyphens=False) or [lead]
+    return textwrap.wrap(
+        body,
+        width,
+        initial_indent=lead,
+        subsequent_indent=" " * hang,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [lead]
 
 
 def hanging_wrap(text: str, width: int) -> str:
@@ -50,13 +56,18 @@ class WrappedText(Static):
     }
     """
 
-    def __init__(self, text: str = "", *, first_line_style: str = "",
-                 line_styles: Sequence[str] = (), id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self,
+        text: str = "",
+        *,
+        first_line_style: str = "",
+        line_styles: Sequence[str] = (),
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.text = text
-        self.line_styles = tuple(line_styles) or ((first_line_style,) if first_line_style
-                                                  else ())
+        self.line_styles = tuple(line_styles) or ((first_line_style,) if first_line_style else ())
 
     def on_mount(self) -> None:
         self.display = bool(self.text)
@@ -75,8 +86,9 @@ class WrappedText(Static):
 
     def _show(self, width: int) -> None:
         width = max(width, 20)
-        sources = [(i, w) for i, line in enumerate(self.text.split("\n"))
-                   for w in wrap_line(line, width)]
+        sources = [
+            (i, w) for i, line in enumerate(self.text.split("\n")) for w in wrap_line(line, width)
+        ]
         parts: list[Content | str] = []
         for n, (i, line) in enumerate(sources):
             if n:
