@@ -14,6 +14,7 @@ from wizard.plan import Choices, TargetChoice
 from wizard.platforms import PLATFORMS, platform_for
 from wizard.recommend import Recommendation
 from wizard.session import Facts
+from wizard.steps import STEPS as STEPS  # re-exported: the order of the questions' steps
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from wizard.questions import STEPS
+from wizard.steps import STEPS
 
 
 class Crumb(Static):
