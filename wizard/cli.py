@@ -9,23 +9,15 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
 
 from wizard import __version__
-from wizard.errors import BadInput, WizardError
+from wizard.errors import ArgumentParser, BadInput, WizardError
 
 SUBCOMMANDS = ("detect", "doctor", "explain")
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports bad input as one sentence with exit code 2."""
-
-    def error(self, message: str) -> NoReturn:
-        raise BadInput(f"{message[0].upper()}{message[1:]}.", f"See `{self.prog} --help`.")
-
-
-def _main_parser() -> _Parser:
-    p = _Parser(
+def _main_parser() -> ArgumentParser:
+    p = ArgumentParser(
         prog="torch-wizard",
         description="Put the right PyTorch build into a uv project: detect the machine, choose "
         "targets and accelerators, write pyproject.toml and run `uv lock`.",
@@ -130,8 +122,8 @@ def _main_parser() -> _Parser:
     return p
 
 
-def _detect_parser() -> _Parser:
-    p = _Parser(
+def _detect_parser() -> ArgumentParser:
+    p = ArgumentParser(
         prog="torch-wizard detect",
         description="This machine's hardware and the PyTorch builds it can run.",
     )

@@ -38,9 +38,9 @@ from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel
 from packaging.version import InvalidVersion, Version
 
 from wizard.catalog.model import Catalog, Release, minor_of
-from wizard.errors import WizardError
+from wizard.errors import WizardError, parse_version
 from wizard.hardware.profile import GPU, HardwareProfile
-from wizard.lock import LockedPackage, read_lock
+from wizard.lock import LockedPackage, project_entry, read_lock
 from wizard.platforms import PLATFORMS, TargetPlatform, platform_for
 from wizard.recommend import Recommendation, intel_runs_xpu, is_tegra, recommend
 
@@ -366,15 +366,7 @@ def read_locked(project: Path, platform: TargetPlatform, python: str) -> LockSta
     except (OSError, ValueError) as exc:  # TOMLDecodeError and tomlkit's ParseError
         return LockState(path, (), (), f"uv.lock cannot be read ({exc})")
     packages: list[dict[str, Any]] = data.get("package", [])
-    root = next(
-        (
-            p
-            for p in packages
-            if p.get("source", {}).get("editable") == "."
-            or p.get("source", {}).get("virtual") == "."
-        ),
-        None,
-    )
+    root = project_entry(packages)
     if root is None:
         return LockState(path, (), (), "uv.lock has no entry for the project itself")
 
@@ -458,15 +450,6 @@ def _build_words(variant: str | None, pkg: InstalledPackage, catalog: Catalog) -
     if variant == "xpu":
         return f"{source}Intel GPU (xpu) build"
     return f"{source}{variant} build"
-
-
-def _ver(text: str | None) -> Version | None:
-    if not text:
-        return None
-    try:
-        return Version(text)
-    except InvalidVersion:
-        return None
 
 
 def _gpu_names(gpus: Sequence[GPU]) -> str:
@@ -630,8 +613,10 @@ def check_lock(ctx: Context) -> list[Finding]:
     torch = inst.torch
     if torch is None:
         return []  # check_installed already says so, with the sync command
-    installed_v = _ver(torch.version)
-    match = next((s for s in lock.sets if s.torch and _ver(s.torch.version) == installed_v), None)
+    installed_v = parse_version(torch.version)
+    match = next(
+        (s for s in lock.sets if s.torch and parse_version(s.torch.version) == installed_v), None
+    )
     if match is None:
         locked = ", ".join(f"{s.torch.version}{_lock_words(s)}" for s in lock.sets if s.torch)
         prefer = [torch.label, ctx.recommendation.backend if ctx.recommendation else None]
@@ -667,7 +652,9 @@ def check_lock(ctx: Context) -> list[Finding]:
                     f"`{_sync_command(ctx, [match.extra])}` to remove it",
                 )
             )
-        elif want is not None and (have is None or _ver(have.version) != _ver(want.version)):
+        elif want is not None and (
+            have is None or parse_version(have.version) != parse_version(want.version)
+        ):
             now = f"{have.version} is installed" if have else "is not installed"
             out.append(
                 Finding(
@@ -821,7 +808,7 @@ def _check_cuda(
     needed = cat.min_driver(variant, os_name)
     toolkit = cat.cuda_toolkit(variant) or variant[2:]
     driver = profile.nvidia_driver
-    have, need = _ver(driver), _ver(needed)
+    have, need = parse_version(driver), parse_version(needed)
     if needed is None:
         out.append(
             Finding(
@@ -1002,7 +989,7 @@ def check_companions(ctx: Context) -> list[Finding]:
         expected = ctx.catalog.companion_for(torch.version, name)
         variant = build_variant(pkg, platform, ctx.catalog, torch.version)
         problems = []
-        if expected is not None and _ver(pkg.public) != _ver(expected):
+        if expected is not None and parse_version(pkg.public) != parse_version(expected):
             problems.append(f"torch {torch.public} pairs with {name} {expected}")
         if variant != torch_variant and variant is not None and torch_variant is not None:
             problems.append(f"it is the {variant} build while torch is the {torch_variant} build")
@@ -1361,7 +1348,7 @@ def runtime_findings(result: RuntimeResult, ctx: Context) -> list[Finding]:
         )
     )
     inst = ctx.installed
-    if inst and inst.torch and _ver(result.version) != _ver(inst.torch.version):
+    if inst and inst.torch and parse_version(result.version) != parse_version(inst.torch.version):
         out.append(
             Finding(
                 "run-version-differs",

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
+from typing import NoReturn
+
+from packaging.version import InvalidVersion, Version
+
 
 class WizardError(Exception):
     """A failure explained in plain words; the CLI prints it without a traceback."""
@@ -27,3 +32,20 @@ class WorkFailed(WizardError):
     """The work itself failed (a lock that was rolled back): exit 1."""
 
     exit_code = 1
+
+
+def parse_version(text: str | None) -> Version | None:
+    """A PEP 440 version, or None for absent or unparsable text (drivers, labels)."""
+    if not text:
+        return None
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse that reports bad input as one sentence with exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise BadInput(f"{message[0].upper()}{message[1:]}.", f"See `{self.prog} --help`.")

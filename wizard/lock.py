@@ -269,6 +269,21 @@ def _first_url(text: str) -> str:
 # Reading uv.lock
 
 
+def project_entry(
+    packages: list[dict[str, Any]], member: str | None = None
+) -> dict[str, Any] | None:
+    """The lock's entry for the project itself (or for a workspace member, by name)."""
+    for p in packages:
+        if member is not None:
+            if canonicalize_name(p["name"]) == canonicalize_name(member):
+                return p
+        elif (
+            p.get("source", {}).get("editable") == "." or p.get("source", {}).get("virtual") == "."
+        ):
+            return p
+    return None
+
+
 def torch_dependents(folder: Path) -> list[str]:
     """Packages in an existing uv.lock that require torch (empty when there is no lock)."""
     path = folder / "uv.lock"
@@ -279,9 +294,10 @@ def torch_dependents(folder: Path) -> list[str]:
     except (OSError, ValueError):
         return []
     out = []
-    for pkg in data.get("package", []):
-        source = pkg.get("source", {})
-        if source.get("editable") == "." or source.get("virtual") == ".":
+    packages = data.get("package", [])
+    root = project_entry(packages)
+    for pkg in packages:
+        if pkg is root:
             continue
         if any(
             canonicalize_name(d.get("name", "")) == "torch" for d in pkg.get("dependencies", [])
@@ -410,20 +426,7 @@ def read_lock(
     data = tomllib.loads((folder / "uv.lock").read_text(encoding="utf-8"))
     packages: list[dict[str, Any]] = data.get("package", [])
     py = python or _lowest_python(data.get("requires-python"))
-    if member:
-        root = next(
-            (p for p in packages if canonicalize_name(p["name"]) == canonicalize_name(member)), None
-        )
-    else:
-        root = next(
-            (
-                p
-                for p in packages
-                if p.get("source", {}).get("editable") == "."
-                or p.get("source", {}).get("virtual") == "."
-            ),
-            None,
-        )
+    root = project_entry(packages, member)
     if root is None:
         raise WorkFailed("uv.lock has no entry for the project itself.", "Run `uv lock` again.")
     project = canonicalize_name(root["name"])

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from wizard.catalog.model import Catalog, Release
+from wizard.errors import parse_version
 from wizard.hardware.profile import GPU, HardwareProfile
 from wizard.platforms import PLATFORMS, platform_for
 
@@ -41,17 +42,8 @@ class Recommendation:
         return self.reasons[0] if self.reasons else ""
 
 
-def _ver(text: str | None) -> Version | None:
-    if not text:
-        return None
-    try:
-        return Version(text)
-    except InvalidVersion:
-        return None
-
-
 def _python_minor(python: str | None) -> str | None:
-    v = _ver(python)
+    v = parse_version(python)
     return f"{v.major}.{v.minor}" if v else None
 
 
@@ -61,7 +53,7 @@ def _cuda_key(variant: str) -> Version:
 
 
 def _rocm_key(variant: str) -> Version:
-    return _ver(variant[4:]) or Version("0")
+    return parse_version(variant[4:]) or Version("0")
 
 
 def is_tegra(gpu: GPU, catalog: Catalog) -> bool:
@@ -111,7 +103,7 @@ def _cuda_option(
     needed = cat.min_driver(variant, "windows" if wsl else ctx.os_name)
     toolkit = cat.cuda_toolkit(variant)
     reasons = []
-    d = _ver(driver)
+    d = parse_version(driver)
     if needed and d is not None and d < Version(needed):
         return Option(
             variant,

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
 
-from wizard.errors import BadInput
+from wizard.errors import ArgumentParser, BadInput
 from wizard.hardware.profile import HardwareProfile
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports bad input as one sentence with exit code 2."""
-
-    def error(self, message: str) -> NoReturn:
-        raise BadInput(f"{message[0].upper()}{message[1:]}.", f"See `{self.prog} --help`.")
-
-
-def _parser() -> _Parser:
-    p = _Parser(
+def _parser() -> ArgumentParser:
+    p = ArgumentParser(
         prog="torch-wizard doctor",
         description="Check that the project's environment holds the PyTorch build this "
         "machine needs: the installed packages against uv.lock, the driver, the GPU's "

@@ -13,9 +13,9 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
-from typing import NoReturn, TextIO
+from typing import TextIO
 
-from wizard.errors import BadInput
+from wizard.errors import ArgumentParser
 from wizard.explain import TOPICS, Topic, render, topic_named
 
 MachineNotesFor = Callable[[str], list[str]]
@@ -23,16 +23,9 @@ MachineNotesFor = Callable[[str], list[str]]
 _PROG = "torch-wizard explain"
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports bad input as one sentence (exit 2) instead of exiting."""
-
-    def error(self, message: str) -> NoReturn:
-        raise BadInput(f"{message[0].upper()}{message[1:]}.", f"See `{_PROG} --help`.")
-
-
-def _parser() -> _Parser:
+def _parser() -> ArgumentParser:
     topics = textwrap.fill("Topics: " + ", ".join(TOPICS) + ".", width=78, break_on_hyphens=False)
-    p = _Parser(
+    p = ArgumentParser(
         prog=_PROG,
         add_help=False,
         formatter_class=argparse.RawDescriptionHelpFormatter,
