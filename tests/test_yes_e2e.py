@@ -498,3 +498,27 @@ def test_a_target_with_a_backend_switches_a_variants_project_to_markers(tmp_path
     assert "conflicts" not in doc["tool"]["uv"] and "optional-dependencies" not in doc["project"]
     assert doc["tool"]["uv"]["sources"]["torch"]["index"] == "pytorch-cu130"
     capsys.readouterr()
+
+
+def test_a_fleet_whose_linux_machines_differ_gets_selectable_builds(tmp_path, env, fake_index):
+    code, out, err = yes(
+        tmp_path,
+        env,
+        fake_index.base_url,
+        "--json",
+        "--hardware",
+        profile("linux-cpu-only"),
+        "--hardware",
+        profile("linux-rtx4090-driver580"),
+        "--hardware",
+        profile("macbook-m3-max"),
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["plan"]["variants"] == ["cpu", "cu130"]
+    assert any("need different builds on one platform" in n for n in data["plan"]["notes"])
+    assert installs(tmp_path, "linux-x86_64", env, extra="cpu")["torch"] == "2.15.0+cpu"
+    assert installs(tmp_path, "linux-x86_64", env, extra="cu130")["torch"] == "2.15.0+cu130"
+    assert installs(tmp_path, "macos-arm64", env, extra="cu130")["torch"] == "2.15.0"
+    # The CUDA extra has a machine that runs it: no warning about it.
+    assert not [w for w in data["lock"]["warnings"] if "[cu130]" in w], data["lock"]["warnings"]

@@ -50,10 +50,12 @@ class Facts:
         return value if isinstance(value, str) else None
 
     def profile_for(self, platform: str) -> HardwareProfile | None:
-        for p in self.profiles:
-            if platform_for(p.os, p.arch) == PLATFORMS[platform]:
-                return p
-        return None
+        """The first machine of this platform (the one its recommendation is made for)."""
+        found = self.profiles_for(platform)
+        return found[0] if found else None
+
+    def profiles_for(self, platform: str) -> tuple[HardwareProfile, ...]:
+        return tuple(p for p in self.profiles if platform_for(p.os, p.arch) == PLATFORMS[platform])
 
 
 def load_project(folder: Path) -> tuple[ProjectFile, ExistingSetup | None]:
@@ -200,8 +202,10 @@ def initial_choices(facts: Facts, request: Request) -> Choices:
             )
     elif request.targets and any(t.backend != "auto" for t in targets):
         variants = ()  # --target PLATFORM=BACKEND asks for one build per platform
+    elif existing and existing.variants:
+        variants = tuple(existing.variants)
     else:
-        variants = tuple(existing.variants) if existing else ()
+        variants = fleet_variants(facts, request.torch, request.python)
     companions = request.companions or (tuple(existing.companions) if existing else ())
     index_base = request.index_base or (
         existing.index_base if existing and existing.index_base else DEFAULT_INDEX_BASE
@@ -234,6 +238,38 @@ def _release_of_spec(spec: str | None) -> str | None:
         if len(lp) == 2 and len(hp) == 2 and lp[0] == hp[0] and int(hp[1]) == int(lp[1]) + 1:
             return low
     return spec
+
+
+def fleet_variants(facts: Facts, torch: str | None, python: str | None) -> tuple[str, ...]:
+    """Builds to offer as extras when machines of one platform need different ones.
+
+    E.g. a CPU-only CI runner and a CUDA training box, both Linux x86_64: one build per
+    platform cannot serve both, so each becomes a selectable extra.
+    """
+    py = _lowest_python(facts.requires_python or python)
+    by_platform: dict[str, list[str]] = {}
+    for profile in facts.profiles:
+        tp = platform_for(profile.os, profile.arch)
+        if tp is None or tp.os == "macos":
+            continue
+        backend = recommend(profile, tp.name, facts.catalog, torch, py).backend
+        if backend != "default" and backend not in by_platform.setdefault(tp.name, []):
+            by_platform[tp.name].append(backend)
+    if not any(len(b) > 1 for b in by_platform.values()):
+        return ()
+    return tuple(dict.fromkeys(b for backends in by_platform.values() for b in backends))
+
+
+def fleet_note(facts: Facts, choices: Choices) -> str | None:
+    """Say why the builds became extras when the machines of one platform differ."""
+    if not choices.variants or fleet_variants(facts, choices.torch, choices.python) != (
+        choices.variants
+    ):
+        return None
+    return (
+        "The machines in the hardware profiles need different builds on one platform, so each "
+        "build is a selectable extra: " + ", ".join(choices.variants) + "."
+    )
 
 
 def recommendations(facts: Facts, choices: Choices) -> dict[str, Recommendation]:
@@ -319,7 +355,15 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
     from wizard.project import render_plan, unified_diff
 
     plan = make_plan(choices, facts.catalog, facts.requires_python)
-    extra_notes = [n for n in (indirect_torch_note(facts), *compiled_notes(facts, plan)) if n]
+    extra_notes = [
+        n
+        for n in (
+            fleet_note(facts, choices),
+            indirect_torch_note(facts),
+            *compiled_notes(facts, plan),
+        )
+        if n
+    ]
     if extra_notes:
         plan = replace(plan, notes=plan.notes + tuple(extra_notes))
     old = facts.project.original.decode("utf-8") if facts.project.original else ""
@@ -474,7 +518,6 @@ def hardware_check(facts: Facts) -> Callable[[list[TargetLock]], list[str]]:
     """Warnings for builds a target's machine cannot run, and for unpaired companions."""
 
     def check(targets: list[TargetLock]) -> list[str]:
-        from packaging.version import InvalidVersion, Version
 
         out: list[str] = []
         for t in targets:
@@ -482,27 +525,19 @@ def hardware_check(facts: Facts) -> Callable[[list[TargetLock]], list[str]]:
             if torch is None:
                 continue
             label = PLATFORMS[t.platform].label + (f" [{t.extra}]" if t.extra else "")
-            profile = facts.profile_for(t.platform)
             cuda = torch.variant.startswith("cu") or t.cuda_from_pypi
-            if profile is not None and cuda:
-                gpus = profile.gpus_of("nvidia")
-                driver = profile.nvidia_driver
-                need = facts.catalog.min_driver(torch.variant, profile.os)
-                if not gpus:
-                    out.append(
-                        f"{label}: torch {torch.version} is a CUDA build, but the "
-                        f"machine ({profile.describe()}) has no NVIDIA GPU."
-                    )
-                elif driver and need:
-                    try:
-                        old = Version(driver) < Version(need)
-                    except InvalidVersion:
-                        old = False
-                    if old:
-                        out.append(
-                            f"{label}: torch {torch.version} needs NVIDIA driver {need} "
-                            f"or newer; the machine has {driver}."
-                        )
+            problems = (
+                [
+                    _cuda_problem(facts, p, torch.version, torch.variant)
+                    for p in facts.profiles_for(t.platform)
+                ]
+                if cuda
+                else []
+            )
+            # A selectable extra needs one machine that can run it; a platform's only build
+            # must suit every machine of that platform.
+            if problems and (all(problems) if t.extra else any(problems)):
+                out.append(f"{label}: " + next(p for p in problems if p))
             for name in ("torchvision", "torchaudio"):
                 pkg = t.packages.get(name)
                 if pkg is None:
@@ -519,6 +554,26 @@ def hardware_check(facts: Facts) -> Callable[[list[TargetLock]], list[str]]:
         return out
 
     return check
+
+
+def _cuda_problem(facts: Facts, profile: HardwareProfile, version: str, variant: str) -> str:
+    """Why a machine cannot run this CUDA build ("" when it can, as far as is known)."""
+    from packaging.version import InvalidVersion, Version
+
+    if not profile.gpus_of("nvidia"):
+        return (
+            f"torch {version} is a CUDA build, but the machine ({profile.describe()}) has no "
+            "NVIDIA GPU."
+        )
+    driver = profile.nvidia_driver
+    need = facts.catalog.min_driver(variant, profile.os)
+    try:
+        too_old = bool(driver and need and Version(driver) < Version(need))
+    except InvalidVersion:
+        too_old = False
+    if too_old:
+        return f"torch {version} needs NVIDIA driver {need} or newer; the machine has {driver}."
+    return ""
 
 
 def _safe_report(
