@@ -522,3 +522,18 @@ def test_a_fleet_whose_linux_machines_differ_gets_selectable_builds(tmp_path, en
     assert installs(tmp_path, "macos-arm64", env, extra="cu130")["torch"] == "2.15.0"
     # The CUDA extra has a machine that runs it: no warning about it.
     assert not [w for w in data["lock"]["warnings"] if "[cu130]" in w], data["lock"]["warnings"]
+
+
+def test_torch_range_follows_what_the_dependents_require(tmp_path, env, fake_index):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "legacy"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+        'dependencies = ["legacy-vision>=1.0", "torchmetrics"]\n'
+    )
+    code, out, err = yes(
+        tmp_path, env, fake_index.base_url, "--json", "--hardware", profile("linux-cpu-only")
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["plan"]["torch"] == "2.14"  # legacy-vision 1.2.0 requires torch<2.15
+    assert any("legacy-vision 1.2.0 needs torch<2.15,>=2.4" in n for n in data["plan"]["notes"])
+    assert installs(tmp_path, "linux-x86_64", env)["torch"] == "2.14.1+cpu"

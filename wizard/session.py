@@ -29,6 +29,7 @@ from wizard.platforms import PLATFORMS, platform_for
 from wizard.recommend import Recommendation, recommend
 
 if TYPE_CHECKING:
+    from wizard.dependents import TorchRequirement
     from wizard.lock import LockReport, LockRun, TargetLock
     from wizard.project import ExistingSetup, ProjectFile
 
@@ -207,16 +208,18 @@ def initial_choices(facts: Facts, request: Request) -> Choices:
     else:
         variants = fleet_variants(facts, request.torch, request.python)
     companions = request.companions or (tuple(existing.companions) if existing else ())
+    torch_spec = request.torch or (existing.torch_spec if existing else None)
+    if torch_spec is None and facts.catalog.origin == "live":
+        torch_spec = _release_dependents_allow(facts)
     index_base = request.index_base or (
         existing.index_base if existing and existing.index_base else DEFAULT_INDEX_BASE
     )
     channel = request.channel if request.channel != "stable" or not existing else (existing.channel)
     lock_scope = request.lock_scope or (existing.lock_scope if existing else "all")
-    torch = request.torch or (existing.torch_spec if existing else None)
     return Choices(
         targets=targets,
         variants=variants,
-        torch=_release_of_spec(torch),
+        torch=_release_of_spec(torch_spec),
         companions=tuple(dict.fromkeys(companions)),
         python=request.python,
         index_base=index_base,
@@ -429,6 +432,42 @@ def compiled_notes(facts: Facts, plan: Plan) -> list[str]:
     ]
 
 
+def _dependents_torch(facts: Facts) -> list[TorchRequirement]:
+    """The torch requirements of the project's other dependencies (when torch is not direct)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    from wizard.catalog.refresh import pypi_simple_url
+    from wizard.dependents import direct_requirements, torch_requirements
+
+    deps = (
+        facts.project.data.get("project", {}).get("dependencies", [])
+        if (facts.project.exists)
+        else []
+    )
+    for d in deps:
+        try:
+            if isinstance(d, str) and Requirement(d).name.lower() == "torch":
+                return []  # torch is already direct: the person's own range stands
+        except InvalidRequirement:
+            continue
+    if not direct_requirements(deps):
+        return []
+    return torch_requirements(deps, pypi_simple_url())
+
+
+def _release_dependents_allow(facts: Facts) -> str | None:
+    """The newest torch release every dependent allows, when that is not the newest one."""
+    from wizard.dependents import allowed_by
+
+    found = _dependents_torch(facts)
+    if not found:
+        return None
+    for release in facts.catalog.releases:
+        if any(allowed_by(found, v) for v in reversed(release.versions)):
+            return None if release is facts.catalog.newest() else release.minor
+    return None
+
+
 def indirect_torch_note(facts: Facts) -> str | None:
     """When torch only arrives through other packages, say why it becomes direct."""
     from packaging.requirements import InvalidRequirement, Requirement
@@ -448,10 +487,24 @@ def indirect_torch_note(facts: Facts) -> str | None:
 
     through = torch_dependents(facts.folder)
     via = f" (it comes in through {', '.join(through)})" if through else ""
+    wanted = (
+        [r for r in _dependents_torch(facts) if r.package == "torch"]
+        if (facts.catalog.origin == "live")
+        else []
+    )
+    needs = (
+        (
+            " The release allows what they require: "
+            + "; ".join(f"{r.dependent} needs torch{r.specifier}" for r in wanted)
+            + "."
+        )
+        if wanted
+        else ""
+    )
     return (
         "torch becomes a direct dependency" + via + ": uv applies [tool.uv.sources] only "
         "to direct dependencies, so without it the PyTorch index would be ignored and "
-        "PyPI's build installed."
+        "PyPI's build installed." + needs
     )
 
 
