@@ -433,17 +433,21 @@ def compiled_notes(facts: Facts, plan: Plan) -> list[str]:
 
 
 def _dependents_torch(facts: Facts) -> list[TorchRequirement]:
-    """The torch requirements of the project's other dependencies (when torch is not direct)."""
+    return dependents_torch(facts.project)
+
+
+def dependents_torch(project: ProjectFile) -> list[TorchRequirement]:
+    """The torch requirements of the project's other dependencies (when torch is not direct).
+
+    Reads their metadata from the default index (cached): a front end can call this in a
+    worker first, so that choosing the defaults later finds the answers in the cache.
+    """
     from packaging.requirements import InvalidRequirement, Requirement
 
     from wizard.catalog.refresh import pypi_simple_url
     from wizard.dependents import direct_requirements, torch_requirements
 
-    deps = (
-        facts.project.data.get("project", {}).get("dependencies", [])
-        if (facts.project.exists)
-        else []
-    )
+    deps = project.data.get("project", {}).get("dependencies", []) if project.exists else []
     for d in deps:
         try:
             if isinstance(d, str) and Requirement(d).name.lower() == "torch":

@@ -26,6 +26,7 @@ from wizard.session import (
     Prepared,
     Request,
     check_request,
+    dependents_torch,
     load_catalog,
     load_profiles,
     load_project,
@@ -155,6 +156,9 @@ class WizardApp(App[None]):
             else:
                 base, channel = wanted
                 catalog = load_catalog(self.settings.offline, base, channel)
+                if catalog.origin == "live":
+                    # Warm the cache the default choices read (off the UI thread).
+                    dependents_torch(self.state.project)
         except WizardError as exc:
             self.post_message(CatalogFailed(str(exc)))
         except Exception as exc:  # noqa: BLE001 - shown on the Hardware step
