@@ -34,13 +34,13 @@ from email.parser import HeaderParser
 from pathlib import Path
 from typing import Any, Literal
 
-from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from wizard.catalog.model import Catalog, Release, minor_of
 from wizard.errors import WizardError, parse_version
 from wizard.hardware.profile import GPU, HardwareProfile
-from wizard.lock import LockedPackage, project_entry, read_lock
+from wizard.lock import LockedPackage, project_entry, read_lock, wheel_fits
 from wizard.platforms import PLATFORMS, TargetPlatform, platform_for
 from wizard.recommend import Recommendation, intel_runs_xpu, is_tegra, recommend
 
@@ -303,23 +303,6 @@ class LockState:
     error: str | None = None
 
 
-def _wheel_fits(filename: str, platform: TargetPlatform, python: str) -> bool:
-    try:
-        _, _, _, tags = parse_wheel_filename(filename)
-    except InvalidWheelFilename:
-        return False
-    py = "cp" + python.replace(".", "")
-    minor = int(python.split(".")[1])
-    for tag in tags:
-        plat_ok = tag.platform == "any" or platform.matches_wheel_platform(tag.platform)
-        if tag.interpreter in (py, "py3") and tag.abi in (py, "abi3", "none"):
-            return plat_ok
-        if tag.abi == "abi3" and tag.interpreter.startswith("cp3") and plat_ok:
-            if int(tag.interpreter[3:] or 0) <= minor:
-                return True
-    return False
-
-
 def _has_wheel(
     packages: Sequence[Mapping[str, Any]], pkg: LockedPackage, platform: TargetPlatform, python: str
 ) -> bool:
@@ -333,8 +316,7 @@ def _has_wheel(
         if not wheels and entry.get("sdist"):
             return True
         for w in wheels:
-            filename = str(w.get("url", "") or w.get("filename", "")).rsplit("/", 1)[-1]
-            if _wheel_fits(filename.replace("%2B", "+").replace("%2b", "+"), platform, python):
+            if wheel_fits(str(w.get("url", "") or w.get("filename", "")), platform, python):
                 return True
     return False
 

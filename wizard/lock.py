@@ -377,7 +377,8 @@ def _marker_true(marker: str | None, env: dict[str, str]) -> bool:
         return True
 
 
-def _wheel_fits(url: str, platform: TargetPlatform, python: str) -> bool:
+def wheel_fits(url: str, platform: TargetPlatform, python: str) -> bool:
+    """Whether a wheel (its URL or file name) installs on this platform and Python."""
     from urllib.parse import unquote
 
     filename = unquote(url.rsplit("/", 1)[-1].split("#", 1)[0])
@@ -502,7 +503,7 @@ def _target_lock(
     missing: list[str] = []
     for name, pkg in chosen.items():
         wheels = pkg.get("wheels", [])
-        fit = next((w for w in wheels if _wheel_fits(w.get("url", ""), tp, py)), None)
+        fit = next((w for w in wheels if wheel_fits(w.get("url", ""), tp, py)), None)
         if fit is not None:
             total += int(fit.get("size", 0) or 0)
             count += 1
