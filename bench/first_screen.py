@@ -61,6 +61,17 @@ def main() -> None:
         f" -C {shlex.quote(str(work))}"
     )
     plain = f"{shlex.quote(sys.executable)} {shlex.quote(str(minimal))}"
+    # A session that outlives the measured ones keeps the tmux server up: otherwise a
+    # new-session can race the server's exit after the previous kill-session.
+    keeper = f"bench-keeper{time.monotonic_ns()}"
+    subprocess.run(["tmux", "new-session", "-d", "-s", keeper, "sleep 3600"], check=True)
+    try:
+        _measure(args, wizard, plain, work)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", keeper], capture_output=True)
+
+
+def _measure(args: argparse.Namespace, wizard: str, plain: str, work: Path) -> None:
     first_screen(wizard, args.expect, work)  # warm the file cache
     first_screen(plain, "minimal-ready", work)
     xs, ys = alternate(

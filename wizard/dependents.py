@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
-from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
+
+from wizard.names import canonical_name
 
 TORCH_NAMES = ("torch", "torchvision", "torchaudio")
 
@@ -33,7 +34,7 @@ def direct_requirements(dependencies: Sequence[object]) -> list[Requirement]:
             req = Requirement(d)
         except InvalidRequirement:
             continue
-        if canonicalize_name(req.name) not in TORCH_NAMES and not req.url:
+        if canonical_name(req.name) not in TORCH_NAMES and not req.url:
             found.append(req)
     return found
 
@@ -81,7 +82,7 @@ def torch_requirements(
                 continue
             if dep.marker is not None and "extra" in str(dep.marker):
                 continue  # only what the package always needs
-            name = canonicalize_name(dep.name)
+            name = canonical_name(dep.name)
             if name in TORCH_NAMES and str(dep.specifier):
                 out.append(
                     TorchRequirement(f"{req.name} {best.public_version}", name, str(dep.specifier))

@@ -34,13 +34,13 @@ from email.parser import HeaderParser
 from pathlib import Path
 from typing import Any, Literal
 
-from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from wizard.catalog.model import Catalog, Release, minor_of
 from wizard.errors import WizardError, parse_version
 from wizard.hardware.profile import GPU, HardwareProfile
 from wizard.lock import LockedPackage, project_entry, read_lock, wheel_fits
+from wizard.names import canonical_name
 from wizard.platforms import PLATFORMS, TargetPlatform, platform_for
 from wizard.recommend import Recommendation, intel_runs_xpu, is_tegra, recommend
 
@@ -226,7 +226,7 @@ def _read_dist_info(folder: Path, fallback_name: str) -> InstalledPackage | None
     if text is None:
         return None
     headers = HeaderParser().parsestr(text)
-    name = canonicalize_name(str(headers.get("Name") or fallback_name))
+    name = canonical_name(str(headers.get("Name") or fallback_name))
     version = str(headers.get("Version") or "").strip()
     if not version:
         return None
@@ -263,7 +263,7 @@ def read_installed(site_packages: Path) -> Installed:
     for entry in entries:
         if not entry.name.endswith(".dist-info") or not entry.is_dir():
             continue
-        name = canonicalize_name(entry.name[: -len(".dist-info")].split("-", 1)[0])
+        name = canonical_name(entry.name[: -len(".dist-info")].split("-", 1)[0])
         if name.startswith("nvidia-"):
             nvidia.append(name)
             continue
@@ -308,7 +308,7 @@ def _has_wheel(
 ) -> bool:
     """Whether uv.lock has a wheel of this package version for the platform (or an sdist)."""
     for entry in packages:
-        if canonicalize_name(str(entry.get("name", ""))) != pkg.name:
+        if canonical_name(str(entry.get("name", ""))) != pkg.name:
             continue
         if entry.get("version") != pkg.version:
             continue
@@ -353,7 +353,7 @@ def read_locked(project: Path, platform: TargetPlatform, python: str) -> LockSta
         return LockState(path, (), (), "uv.lock has no entry for the project itself")
 
     def brings_torch(deps: Sequence[Mapping[str, Any]]) -> bool:
-        return any(canonicalize_name(str(d.get("name", ""))) == "torch" for d in deps)
+        return any(canonical_name(str(d.get("name", ""))) == "torch" for d in deps)
 
     extras = tuple(
         sorted(e for e, deps in root.get("optional-dependencies", {}).items() if brings_torch(deps))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from packaging.version import InvalidVersion, Version
+if TYPE_CHECKING:
+    from packaging.version import Version
 
 
 class WizardError(Exception):
@@ -38,6 +39,8 @@ def parse_version(text: str | None) -> Version | None:
     """A PEP 440 version, or None for absent or unparsable text (drivers, labels)."""
     if not text:
         return None
+    from packaging.version import InvalidVersion, Version
+
     try:
         return Version(text)
     except InvalidVersion:

@@ -7,13 +7,13 @@ write and put back when uv fails, on Ctrl+C and on SIGTERM.
 from __future__ import annotations
 
 import base64
-import importlib.util
 import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,11 +21,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from packaging.markers import InvalidMarker, Marker
-from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
-from packaging.version import Version
-
 from wizard.errors import WizardError, WorkFailed
+from wizard.names import canonical_name
 from wizard.plan import Plan
 from wizard.platforms import PLATFORMS, TargetPlatform
 
@@ -52,6 +49,8 @@ def find_uv() -> list[str]:
     on_path = shutil.which("uv")
     if on_path:
         return [on_path]
+    import importlib.util
+
     if importlib.util.find_spec("uv") is not None:
         return [sys.executable, "-m", "uv"]
     raise WorkFailed(
@@ -178,6 +177,8 @@ def run_uv_lock(
         env=env,
         errors="replace",
     )
+    # What reading the lock needs is imported while uv works, not after it.
+    threading.Thread(target=_import_report_modules, daemon=True).start()
     lines: list[str] = []
     assert proc.stdout is not None
     try:
@@ -197,6 +198,12 @@ def run_uv_lock(
     if code == 0:
         return LockRun(True, output)
     return LockRun(False, output, explain_uv_error(output))
+
+
+def _import_report_modules() -> None:
+    import packaging.markers
+    import packaging.utils
+    import packaging.version  # noqa: F401
 
 
 def _readable(line: str) -> str:
@@ -275,7 +282,7 @@ def project_entry(
     """The lock's entry for the project itself (or for a workspace member, by name)."""
     for p in packages:
         if member is not None:
-            if canonicalize_name(p["name"]) == canonicalize_name(member):
+            if canonical_name(p["name"]) == canonical_name(member):
                 return p
         elif (
             p.get("source", {}).get("editable") == "." or p.get("source", {}).get("virtual") == "."
@@ -299,9 +306,7 @@ def torch_dependents(folder: Path) -> list[str]:
     for pkg in packages:
         if pkg is root:
             continue
-        if any(
-            canonicalize_name(d.get("name", "")) == "torch" for d in pkg.get("dependencies", [])
-        ):
+        if any(canonical_name(d.get("name", "")) == "torch" for d in pkg.get("dependencies", [])):
             out.append(pkg["name"])
     return sorted(set(out))
 
@@ -371,6 +376,8 @@ def _env_for(platform: TargetPlatform, python: str, extra: str) -> dict[str, str
 def _marker_true(marker: str | None, env: dict[str, str]) -> bool:
     if not marker:
         return True
+    from packaging.markers import InvalidMarker, Marker
+
     try:
         return Marker(marker).evaluate(env)
     except (InvalidMarker, Exception):  # an unknown marker variable: count it as applying
@@ -380,6 +387,8 @@ def _marker_true(marker: str | None, env: dict[str, str]) -> bool:
 def wheel_fits(url: str, platform: TargetPlatform, python: str) -> bool:
     """Whether a wheel (its URL or file name) installs on this platform and Python."""
     from urllib.parse import unquote
+
+    from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
     filename = unquote(url.rsplit("/", 1)[-1].split("#", 1)[0])
     try:
@@ -430,13 +439,13 @@ def read_lock(
     root = project_entry(packages, member)
     if root is None:
         raise WorkFailed("uv.lock has no entry for the project itself.", "Run `uv lock` again.")
-    project = canonicalize_name(root["name"])
+    project = canonical_name(root["name"])
     by_name: dict[str, list[dict[str, Any]]] = {}
     for p in packages:
-        by_name.setdefault(canonicalize_name(p["name"]), []).append(p)
+        by_name.setdefault(canonical_name(p["name"]), []).append(p)
 
     def lookup(dep: Mapping[str, Any]) -> dict[str, Any] | None:
-        cands = by_name.get(canonicalize_name(dep["name"]), [])
+        cands = by_name.get(canonical_name(dep["name"]), [])
         if "version" in dep:
             cands = [c for c in cands if c.get("version") == dep["version"]]
         if "source" in dep:
@@ -473,7 +482,7 @@ def read_lock(
                 if key in seen:
                     continue
                 seen.add(key)
-                chosen.setdefault(canonicalize_name(pkg["name"]), pkg)
+                chosen.setdefault(canonical_name(pkg["name"]), pkg)
                 stack.extend(pkg.get("dependencies", []))
             results.append(_target_lock(name, extra, chosen, tp, py))
     warnings = _report_warnings(results, plan)
@@ -498,6 +507,8 @@ def _target_lock(
     tp: TargetPlatform,
     py: str,
 ) -> TargetLock:
+    from packaging.version import Version
+
     total = 0
     count = 0
     missing: list[str] = []
@@ -532,6 +543,8 @@ def _target_lock(
 
 
 def _report_warnings(results: list[TargetLock], plan: Plan | None) -> list[str]:
+    from packaging.version import Version
+
     warnings: list[str] = []
     releases = {Version(t.torch.version).public for t in results if t.torch}
     minors = {".".join(v.split(".")[:2]) for v in releases}

@@ -54,7 +54,6 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
-    canonicalize_name,
     parse_sdist_filename,
     parse_wheel_filename,
 )
@@ -62,6 +61,7 @@ from packaging.version import InvalidVersion, Version
 
 from wizard.catalog.model import Catalog, Release
 from wizard.errors import BadInput
+from wizard.names import canonical_name
 from wizard.plan import (
     DEFAULT_INDEX_BASE,
     TORCH_FAMILY,
@@ -959,7 +959,7 @@ class _Planner:
         if line.requirement is None:
             return None
         req = Requirement(line.requirement)
-        name: str = canonicalize_name(req.name)
+        name: str = canonical_name(req.name)
         if name == "pytorch":  # the PyPI placeholder that only says "install torch"
             name = "torch"
         if name not in TORCH_FAMILY:
@@ -1411,11 +1411,11 @@ class _Planner:
             reqs = self.place(items, f"[dependency-groups] {name}", seen)
             if reqs:
                 placed_groups[name] = tuple(reqs)
-        compiled = {canonicalize_name(n) for n in self.catalog.compiled_against_torch}
+        compiled = {canonical_name(n) for n in self.catalog.compiled_against_torch}
         built = [
             Requirement(r).name
             for r in dependencies
-            if canonicalize_name(Requirement(r).name) in compiled
+            if canonical_name(Requirement(r).name) in compiled
         ]
         if built and has_torch:
             self.warnings.append(
@@ -1433,7 +1433,7 @@ class _Planner:
             self.say(line, "manual", _unnamed(line))
             return None
         req = Requirement(line.requirement)
-        name = canonicalize_name(req.name)
+        name = canonical_name(req.name)
         marker = f" ; {req.marker}" if req.marker else ""
         if has_torch and _TORCH_OWN.match(name):
             self.say(
@@ -1505,11 +1505,11 @@ class _Planner:
     def fold_constraints(self, constraints: list[_Wanted], requirements: list[_Wanted]) -> None:
         """A constraint's pin joins the requirements of the same package; others are reported."""
         for con in constraints:
-            name = canonicalize_name(con.req.name)
+            name = canonical_name(con.req.name)
             hits = [
                 w
                 for w in requirements
-                if canonicalize_name(w.req.name) == name
+                if canonical_name(w.req.name) == name
                 and (con.req.marker is None or str(con.req.marker) == str(w.req.marker))
             ]
             if not hits:
@@ -1535,7 +1535,7 @@ class _Planner:
     ) -> list[str]:
         out = []
         for w in items:
-            key = (canonicalize_name(w.req.name), str(w.req.marker or ""))
+            key = (canonical_name(w.req.name), str(w.req.marker or ""))
             if key in seen:
                 self.say(w.line, "dropped", f"{w.req.name} is already listed at {seen[key].where}")
                 continue

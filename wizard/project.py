@@ -9,12 +9,10 @@ compared with the data the edit meant to produce before it is returned.
 from __future__ import annotations
 
 import copy
-import difflib
 import errno
 import fnmatch
 import os
 import re
-import secrets
 import stat
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -22,12 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomlkit
-from packaging.markers import InvalidMarker, Marker
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
-
 from wizard.errors import BadInput, WorkFailed
+from wizard.names import canonical_name
 from wizard.plan import TORCH_FAMILY, IndexSpec, Plan, SourceEntry, TargetChoice
 from wizard.platforms import PLATFORMS, TargetPlatform
 
@@ -67,6 +61,7 @@ if sys.version_info >= (3, 11):
 else:  # Python 3.10 has no tomllib; tomlkit's parser validates just as strictly.
 
     def _loads(text: str) -> dict[str, Any]:
+        import tomlkit
         from tomlkit.exceptions import ParseError
 
         try:
@@ -192,6 +187,10 @@ def _check_requirements(reqs: object, where: str) -> None:
     fix = "Fix pyproject.toml, then run torch-wizard again."
     if not isinstance(reqs, list) or not all(isinstance(r, str) for r in reqs):
         raise BadInput(f"{where} in pyproject.toml is not a list of strings.", fix)
+    if not reqs:
+        return
+    from packaging.requirements import InvalidRequirement, Requirement
+
     for r in reqs:
         try:
             Requirement(r)
@@ -422,8 +421,21 @@ class _Layout:
 # --- rendering values -----------------------------------------------------------------------
 
 
+_ESCAPES = {
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+    '"': '\\"',
+    "\\": "\\\\",
+}
+_TO_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
+
+
 def _toml_str(s: str) -> str:
-    return tomlkit.string(s).as_string()
+    """A TOML basic string, escaped as tomlkit escapes it (without importing tomlkit)."""
+    return '"' + _TO_ESCAPE.sub(lambda m: _ESCAPES.get(m[0], f"\\u{ord(m[0]):04x}"), s) + '"'
 
 
 def _key_text(key: Iterable[str]) -> str:
@@ -460,13 +472,23 @@ def _indent_unit(text: str) -> str:
     return "    "
 
 
+def _inline_table() -> Any:
+    import tomlkit
+
+    return tomlkit.inline_table()
+
+
 def _item(value_text: str) -> Any:
     """A tomlkit item that keeps the formatting of its text."""
+    import tomlkit
+
     return tomlkit.parse("v = " + value_text)["v"]
 
 
 def _edit_value_text(old: str, edit: Callable[[Any], None]) -> str:
     """Edit a value's text with tomlkit, which keeps comments and layout inside arrays."""
+    import tomlkit
+
     doc = tomlkit.parse("v = " + old + "\n")
     edit(doc["v"])
     new = doc.as_string()
@@ -478,11 +500,26 @@ def _edit_value_text(old: str, edit: Callable[[Any], None]) -> str:
 # --- requirements ---------------------------------------------------------------------------
 
 
+# The distribution name that starts a PEP 508 requirement, and what may follow it.
+_REQUIREMENT_NAME = re.compile(
+    r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?=[\[(<>=!~;@]|$)"
+)
+
+
 def _name_of(requirement: str) -> str:
-    return canonicalize_name(Requirement(requirement).name)
+    """The canonical name a requirement is for (packaging parses what the pattern does not
+    take, and raises InvalidRequirement for what is not a requirement)."""
+    found = _REQUIREMENT_NAME.match(requirement)
+    if found is not None:
+        return canonical_name(found[1])
+    from packaging.requirements import Requirement
+
+    return canonical_name(Requirement(requirement).name)
 
 
 def _same_requirement(a: str, b: str) -> bool:
+    from packaging.requirements import InvalidRequirement, Requirement
+
     try:
         return Requirement(a) == Requirement(b)
     except InvalidRequirement:
@@ -490,7 +527,7 @@ def _same_requirement(a: str, b: str) -> bool:
 
 
 def _is_torch_family(name: str) -> bool:
-    name = canonicalize_name(name)
+    name = canonical_name(name)
     return name in TORCH_FAMILY or name.startswith(TRITON_PREFIX)
 
 
@@ -877,7 +914,7 @@ def _set_text(
             def put(node: Any, rest: tuple[str, ...] = path[len(full) :]) -> None:
                 for k in rest[:-1]:
                     if k not in node:
-                        node[k] = tomlkit.inline_table()
+                        node[k] = _inline_table()
                     node = node[k]
                 node[rest[-1]] = _item(value_text)
 
@@ -972,7 +1009,7 @@ def _insert_new_table(text: str, layout: _Layout, path: tuple[str, ...], table: 
 
 def _project_name(folder_name: str) -> str:
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", folder_name).strip("-._")
-    return canonicalize_name(name) if name else "project"
+    return canonical_name(name) if name else "project"
 
 
 def _source_value(entries: tuple[SourceEntry, ...]) -> dict[str, str] | list[dict[str, str]]:
@@ -989,7 +1026,7 @@ def _conflict_extras(data: Mapping[str, Any]) -> set[str]:
     for group in _uv(data).get("conflicts", []):
         for item in group if isinstance(group, list) else []:
             if isinstance(item, dict) and isinstance(item.get("extra"), str):
-                found.add(canonicalize_name(item["extra"]))
+                found.add(canonical_name(item["extra"]))
     return found
 
 
@@ -1004,11 +1041,9 @@ def _wizard_extras(data: Mapping[str, Any]) -> set[str]:
     extras = data.get("project", {}).get("optional-dependencies", {})
     named = _conflict_extras(data)
     return {
-        canonicalize_name(k)
+        canonical_name(k)
         for k, reqs in extras.items()
-        if reqs
-        and all(_is_torch_family(_name_of(r)) for r in reqs)
-        and canonicalize_name(k) in named
+        if reqs and all(_is_torch_family(_name_of(r)) for r in reqs) and canonical_name(k) in named
     }
 
 
@@ -1022,10 +1057,10 @@ def _operations(
     data: Mapping[str, Any], plan: Plan, folder_name: str, python: str, indent: str
 ) -> list[_Op]:
     ops: list[_Op] = []
-    owned: set[str] = {canonicalize_name(p) for p in plan.owned_packages}
+    owned: set[str] = {canonical_name(p) for p in plan.owned_packages}
     owned |= {_name_of(r) for r in plan.dependencies}
     owned |= {_name_of(r) for rs in plan.optional_dependencies.values() for r in rs}
-    owned |= {canonicalize_name(p) for p in plan.sources}
+    owned |= {canonical_name(p) for p in plan.sources}
 
     project = data.get("project")
     if project is None:
@@ -1060,15 +1095,15 @@ def _operations(
 
     # [project.optional-dependencies]
     extras: dict[str, list[str]] = dict(project.get("optional-dependencies", {}))
-    by_name = {canonicalize_name(k): k for k in extras}
+    by_name = {canonical_name(k): k for k in extras}
     wizard_extras = _wizard_extras(data)
-    planned = {canonicalize_name(k) for k in plan.optional_dependencies}
+    planned = {canonical_name(k) for k in plan.optional_dependencies}
     extras_path = ("project", "optional-dependencies")
     for name, reqs in plan.optional_dependencies.items():
-        key = by_name.get(canonicalize_name(name), name)
+        key = by_name.get(canonical_name(name), name)
         old = list(extras.get(key, []))
         mine = owned | (
-            {_name_of(r) for r in old} if canonicalize_name(key) in wizard_extras else set()
+            {_name_of(r) for r in old} if canonical_name(key) in wizard_extras else set()
         )
         merge = _merge_requirements(old, reqs, mine)
         if key not in extras or merge.result != old:
@@ -1080,7 +1115,7 @@ def _operations(
                     _merged_array_text(merge, indent),
                 )
             )
-    stale = [k for k in extras if canonicalize_name(k) in wizard_extras - planned]
+    stale = [k for k in extras if canonical_name(k) in wizard_extras - planned]
     ops += [_DeleteValue(extras_path + (k,)) for k in stale]
     if stale:
         ops.append(_PruneTable(extras_path))
@@ -1099,10 +1134,10 @@ def _operations(
     sources: dict[str, Any] = dict(uv.get("sources", {}))
     keys_of: dict[str, list[str]] = {}
     for k in sources:
-        keys_of.setdefault(canonicalize_name(k), []).append(k)
+        keys_of.setdefault(canonical_name(k), []).append(k)
     deleted_source = False
     wanted: dict[str, tuple[str, tuple[SourceEntry, ...]]] = {
-        canonicalize_name(k): (k, v) for k, v in plan.sources.items() if v
+        canonical_name(k): (k, v) for k, v in plan.sources.items() if v
     }
     for name in [*wanted, *sorted(owned - set(wanted))]:
         keys = keys_of.get(name, [])
@@ -1152,6 +1187,8 @@ def _with_additions(merge: _Merge, additions: Iterable[str], owned: set[str]) ->
 
 def _requirement_names(items: Iterable[object]) -> set[str]:
     """The packages a dependency group names ({include-group = ...} tables name none)."""
+    from packaging.requirements import InvalidRequirement
+
     names = set()
     for item in items:
         if isinstance(item, str):
@@ -1172,9 +1209,9 @@ def _addition_ops(data: Mapping[str, Any], plan: Plan, indent: str) -> list[_Op]
     groups = data.get("dependency-groups", {})
     if plan.additions.groups and not isinstance(groups, dict):
         raise _not_groups()
-    keys = {canonicalize_name(k): k for k in groups} if isinstance(groups, dict) else {}
+    keys = {canonical_name(k): k for k in groups} if isinstance(groups, dict) else {}
     for name, reqs in plan.additions.groups.items():
-        key = keys.get(canonicalize_name(name))
+        key = keys.get(canonical_name(name))
         if key is not None and not isinstance(groups[key], list):
             raise _not_groups()
         if key is None:
@@ -1232,7 +1269,7 @@ def _uv_key_values(uv: Mapping[str, Any], plan: Plan, our_extras: set[str]) -> d
                 isinstance(i, dict)
                 and set(i) == {"extra"}
                 and isinstance(i["extra"], str)
-                and canonicalize_name(i["extra"]) in our_extras
+                and canonical_name(i["extra"]) in our_extras
                 for i in group
             )
         )
@@ -1278,6 +1315,8 @@ def _platforms_of(marker: object) -> list[TargetPlatform]:
         return list(PLATFORMS.values())
     if not isinstance(marker, str):
         return []
+    from packaging.markers import InvalidMarker, Marker
+
     try:
         parsed = Marker(marker)
     except InvalidMarker:
@@ -1441,6 +1480,8 @@ def unified_diff(old: str, new: str, path: str = "pyproject.toml") -> str:
     old_lines = old.replace("\r\n", "\n").splitlines(keepends=True)
     new_lines = new.replace("\r\n", "\n").splitlines(keepends=True)
     out = []
+    import difflib
+
     for line in difflib.unified_diff(old_lines, new_lines, f"a/{path}", f"b/{path}"):
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
@@ -1525,7 +1566,7 @@ def read_existing_setup(project: ProjectFile) -> ExistingSetup | None:
         requirements += reqs
     family = [r for r in requirements if _is_torch_family(_name_of(r))]
     sources: dict[str, list[dict[str, Any]]] = {
-        canonicalize_name(k): _source_entries(v)
+        canonical_name(k): _source_entries(v)
         for k, v in uv.get("sources", {}).items()
         if _is_torch_family(k)
     }
@@ -1538,6 +1579,8 @@ def read_existing_setup(project: ProjectFile) -> ExistingSetup | None:
     for name, entries in sources.items():
         for entry in entries:
             found += _source_problems(name, entry, urls)
+    from packaging.requirements import Requirement
+
     for r in family:
         req = Requirement(r)
         if req.url:
@@ -1630,6 +1673,8 @@ def _source_problems(
             )
     marker = entry.get("marker")
     if isinstance(marker, str):
+        from packaging.markers import InvalidMarker, Marker
+
         try:
             Marker(marker)
         except InvalidMarker:
@@ -1644,6 +1689,8 @@ def _specifier_text(requirement: str) -> str | None:
 
     A pin's local label goes too: `==2.14.0+cu130` is the torch version 2.14.0.
     """
+    from packaging.requirements import Requirement
+
     req = Requirement(requirement)
     if req.url or not req.specifier:
         return None
@@ -1665,7 +1712,7 @@ def write_atomically(path: Path, data: bytes) -> None:
         old = target.stat()
     except FileNotFoundError:
         old = None
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    tmp = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as e:

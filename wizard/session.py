@@ -402,18 +402,19 @@ def _root_change(root: Path, plan: Plan) -> FileChange:
 def compiled_notes(facts: Facts, plan: Plan) -> list[str]:
     """Warn about dependencies built against one torch build that the plan may not match."""
     from packaging.requirements import InvalidRequirement, Requirement
-    from packaging.utils import canonicalize_name
+
+    from wizard.names import canonical_name
 
     deps = (
         facts.project.data.get("project", {}).get("dependencies", [])
         if (facts.project.exists)
         else []
     )
-    compiled = {canonicalize_name(n) for n in facts.catalog.compiled_against_torch}
+    compiled = {canonical_name(n) for n in facts.catalog.compiled_against_torch}
     found = []
     for d in deps or []:
         try:
-            name = canonicalize_name(Requirement(d).name)
+            name = canonical_name(Requirement(d).name)
         except InvalidRequirement:
             continue
         if name in compiled and name not in plan.sources:

@@ -25,10 +25,11 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit, urlunsplit
 
-from packaging.utils import canonicalize_name, parse_wheel_filename
+from packaging.utils import parse_wheel_filename
 
 from wizard import __version__
 from wizard.catalog.cache import AnswerCache, url_without_credentials
+from wizard.names import canonical_name
 
 __all__ = [
     "IndexUnreachable",
@@ -426,7 +427,7 @@ def _charset(content_type: str) -> str:
 
 def project_url(index_url: str, project: str) -> str:
     """``<index_url>/<normalised project>/`` (credentials kept)."""
-    return f"{index_url.rstrip('/')}/{canonicalize_name(project)}/"
+    return f"{index_url.rstrip('/')}/{canonical_name(project)}/"
 
 
 def fetch_files(

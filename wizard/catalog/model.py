@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from packaging.version import InvalidVersion, Version
@@ -252,7 +252,7 @@ def catalog_from_data(data: Mapping[str, Any]) -> Catalog:
 
 def load_bundled() -> Catalog:
     """The catalog shipped with the package (milliseconds: one small JSON file)."""
-    text = resources.files("wizard.catalog").joinpath("data/pytorch.json").read_text("utf-8")
+    text = (Path(__file__).parent / "data" / "pytorch.json").read_text("utf-8")
     return catalog_from_data(json.loads(text))
 
 
