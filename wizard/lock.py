@@ -156,6 +156,8 @@ def recover(folder: Path) -> str | None:
 
 @dataclass(frozen=True)
 class LockRun:
+    """One `uv lock` run: whether it worked, its output, and why it failed in one sentence."""
+
     ok: bool
     output: str
     explanation: str = ""
@@ -313,6 +315,8 @@ def torch_dependents(folder: Path) -> list[str]:
 
 @dataclass(frozen=True)
 class LockedPackage:
+    """A package of the torch family as uv.lock pins it for one target."""
+
     name: str
     version: str
     variant: str  # local label ("cu130", "cpu"), or "pypi" for a label-less PyPI build
@@ -321,6 +325,8 @@ class LockedPackage:
 
 @dataclass(frozen=True)
 class TargetLock:
+    """What one target (or one variant extra) will install."""
+
     platform: str
     extra: str | None  # the variant extra, in variants mode
     packages: Mapping[str, LockedPackage]  # torch-family packages that install
@@ -336,6 +342,8 @@ class TargetLock:
 
 @dataclass(frozen=True)
 class LockReport:
+    """What uv.lock gives every target, with the warnings about it."""
+
     targets: tuple[TargetLock, ...]
     warnings: tuple[str, ...] = field(default_factory=tuple)
 

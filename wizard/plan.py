@@ -26,6 +26,8 @@ class TargetChoice:
 
 @dataclass(frozen=True)
 class IndexSpec:
+    """An explicit [[tool.uv.index]] the plan writes."""
+
     name: str  # pytorch-<variant>
     url: str
     explicit: bool = True
@@ -58,6 +60,8 @@ class Choices:
 
 @dataclass(frozen=True)
 class SourceEntry:
+    """One entry of a package's [tool.uv.sources] list: the index, for a marker or an extra."""
+
     index: str
     marker: str | None = None
     extra: str | None = None
@@ -421,10 +425,13 @@ def _requires_python(
     release: Release, choices: Choices, existing: str | None, notes: list[str]
 ) -> str | None:
     """requires-python for a new project, or a raise when the release lacks the lowest Python."""
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
     from packaging.version import Version
 
     lowest = min(release.python, key=Version)
+    if existing is None and not choices.python:
+        return f">={lowest}"
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
     if existing is None:
         if choices.python:
             try:

@@ -9,6 +9,8 @@ from wizard.errors import BadInput
 
 @dataclass(frozen=True)
 class TargetPlatform:
+    """A platform a project can target, with its uv marker and wheel tags."""
+
     name: str  # linux-x86_64, ...
     os: str  # linux, macos, windows (profile values)
     arch: str  # x86_64, aarch64, arm64 (profile values)

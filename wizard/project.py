@@ -235,6 +235,8 @@ class _LayoutError(Exception):
 
 @dataclass
 class _Entry:
+    """A `key = value` line of the file: where it starts and ends, and where its value is."""
+
     key: tuple[str, ...]
     start: int  # start of its line
     key_start: int
@@ -245,6 +247,8 @@ class _Entry:
 
 @dataclass
 class _Section:
+    """A table of the file (`[tool.uv]`): its header, its entries and where its body is."""
+
     path: tuple[str, ...]  # () for the keys before the first table
     is_array: bool  # an [[array.of.tables]] element
     start: int  # start of the header line
@@ -572,6 +576,9 @@ def _merged_array_text(merge: _Merge, indent: str) -> Callable[[str], str]:
     """An edit of the old array's text that keeps its layout, its comments and kept entries."""
 
     def edit(old_text: str) -> str:
+        # An empty array has no layout to keep (and needs no tomlkit: a new project's case).
+        if not merge.replaced and "#" not in old_text and not _loads("v = " + old_text)["v"]:
+            return _render(merge.result, indent)
         old_items = _item(old_text)
         if len(old_items) != len(merge.replaced) or not (old_items or "#" in old_text):
             return _render(merge.result, indent)
@@ -651,6 +658,8 @@ class _AddProject(_Op):
 
 @dataclass
 class _SetValue(_Op):
+    """Set a key to a value (in the data and in the text)."""
+
     path: tuple[str, ...]
     value: Any
     text: str
@@ -667,6 +676,8 @@ class _SetValue(_Op):
 
 @dataclass
 class _DeleteValue(_Op):
+    """Remove a key (in the data and in the text)."""
+
     path: tuple[str, ...]
 
     def on_data(self, data: dict[str, Any]) -> None:
@@ -701,6 +712,8 @@ class _PruneTable(_Op):
 
 @dataclass
 class _RemoveIndex(_Op):
+    """Remove one [[tool.uv.index]] table by its name."""
+
     name: str
 
     def on_data(self, data: dict[str, Any]) -> None:
@@ -1376,6 +1389,8 @@ def _annotations(plan: Plan) -> tuple[dict[str, str], dict[str, str]]:
 
 def _annotate(text: str, plan: Plan) -> str:
     """Keep the wizard's comments true: add them (when asked), update them, drop orphans."""
+    if not plan.annotate and ANNOTATION not in text:
+        return text  # none to add, update or drop
     index_notes, key_notes = _annotations(plan)
     layout = _Layout(text)
     anchors: dict[int, str | None] = {}  # line start -> the comment it should have
@@ -1506,6 +1521,8 @@ class ExistingSetup:
 
 @dataclass(frozen=True)
 class _IndexUrl:
+    """A PyTorch-style index URL taken apart: its base, channel and variant."""
+
     base: str
     channel: str
     variant: str

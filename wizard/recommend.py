@@ -28,6 +28,8 @@ class Option:
 
 @dataclass(frozen=True)
 class Recommendation:
+    """The build for one platform, why, and the ways out when it is not the obvious one."""
+
     platform: str
     backend: str
     torch: str | None  # the release line the backend is for ("2.15"); None: nothing serves it
@@ -75,6 +77,8 @@ def _gpu_word(gpus: tuple[GPU, ...]) -> str:
 
 @dataclass(frozen=True)
 class _Context:
+    """What a recommendation is worked out from: the catalog, platform, Python and releases."""
+
     catalog: Catalog
     platform: str
     os_name: str

@@ -331,6 +331,8 @@ def _lowest_python(spec: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class FileChange:
+    """A file the apply step rewrites: its text before and after."""
+
     path: Path
     old_text: str
     new_text: str
@@ -342,6 +344,8 @@ class FileChange:
 
 @dataclass(frozen=True)
 class Prepared:
+    """The plan, and the exact text it gives pyproject.toml, ready to show and to write."""
+
     choices: Choices
     plan: Plan
     old_text: str
@@ -401,15 +405,17 @@ def _root_change(root: Path, plan: Plan) -> FileChange:
 
 def compiled_notes(facts: Facts, plan: Plan) -> list[str]:
     """Warn about dependencies built against one torch build that the plan may not match."""
-    from packaging.requirements import InvalidRequirement, Requirement
-
-    from wizard.names import canonical_name
-
     deps = (
         facts.project.data.get("project", {}).get("dependencies", [])
         if (facts.project.exists)
         else []
     )
+    if not deps:
+        return []
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    from wizard.names import canonical_name
+
     compiled = {canonical_name(n) for n in facts.catalog.compiled_against_torch}
     found = []
     for d in deps or []:
@@ -443,12 +449,14 @@ def dependents_torch(project: ProjectFile) -> list[TorchRequirement]:
     Reads their metadata from the default index (cached): a front end can call this in a
     worker first, so that choosing the defaults later finds the answers in the cache.
     """
+    deps = project.data.get("project", {}).get("dependencies", []) if project.exists else []
+    if not deps:
+        return []
     from packaging.requirements import InvalidRequirement, Requirement
 
     from wizard.catalog.refresh import pypi_simple_url
     from wizard.dependents import direct_requirements, torch_requirements
 
-    deps = project.data.get("project", {}).get("dependencies", []) if project.exists else []
     for d in deps:
         try:
             if isinstance(d, str) and Requirement(d).name.lower() == "torch":
@@ -462,11 +470,11 @@ def dependents_torch(project: ProjectFile) -> list[TorchRequirement]:
 
 def _release_dependents_allow(facts: Facts) -> str | None:
     """The newest torch release every dependent allows, when that is not the newest one."""
-    from wizard.dependents import allowed_by
-
     found = _dependents_torch(facts)
     if not found:
         return None
+    from wizard.dependents import allowed_by
+
     for release in facts.catalog.releases:
         if any(allowed_by(found, v) for v in reversed(release.versions)):
             return None if release is facts.catalog.newest() else release.minor
@@ -475,11 +483,13 @@ def _release_dependents_allow(facts: Facts) -> str | None:
 
 def indirect_torch_note(facts: Facts) -> str | None:
     """When torch only arrives through other packages, say why it becomes direct."""
-    from packaging.requirements import InvalidRequirement, Requirement
-
     if not facts.project.exists:
         return None
     deps = facts.project.data.get("project", {}).get("dependencies", []) or []
+    if not deps:
+        return None
+    from packaging.requirements import InvalidRequirement, Requirement
+
     names = set()
     for d in deps:
         try:
@@ -515,6 +525,8 @@ def indirect_torch_note(facts: Facts) -> str | None:
 
 @dataclass(frozen=True)
 class Applied:
+    """What the apply step did: written, locked, and the lock report."""
+
     written: bool
     locked: bool
     report: LockReport | None = None

@@ -60,3 +60,48 @@ def test_a_second_read_comes_from_the_cache(pypi):
     pypi.requests.clear()
     refresh_catalog(load_bundled(), pypi.base_url)
     assert not [r for r in pypi.requests if r.endswith("/torch/")]
+
+
+def test_a_second_read_rebuilds_the_same_catalog_from_one_kept_file(pypi):
+    first = refresh_catalog(load_bundled(), pypi.base_url)
+    pypi.requests.clear()
+    second = refresh_catalog(load_bundled(), pypi.base_url)
+    assert pypi.requests == []  # not even the kept index answers were needed
+    assert second == first
+
+
+def test_the_kept_catalog_is_per_index_and_channel(pypi):
+    stable = refresh_catalog(load_bundled(), pypi.base_url)
+    nightly = refresh_catalog(load_bundled(), pypi.base_url, "nightly")
+    assert [r.minor for r in stable.releases] == ["2.15", "2.14"]
+    assert [r.minor for r in nightly.releases] == ["2.16"]
+    elsewhere = refresh_catalog(load_bundled(), "http://127.0.0.1:9/whl", timeout=1.0)
+    assert elsewhere.origin == "bundled"
+
+
+def test_a_partial_answer_is_not_kept(pypi, monkeypatch):
+    import wizard.catalog.live as live
+
+    real = live.fetch_files
+
+    def flaky(index_url, project, *args, **kwargs):
+        if "/cu130" in index_url:
+            raise live.IndexUnreachable(index_url, "a server error")
+        return real(index_url, project, *args, **kwargs)
+
+    monkeypatch.setattr(live, "fetch_files", flaky)
+    partial = refresh_catalog(load_bundled(), pypi.base_url)
+    assert any("Some answers were missing" in n for n in partial.notes)
+    monkeypatch.setattr(live, "fetch_files", real)
+    whole = refresh_catalog(load_bundled(), pypi.base_url)
+    assert not any("Some answers were missing" in n for n in whole.notes)
+    assert whole.newest().has("cu130", "linux-x86_64")
+
+
+def test_a_damaged_kept_catalog_is_read_again(pypi, wizard_cache_dir):
+    first = refresh_catalog(load_bundled(), pypi.base_url)
+    for f in (wizard_cache_dir / "index").glob("*.json"):
+        text = f.read_text()
+        if '"releases"' in text:
+            f.write_text(text.replace('"releases"', '"releasez"'))
+    assert refresh_catalog(load_bundled(), pypi.base_url) == first

@@ -68,6 +68,8 @@ class Release:
 
 @dataclass(frozen=True)
 class ArchRow:
+    """The GPU architectures a range of releases of some CUDA variants is compiled for."""
+
     variants: tuple[str, ...]
     first: str  # release minor, inclusive
     last: str | None  # inclusive; None: open
@@ -92,6 +94,8 @@ class ArchSupport:
 
 @dataclass(frozen=True)
 class Catalog:
+    """The facts about PyTorch releases: bundled, or refreshed from the live index."""
+
     releases: tuple[Release, ...]  # newest first
     cuda: Mapping[str, tuple[str, str, str]]  # variant -> (toolkit, linux min, windows min)
     arch_rows: tuple[ArchRow, ...]

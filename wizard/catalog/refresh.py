@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
@@ -58,7 +60,18 @@ def _pythons_of(python_tags: Iterable[str], abi_tags: Iterable[str]) -> set[str]
 def refresh_catalog(
     bundled: Catalog, index_base: str, channel: str = "stable", timeout: float = 4.0
 ) -> Catalog:
-    """The bundled catalog updated from the live index; on failure, bundled with a note."""
+    """The bundled catalog updated from the live index; on failure, bundled with a note.
+
+    A refresh that every index answered is kept (as the index answers are, for six hours),
+    so the next run rebuilds the catalog from one small file instead of every page again.
+    """
+    from wizard.catalog.cache import AnswerCache
+
+    cache = AnswerCache()
+    key = _result_key(bundled, index_base, channel)
+    cached = _result_from_json(bundled, cache.get(key))
+    if cached is not None:
+        return cached
     from wizard.catalog.live import IndexUnreachable, fetch_many
     from wizard.plan import index_url
 
@@ -109,13 +122,92 @@ def refresh_catalog(
     ]
     if failures:
         notes.append(f"Some answers were missing ({failures[0]}); bundled facts fill the gaps.")
-    return replace(
+    refreshed = replace(
         bundled,
         releases=releases,
         companions=tuple(companions),
         origin="live",
         notes=bundled.notes + tuple(notes),
     )
+    if not failures:
+        cache.put(key, _result_to_json(refreshed))
+    return refreshed
+
+
+# A refreshed catalog differs from the bundled one in its releases, companions and notes:
+# those are kept, keyed by everything they were read from.
+
+
+def _result_key(bundled: Catalog, index_base: str, channel: str) -> str:
+    from wizard import __version__
+    from wizard.catalog.cache import url_without_credentials as bare
+
+    data = Path(__file__).parent / "data" / "pytorch.json"
+    try:
+        stamp = data.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return (
+        f"torch-wizard-catalog:{__version__}:{bundled.snapshot}:{stamp}:{channel}:"
+        f"{bare(index_base.rstrip('/'))}:{bare(pypi_simple_url())}"
+    )
+
+
+def _result_to_json(catalog: Catalog) -> dict[str, Any]:
+    return {
+        "releases": [
+            {
+                "minor": r.minor,
+                "versions": list(r.versions),
+                "python": list(r.python),
+                "variants": {v: sorted(p) for v, p in r.variants.items()},
+                "stable": list(r.stable),
+                "experimental": list(r.experimental),
+                "pypi": dict(r.pypi),
+                "confidence": r.confidence,
+                "sources": list(r.sources),
+                "notes": r.notes,
+                "python_by_target": [
+                    [v, p, sorted(pys)] for (v, p), pys in r.python_by_target.items()
+                ],
+                "seen_live": r.seen_live,
+            }
+            for r in catalog.releases
+        ],
+        "companions": [dict(c) for c in catalog.companions],
+        "notes": list(catalog.notes),
+    }
+
+
+def _result_from_json(bundled: Catalog, value: Any) -> Catalog | None:
+    """The kept catalog, or None when there is none or it is not one (then: read again)."""
+    if not isinstance(value, dict):
+        return None
+    try:
+        releases = tuple(
+            Release(
+                minor=r["minor"],
+                versions=tuple(r["versions"]),
+                python=tuple(r["python"]),
+                variants={v: frozenset(p) for v, p in r["variants"].items()},
+                stable=tuple(r["stable"]),
+                experimental=tuple(r["experimental"]),
+                pypi=dict(r["pypi"]),
+                confidence=r["confidence"],
+                sources=tuple(r["sources"]),
+                notes=r["notes"],
+                python_by_target={(v, p): frozenset(pys) for v, p, pys in r["python_by_target"]},
+                seen_live=bool(r["seen_live"]),
+            )
+            for r in value["releases"]
+        )
+        companions = tuple(dict(c) for c in value["companions"])
+        notes = tuple(str(n) for n in value["notes"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    if not releases:
+        return None
+    return replace(bundled, releases=releases, companions=companions, origin="live", notes=notes)
 
 
 def _merge(

@@ -18,6 +18,8 @@ VENDORS = ("nvidia", "amd", "intel", "apple")
 
 @dataclass(frozen=True)
 class GPU:
+    """One GPU as the profile format describes it."""
+
     vendor: str  # nvidia, amd, intel, apple
     name: str | None = None
     memory_mb: int | None = None
@@ -33,6 +35,8 @@ class GPU:
 
 @dataclass(frozen=True)
 class CPU:
+    """The processor as the profile format describes it."""
+
     brand: str | None = None
     cores: int | None = None
 
@@ -42,6 +46,8 @@ class CPU:
 
 @dataclass(frozen=True)
 class HardwareProfile:
+    """A machine: OS, CPU, memory, GPUs and drivers (the profile format of DESIGN.md)."""
+
     os: str  # linux, macos, windows
     arch: str  # x86_64, aarch64, arm64
     libc: str | None = None  # "glibc 2.36"

@@ -49,6 +49,8 @@ class Settings:
 
 @dataclass
 class WizardState:
+    """Every answer and fact of a full-screen wizard run (the screens read and change it)."""
+
     folder: Path
     project: ProjectFile
     existing: ExistingSetup | None
