@@ -2,7 +2,7 @@
 same resulting pyproject.toml. Also: `--yes --no-lock` and `detect --json` wall time and peak
 memory, and the modules `--yes` imports.
 
-Usage: uv run python bench/yes_vs_lock.py [--runs 7]
+Usage: uv run python bench/yes_vs_lock.py [--runs 7] [--latency S] [--cold]
 Target: ratio at most 1.3.
 """
 
@@ -62,6 +62,12 @@ def main() -> None:
         help="seconds the fake index waits before each answer (a real index "
         "is tens of milliseconds away; 0: the fastest possible uv lock)",
     )
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="every run starts with empty uv and wizard caches, as the first run on a machine "
+        "does (default: both warm, as a second run)",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-yes-"))
     index = serve(work / "index")
@@ -82,16 +88,25 @@ def main() -> None:
     subprocess.run(yes_cmd, cwd=reference, env=env, check=True, capture_output=True)
     pyproject = (reference / "pyproject.toml").read_bytes()
 
+    def env_for(folder: Path) -> dict[str, str]:
+        if not args.cold:
+            return env
+        return fake_index_env(index, folder.with_name(folder.name + "-cache"))
+
     def wizard_run() -> float:
-        return run(yes_cmd, fresh("w"), env)
+        folder = fresh("w")
+        return run(yes_cmd, folder, env_for(folder))
 
     def lock_run() -> float:
         folder = fresh("u")
         (folder / "pyproject.toml").write_bytes(pyproject)
-        return run([uv, "lock"], folder, env)
+        return run([uv, "lock"], folder, env_for(folder))
 
-    # Both sides start from a warm uv cache and a warm wizard cache, as a second run would;
-    # uv revalidates its cached index pages, so the latency still counts for both.
+    # By default both sides start from a warm uv cache and a warm wizard cache, as a second
+    # run would; uv revalidates its cached index pages, so the latency still counts for both.
+    # With --cold both start empty: uv downloads pages and metadata, the wizard reads the
+    # index for its catalog.
+    print("caches:", "cold (empty for every run)" if args.cold else "warm")
 
     xs, ys = alternate(wizard_run, lock_run, args.runs)
     report("torch-wizard --yes (plan, write, lock)", xs, "uv lock alone", ys, 1.3)

@@ -276,8 +276,11 @@ def _live_pairings(
 
     if cpu_url is None:
         return []
+    from concurrent.futures import ThreadPoolExecutor
+
     rows: list[dict[str, str | None]] = []
     known = {(r.get("torch"), pkg) for r in bundled.companions for pkg in COMPANIONS if r.get(pkg)}
+    wanted: list[tuple[str, str, WheelFile]] = []
     for pkg in COMPANIONS:
         files = answers.get((cpu_url, pkg))
         if files is None or isinstance(files, IndexUnreachable):
@@ -288,11 +291,21 @@ def _live_pairings(
             if isinstance(f, WheelFile):
                 by_version.setdefault(f.public_version, f)
         newest = sorted(by_version, key=Version, reverse=True)[:3]
-        for version in newest:
-            try:
-                requires = fetch_metadata_requires(by_version[version], timeout=3.0)
-            except (IndexUnreachable, OSError):
-                continue
+        wanted += [(pkg, version, by_version[version]) for version in newest]
+
+    def requires_of(wheel: WheelFile) -> list[str] | None:
+        try:
+            return fetch_metadata_requires(wheel, timeout=3.0)
+        except (IndexUnreachable, OSError):
+            return None
+
+    if not wanted:
+        return rows
+    # One round trip for all of them, not one per file.
+    with ThreadPoolExecutor(max_workers=len(wanted)) as pool:
+        found = list(pool.map(requires_of, [w for _, _, w in wanted]))
+    for (pkg, version, _), requires in zip(wanted, found, strict=True):
+        if requires is not None:
             for req in requires:
                 name, _, rest = req.partition("==")
                 if name.strip().lower() == "torch" and rest:
