@@ -85,10 +85,11 @@ CASES = [
     Case("maturin"),
     Case("scikit-build-core", VARIANTS, VARIANTS_TORCH),
     Case("flit"),
+    # torchvision sits in the `all` extra: it gets the paired range there and stays optional
     Case(
         "lightning-style-extras",
         (*THREE, *VISION),
-        THREE_PAIRED,
+        {"linux-x86_64[all]": "2.14.1+cpu", **THREE_PAIRED},
         companions={"torchvision": "0.29.1+cpu"},
     ),
     # torchvision in the test extra: torch 2.14, the newest with a paired torchvision
@@ -145,7 +146,8 @@ CASES = [
     ),
     Case("uv-init-app"),
     Case("uv-init-lib", (*THREE, *VISION), THREE_PAIRED, companions={"torchvision": "0.29.1+cpu"}),
-    Case("torch-only-in-gpu-extra", THREE, THREE_PAIRED),
+    # torch stays in the project's own `torch` extra (and torchvision in `vision`)
+    Case("torch-only-in-gpu-extra", THREE, {f"{k}[torch]": v for k, v in THREE_PAIRED.items()}),
     Case(
         "rocm-workstation",
         ("--target", "linux-x86_64=rocm7.2", "--target", "windows-x86_64=cpu"),

@@ -1111,3 +1111,50 @@ def _without_empty_tables(data: dict) -> dict:
                 continue
         out[key] = value
     return out
+
+
+# --- the person's extras and markers ------------------------------------------------------
+
+
+def test_a_rewritten_requirement_keeps_its_extras_and_marker_as_written() -> None:
+    old = (
+        '[project]\nname = "x"\nversion = "1"\ndependencies = [\n'
+        "    \"torch[opt-einsum]>=2.4 ; python_version >= '3.11'\",  # einsum matters\n"
+        '    "numpy",\n]\n'
+    )
+    new = apply(old, markers_plan({"linux-x86_64": "cu130"}))
+    assert tomllib.loads(new)["project"]["dependencies"] == [
+        "torch[opt-einsum]>=2.15,<2.16 ; python_version >= '3.11'",
+        "numpy",
+    ]
+    assert "# einsum matters" in new
+    assert apply(new, markers_plan({"linux-x86_64": "cu130"})) == new
+
+
+def test_a_companion_in_the_persons_extra_stays_optional_with_the_paired_range() -> None:
+    old = (
+        '[project]\nname = "x"\nversion = "1"\ndependencies = ["torch", "numpy"]\n\n'
+        '[project.optional-dependencies]\nvision = ["torchvision[scipy]", "pillow"]\n'
+    )
+    plan = markers_plan({"linux-x86_64": "cu130"}, ("torch", "torchvision"))
+    new = apply(old, plan)
+    data = tomllib.loads(new)["project"]
+    assert data["dependencies"] == ["torch>=2.15,<2.16", "numpy"]
+    assert data["optional-dependencies"]["vision"] == ["torchvision[scipy]>=0.30,<0.31", "pillow"]
+    assert set(tomllib.loads(new)["tool"]["uv"]["sources"]) == {"torch", "torchvision"}
+    assert apply(new, plan) == new
+
+
+def test_torch_only_in_the_persons_extras_stays_there_in_each() -> None:
+    old = (
+        '[project]\nname = "x"\nversion = "1"\ndependencies = ["numpy"]\n\n'
+        "[project.optional-dependencies]\n"
+        'gpu = ["torch>=2.4"]\nall = ["x[gpu]", "torch"]\n'
+    )
+    new = apply(old, markers_plan({"linux-x86_64": "cu130"}))
+    data = tomllib.loads(new)["project"]
+    assert data["dependencies"] == ["numpy"]
+    assert data["optional-dependencies"] == {
+        "gpu": ["torch>=2.15,<2.16"],
+        "all": ["x[gpu]", "torch>=2.15,<2.16"],
+    }

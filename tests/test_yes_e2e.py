@@ -537,3 +537,24 @@ def test_torch_range_follows_what_the_dependents_require(tmp_path, env, fake_ind
     assert data["plan"]["torch"] == "2.14"  # legacy-vision 1.2.0 requires torch<2.15
     assert any("legacy-vision 1.2.0 needs torch<2.15,>=2.4" in n for n in data["plan"]["notes"])
     assert installs(tmp_path, "linux-x86_64", env)["torch"] == "2.14.1+cpu"
+
+
+def test_torch_in_an_extra_only_stays_optional_and_is_reported_with_it(tmp_path, env, fake_index):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+        'dependencies = ["numpy"]\n\n[project.optional-dependencies]\ngpu = ["torch>=2.4"]\n'
+    )
+    code, out, err = yes(
+        tmp_path, env, fake_index.base_url, "--hardware", profile("linux-rtx4090-driver580")
+    )
+    assert code == 0, err
+    doc = pyproject(tmp_path)["project"]
+    assert doc["dependencies"] == ["numpy"]
+    assert doc["optional-dependencies"]["gpu"] == ["torch>=2.15,<2.16"]
+    # uv's own view: torch only with the extra, and then the CUDA build from the index
+    assert "torch" not in installs(tmp_path, "linux-x86_64", env)
+    assert installs(tmp_path, "linux-x86_64", env, extra="gpu")["torch"] == "2.15.0+cu130"
+    # the wizard's report and advice say the same
+    assert "Linux x86_64 [gpu]" in out and "2.15.0+cu130" in out
+    assert "`uv sync --extra gpu`" in out
+    assert "Kept optional" in out and "becomes a direct dependency" not in out

@@ -462,7 +462,9 @@ def read_lock(
 
     targets = plan.targets if plan else ()
     platforms = [t.platform for t in targets] or list(_platforms_in_lock(data))
-    extras: list[str | None] = list(plan.variants) if plan and plan.variants else [None]
+    extras: list[str | None] = [None]
+    if plan and (plan.variants or plan.torch_extras):
+        extras = list(plan.variants or plan.torch_extras)
     results = []
     for name in platforms:
         tp = PLATFORMS[name]
@@ -560,7 +562,7 @@ def _report_warnings(results: list[TargetLock], plan: Plan | None) -> list[str]:
         warnings.append(
             "Different torch releases on different targets: " + ", ".join(sorted(releases)) + "."
         )
-    if plan is not None and not plan.variants:
+    if plan is not None and not plan.variants:  # (a torch extra still has the planned build)
         wanted = {t.platform: t.backend for t in plan.targets}
         for t in results:
             backend = wanted.get(t.platform)

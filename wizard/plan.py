@@ -86,6 +86,9 @@ class Plan:
     # What the plan was made for (read by the lock report and the front ends, not written):
     targets: tuple[TargetChoice, ...] = ()
     variants: tuple[str, ...] = ()
+    # The person's own extras that hold torch when [project].dependencies does not: torch
+    # stays optional there (set by session.prepare from the project).
+    torch_extras: tuple[str, ...] = ()
     torch_release: str = ""  # "2.15"
     index_base: str = DEFAULT_INDEX_BASE
     channel: str = "stable"

@@ -565,11 +565,73 @@ def _merge_requirements(old: list[str], planned: Iterable[str], owned: set[str])
         if last_old[name] == i:
             here = mine[n:]
         used[name] = n + len(here)
+        if here:
+            here = [_with_kept_parts(here[0], r), *here[1:]]
         if here and _same_requirement(here[0], r):
             here = [r, *here[1:]]
         replaced.append(here)
     appended = [r for name, rs in wanted.items() if name not in last_old for r in rs]
     return _Merge([r for rs in replaced for r in rs] + appended, replaced, appended)
+
+
+def extras_holding(
+    data: Mapping[str, Any], planned: Iterable[str], wizard_extras: set[str] | None = None
+) -> dict[str, list[str]]:
+    """Planned packages that [project].dependencies lacks but the person's own extras name:
+    package -> those extras. Such a package stays optional (`torchvision` only in a `vision`
+    extra is not made required); its range is updated where it is."""
+    if wizard_extras is None:
+        wizard_extras = _wizard_extras(data)
+    project = data.get("project", {})
+    if not isinstance(project, dict):
+        return {}
+    deps = project.get("dependencies", [])
+    required = {_name_of(r) for r in deps if isinstance(r, str)}
+    found: dict[str, list[str]] = {}
+    extras = project.get("optional-dependencies", {})
+    for name in (_name_of(r) for r in planned):
+        if name in required:
+            continue
+        for key, reqs in extras.items() if isinstance(extras, dict) else ():
+            if canonical_name(key) in wizard_extras or not isinstance(reqs, list):
+                continue
+            if any(isinstance(r, str) and _name_of(r) == name for r in reqs):
+                found.setdefault(name, []).append(key)
+    return found
+
+
+def _with_kept_parts(new: str, old: str) -> str:
+    """The wizard's requirement with the extras and the marker the person's own one had:
+    `torch[opt-einsum] ; python_version >= '3.11'` keeps both when its range is replaced."""
+    parts = kept_parts(old)
+    if parts is None:
+        return new
+    extras, marker = parts
+    found = _REQUIREMENT_NAME.match(new)
+    if found is None or "[" in new or ";" in new or "@" in new:
+        return new  # the wizard's own requirement already has them (or is a URL)
+    text = new
+    if extras:
+        text = text[: found.end(1)] + "[" + ",".join(extras) + "]" + text[found.end(1) :]
+    if marker:
+        text = f"{text} ; {marker}"
+    return text
+
+
+def kept_parts(requirement: str) -> tuple[tuple[str, ...], str | None] | None:
+    """The extras and marker of a requirement the wizard would rewrite (None: none, or not a
+    version requirement)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        req = Requirement(requirement)
+    except InvalidRequirement:
+        return None
+    if req.url or not (req.extras or req.marker):
+        return None
+    # The marker as the person wrote it (packaging would re-quote it).
+    marker = requirement.split(";", 1)[1].strip() if req.marker else None
+    return tuple(sorted(req.extras)), marker
 
 
 def _merged_array_text(merge: _Merge, indent: str) -> Callable[[str], str]:
@@ -1093,8 +1155,12 @@ def _operations(
         )
 
     old_deps = list(project.get("dependencies", []))
+    extras: dict[str, list[str]] = dict(project.get("optional-dependencies", {}))
+    wizard_extras = _wizard_extras(data)
+    in_extras = extras_holding({**data, "project": project}, plan.dependencies, wizard_extras)
+    required = [r for r in plan.dependencies if _name_of(r) not in in_extras]
     merge = _with_additions(
-        _merge_requirements(old_deps, plan.dependencies, owned), plan.additions.dependencies, owned
+        _merge_requirements(old_deps, required, owned), plan.additions.dependencies, owned
     )
     if merge.result != old_deps:
         ops.append(
@@ -1107,11 +1173,24 @@ def _operations(
         )
 
     # [project.optional-dependencies]
-    extras: dict[str, list[str]] = dict(project.get("optional-dependencies", {}))
     by_name = {canonical_name(k): k for k in extras}
-    wizard_extras = _wizard_extras(data)
     planned = {canonical_name(k) for k in plan.optional_dependencies}
     extras_path = ("project", "optional-dependencies")
+    # The person's own extras that name a planned package get its new range in place.
+    for key in dict.fromkeys(k for keys in in_extras.values() for k in keys):
+        old = list(extras[key])
+        names = {_name_of(r) for r in old if isinstance(r, str)}
+        kept = [r for r in plan.dependencies if _name_of(r) in names and _name_of(r) in in_extras]
+        merge = _merge_requirements(old, kept, owned & names)
+        if merge.result != old:
+            ops.append(
+                _SetValue(
+                    extras_path + (key,),
+                    merge.result,
+                    _render(merge.result, indent),
+                    _merged_array_text(merge, indent),
+                )
+            )
     for name, reqs in plan.optional_dependencies.items():
         key = by_name.get(canonical_name(name), name)
         old = list(extras.get(key, []))

@@ -111,6 +111,7 @@ def applied_text(folder: Path, plan: Plan, applied: Applied, lock: bool) -> str:
             + " for the index credentials (they were not written to any file)."
         )
     if lock and applied.report is not None:
-        extra = f" --extra {plan.variants[0]}" if plan.variants else ""
+        chosen = plan.variants or plan.torch_extras
+        extra = f" --extra {chosen[0]}" if chosen else ""
         parts.append(f"\nNext: `uv sync{extra}`, then `torch-wizard doctor`.")
     return "\n".join(parts)

@@ -7,7 +7,7 @@ Facts are gathered once (project file, hardware profiles, catalog); front ends e
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -362,10 +362,14 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
     from wizard.project import render_plan, unified_diff
 
     plan = make_plan(choices, facts.catalog, facts.requires_python)
+    optional = _optional_homes(facts, plan)
+    if "torch" in optional:
+        plan = replace(plan, torch_extras=tuple(optional["torch"]))
     extra_notes = [
         n
         for n in (
             fleet_note(facts, choices),
+            optional_note(optional),
             indirect_torch_note(facts),
             *compiled_notes(facts, plan),
         )
@@ -439,6 +443,13 @@ def compiled_notes(facts: Facts, plan: Plan) -> list[str]:
     ]
 
 
+def _torch_in_own_extras(project: ProjectFile) -> bool:
+    """torch sits in one of the person's extras (then it is direct already)."""
+    from wizard.project import extras_holding
+
+    return bool(extras_holding(project.data, ["torch"]))
+
+
 def _dependents_torch(facts: Facts) -> list[TorchRequirement]:
     return dependents_torch(facts.project)
 
@@ -450,7 +461,7 @@ def dependents_torch(project: ProjectFile) -> list[TorchRequirement]:
     worker first, so that choosing the defaults later finds the answers in the cache.
     """
     deps = project.data.get("project", {}).get("dependencies", []) if project.exists else []
-    if not deps:
+    if not deps or _torch_in_own_extras(project):
         return []
     from packaging.requirements import InvalidRequirement, Requirement
 
@@ -481,12 +492,36 @@ def _release_dependents_allow(facts: Facts) -> str | None:
     return None
 
 
+def _optional_homes(facts: Facts, plan: Plan) -> dict[str, list[str]]:
+    """Planned packages that stay in the person's own extras (see project.extras_holding)."""
+    if not facts.project.exists:
+        return {}
+    from wizard.project import extras_holding
+
+    return extras_holding(facts.project.data, plan.dependencies)
+
+
+def optional_note(optional: Mapping[str, list[str]]) -> str | None:
+    if not optional:
+        return None
+    parts = [
+        f"{name} in the extra{'s' if len(keys) > 1 else ''} {', '.join(repr(k) for k in keys)}"
+        for name, keys in optional.items()
+    ]
+    first = next(iter(optional.values()))[0]
+    return (
+        "Kept optional, with the new range where they are: "
+        + "; ".join(parts)
+        + f" (install with `uv sync --extra {first}`; [tool.uv.sources] applies there too)."
+    )
+
+
 def indirect_torch_note(facts: Facts) -> str | None:
     """When torch only arrives through other packages, say why it becomes direct."""
     if not facts.project.exists:
         return None
     deps = facts.project.data.get("project", {}).get("dependencies", []) or []
-    if not deps:
+    if not deps or _torch_in_own_extras(facts.project):
         return None
     from packaging.requirements import InvalidRequirement, Requirement
 

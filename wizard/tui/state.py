@@ -241,7 +241,8 @@ class WizardState:
     def next_commands(self, prepared: Prepared | None) -> list[tuple[str, str]]:
         """(command, what it does) for the Done step."""
         plan = prepared.plan if prepared else None
-        extra = f" --extra {plan.variants[0]}" if plan and plan.variants else ""
+        chosen = (plan.variants or plan.torch_extras) if plan else ()
+        extra = f" --extra {chosen[0]}" if chosen else ""
         commands = []
         if self.settings.no_lock:
             commands.append(("uv lock", "solve the dependencies and write uv.lock"))
