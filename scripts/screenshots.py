@@ -36,7 +36,11 @@ _DOWNLOAD = {"cpu": 187_000_000, "cu126": 2_650_000_000, "cu130": 2_900_000_000}
 
 
 def _fixed_apply(
-    facts: Any, prepared: Any, lock: bool = True, on_line: Callable[[str], None] | None = None
+    facts: Any,
+    prepared: Any,
+    lock: bool = True,
+    on_line: Callable[[str], None] | None = None,
+    cancel: Any = None,
 ) -> Any:
     """`wizard.session.apply` without writing or running uv: a fixed, realistic lock report."""
     from wizard.lock import LockedPackage, LockReport, LockRun, TargetLock

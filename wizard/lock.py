@@ -161,12 +161,19 @@ class LockRun:
     ok: bool
     output: str
     explanation: str = ""
+    cancelled: bool = False  # stopped through `cancel` (the person asked to stop)
 
 
 def run_uv_lock(
-    folder: Path, on_line: Callable[[str], None] | None = None, extra_args: tuple[str, ...] = ()
+    folder: Path,
+    on_line: Callable[[str], None] | None = None,
+    extra_args: tuple[str, ...] = (),
+    cancel: threading.Event | None = None,
 ) -> LockRun:
-    """Run `uv lock` in `folder`, streaming uv's output lines to `on_line`."""
+    """Run `uv lock` in `folder`, streaming uv's output lines to `on_line`.
+
+    Setting `cancel` (from another thread) stops uv; the run then reports `cancelled`.
+    """
     cmd = [*find_uv(), "lock", "--directory", str(folder), *extra_args]
     env = dict(os.environ)
     env.setdefault("NO_COLOR", "1")
@@ -181,6 +188,16 @@ def run_uv_lock(
     )
     # What reading the lock needs is imported while uv works, not after it.
     threading.Thread(target=_import_report_modules, daemon=True).start()
+    finished = threading.Event()
+    if cancel is not None:
+
+        def stop_when_cancelled() -> None:
+            while not finished.wait(0.05):
+                if cancel.is_set():
+                    proc.terminate()
+                    return
+
+        threading.Thread(target=stop_when_cancelled, daemon=True).start()
     lines: list[str] = []
     assert proc.stdout is not None
     try:
@@ -196,7 +213,11 @@ def run_uv_lock(
         except subprocess.TimeoutExpired:
             proc.kill()
         raise
+    finally:
+        finished.set()
     output = "\n".join(lines)
+    if cancel is not None and cancel.is_set() and code != 0:
+        return LockRun(False, output, "uv lock was stopped before it finished.", cancelled=True)
     if code == 0:
         return LockRun(True, output)
     return LockRun(False, output, explain_uv_error(output))

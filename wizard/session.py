@@ -29,6 +29,8 @@ from wizard.platforms import PLATFORMS, platform_for
 from wizard.recommend import Recommendation, recommend
 
 if TYPE_CHECKING:
+    import threading
+
     from wizard.dependents import TorchRequirement
     from wizard.lock import LockReport, LockRun, TargetLock
     from wizard.project import ExistingSetup, ProjectFile
@@ -574,8 +576,12 @@ def apply(
     prepared: Prepared,
     lock: bool = True,
     on_line: Callable[[str], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> Applied:
-    """Write pyproject.toml and run uv lock as one transaction (the only writer)."""
+    """Write pyproject.toml and run uv lock as one transaction (the only writer).
+
+    Setting `cancel` stops uv lock; the files are put back and LockFailed says so.
+    """
     from wizard.lock import run_uv_lock, transaction
     from wizard.project import write_atomically
 
@@ -601,7 +607,7 @@ def apply(
         return Applied(True, False)
     with transaction(facts.folder, lock_folder):
         write_all()
-        run = run_uv_lock(facts.folder, on_line)
+        run = run_uv_lock(facts.folder, on_line, cancel=cancel)
         if not run.ok:
             raise LockFailed(run)
     return Applied(
@@ -697,7 +703,9 @@ def _safe_report(
 class LockFailed(WorkFailed):
     def __init__(self, run: LockRun) -> None:
         super().__init__(
-            f"uv lock failed, so pyproject.toml and uv.lock were put back as they were. "
+            "uv lock was stopped, so pyproject.toml and uv.lock were put back as they were."
+            if run.cancelled
+            else "uv lock failed, so pyproject.toml and uv.lock were put back as they were. "
             f"{run.explanation}",
             "",
         )

@@ -135,7 +135,11 @@ def canned_apply(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
     calls: list[Any] = []
 
     def fake_apply(
-        facts: Any, prepared: Any, lock: bool = True, on_line: Callable[[str], None] | None = None
+        facts: Any,
+        prepared: Any,
+        lock: bool = True,
+        on_line: Callable[[str], None] | None = None,
+        cancel: Any = None,
     ) -> Applied:
         calls.append(prepared)
         if on_line:

@@ -501,15 +501,65 @@ async def test_lock_failure_puts_files_back_and_explains(
     assert "put back" in app.farewell[0]
 
 
-async def test_keys_are_refused_while_locking(wizard, project, monkeypatch):
+@pytest.mark.e2e
+async def test_escape_stops_uv_lock_and_puts_the_files_back(
+    wizard, project, fake_index, uv_environ
+):
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "keep-me"\nversion = "0"\ndependencies = []\n'
+    )
+    before = (project / "pyproject.toml").read_bytes()
+    app = wizard(offline=False, index_base=fake_index.base_url)
+    async with app.run_test(size=LARGE) as pilot:
+        await ready(pilot)
+        await press_until_step(pilot, "Review")
+        with fake_index.configured(delay=2.0):  # uv waits on every answer
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: app.state.lock_running)
+            assert "Stop uv lock" in screen_text(app)
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: not app.state.lock_running, timeout=30)
+        assert app.state.lock_cancelled and app.state.lock_error is None
+        assert "stopped" in screen_text(app) and "put back" in screen_text(app)
+        assert (project / "pyproject.toml").read_bytes() == before
+        assert not (project / "uv.lock").exists()
+        await pilot.press("escape")  # and now Escape is Back again
+        assert step_of(app) == "Review"
+        await pilot.press("q")
+    assert app.return_code == 0
+    assert app.farewell == ["No changes were made."]
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("key", "code"), [("ctrl+c", 130), ("q", 0)])
+async def test_quitting_while_uv_locks_stops_it_and_changes_nothing(
+    wizard, project, fake_index, uv_environ, key, code
+):
+    app = wizard(offline=False, index_base=fake_index.base_url)
+    async with app.run_test(size=LARGE) as pilot:
+        await ready(pilot)
+        await press_until_step(pilot, "Review")
+        with fake_index.configured(delay=2.0):
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: app.state.lock_running)
+            await pilot.press(key)
+            await wait_until(pilot, lambda: not app.is_running, timeout=30)
+    assert app.return_code == code
+    assert app.farewell == ["No changes were made."]
+    assert list(project.iterdir()) == []
+
+
+async def test_quitting_when_uv_has_just_finished_keeps_the_written_lock(
+    wizard, project, monkeypatch
+):
     release = threading.Event()
 
-    def slow_apply(facts, prepared, lock=True, on_line=None):
+    def slow_apply(facts, prepared, lock=True, on_line=None, cancel=None):
         from tests.tui.conftest import canned_report
         from wizard.session import Applied
 
         on_line("Resolving dependencies")
-        release.wait(10)
+        release.wait(10)  # finishes although a stop was asked for
         return Applied(True, True, canned_report())
 
     monkeypatch.setattr("wizard.session.apply", slow_apply)
@@ -518,14 +568,13 @@ async def test_keys_are_refused_while_locking(wizard, project, monkeypatch):
         await ready(pilot)
         await press_until_step(pilot, "Lock")
         await wait_until(pilot, lambda: "Resolving dependencies" in screen_text(app))
-        await pilot.press("ctrl+c", "q", "escape")
-        assert app.is_running and step_of(app) == "Lock"
+        await pilot.press("q")
+        assert app.is_running and app.screen.cancel.is_set()
         release.set()
-        await wait_until(pilot, lambda: app.state.written)
-        await pilot.press("escape")  # written: no way back to Review
-        assert step_of(app) == "Lock"
-        await pilot.press("ctrl+c")
+        await wait_until(pilot, lambda: not app.is_running)
     assert app.return_code == 0
+    assert app.state.written
+    assert app.farewell[0].startswith("Wrote pyproject.toml")
 
 
 # --- explanation, size, colour, theme --------------------------------------------------------

@@ -60,7 +60,7 @@ def test_lock_failure(snap_compare, wizard, project, monkeypatch):
     from wizard.lock import LockRun
     from wizard.session import LockFailed
 
-    def failing_apply(facts, prepared, lock=True, on_line=None):
+    def failing_apply(facts, prepared, lock=True, on_line=None, cancel=None):
         on_line("error: Failed to fetch: `https://download.pytorch.org/whl/cu126/torch/`")
         raise LockFailed(
             LockRun(

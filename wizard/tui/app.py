@@ -212,6 +212,13 @@ class WizardApp(App[None]):
         else:
             self.notify("This is the first step. q quits without writing anything.")
 
+    def stop_lock(self) -> None:
+        """Stop a running `uv lock` (the transaction puts both files back)."""
+        screen = self.screen
+        stop = getattr(screen, "stop_lock", None)
+        if callable(stop):
+            stop()
+
     def start_lock(self, prepared: Prepared) -> None:
         """The Review step's confirmation: from here on files are written."""
         from wizard.tui.screens.lock import LockScreen
@@ -249,10 +256,9 @@ class WizardApp(App[None]):
     def _leave(self, interrupted: bool) -> None:
         state = self.state
         if state.lock_running:
-            self.notify(
-                "uv lock is running; wait for it to finish (if it fails, the files are put back).",
-                severity="warning",
-            )
+            # Stop uv; the lock screen quits once the files are put back.
+            state.quit_after_stop = interrupted
+            self.stop_lock()
             return
         if state.written:
             self.farewell = self._summary()
@@ -262,9 +268,13 @@ class WizardApp(App[None]):
             self.farewell_to_stderr = True
             self.exit(return_code=1)
         else:
-            self.farewell = [NO_CHANGES]
-            self.farewell_to_stderr = interrupted
-            self.exit(return_code=130 if interrupted else 0)
+            self.quit_unchanged(interrupted)
+
+    def quit_unchanged(self, interrupted: bool) -> None:
+        """Leave with nothing written (after a stopped lock put the files back)."""
+        self.farewell = [NO_CHANGES]
+        self.farewell_to_stderr = interrupted
+        self.exit(return_code=130 if interrupted else 0)
 
     def _summary(self) -> list[str]:
         """What was done and what to run next, for the terminal after the screen closes."""

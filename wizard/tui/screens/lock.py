@@ -1,8 +1,13 @@
 """Lock: write pyproject.toml and run `uv lock` in a worker, showing uv's output live, then the
-per-target lock report. A failed lock has already put the files back; Back returns to Review."""
+per-target lock report. A failed lock has already put the files back; Back returns to Review.
+
+Escape while uv works stops it (the files are put back, Back is possible again); q and Ctrl+C
+stop it too and then quit with "No changes were made."."""
 
 from __future__ import annotations
 
+import threading
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import on, work
@@ -47,6 +52,7 @@ class LockScreen(StepScreen):
     def __init__(self, prepared: Prepared) -> None:
         super().__init__()
         self.prepared = prepared
+        self.cancel = threading.Event()
 
     def compose_body(self) -> ComposeResult:
         no_lock = self.wizard.settings.no_lock
@@ -67,8 +73,26 @@ class LockScreen(StepScreen):
         self.query_one("#back", Button).disabled = True
         self.state.lock_running = True
         self.state.lock_error = None
-        self.set_status("uv is working…")
+        self.state.lock_cancelled = False
+        self._describe_escape("Stop uv lock")
+        self.set_status("uv is working… Escape stops it (the files are put back)")
         self._apply()
+
+    def _describe_escape(self, label: str) -> None:
+        key_to_bindings = self._bindings.key_to_bindings
+        key_to_bindings["escape"] = [
+            replace(b, description=label) for b in key_to_bindings.get("escape", [])
+        ]
+        self.refresh_bindings()
+
+    def stop_lock(self) -> None:
+        """Ask the worker to stop uv (once); the Failed message follows."""
+        if not self.state.lock_running or self.cancel.is_set():
+            return
+        self.cancel.set()
+        status = self.query_one("#lock-status", Static)
+        status.update("… stopping uv lock and putting the files back")
+        self.set_status("Stopping…")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="lock")
     def _apply(self) -> None:
@@ -82,6 +106,7 @@ class LockScreen(StepScreen):
                 self.prepared,
                 lock=not self.wizard.settings.no_lock,
                 on_line=lambda line: self.post_message(self.Output(line)),
+                cancel=self.cancel,
             )
         except WizardError as exc:
             self.post_message(self.Failed(exc.message))
@@ -129,14 +154,23 @@ class LockScreen(StepScreen):
             )
         self.query_one("#next", Button).disabled = False
         self.query_one("#back", Button).disabled = True
+        self._describe_escape("Back")
         self.set_status("Done: Enter for the next commands")
-        self.refresh_bindings()
+        if state.quit_after_stop is not None:  # uv finished before it could be stopped
+            self.wizard.finish()
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
         state = self.state
         state.lock_running = False
-        state.lock_error = message.message
+        self._describe_escape("Back")
+        if self.cancel.is_set():
+            state.lock_cancelled = True
+            if state.quit_after_stop is not None:
+                self.wizard.quit_unchanged(interrupted=state.quit_after_stop)
+                return
+        else:
+            state.lock_error = message.message
         self.query_one("#lock-status", Static).update(
             Content.assemble(
                 Content.styled("✗ ", "bold $text-error"),
@@ -152,7 +186,7 @@ class LockScreen(StepScreen):
         if action == "next":
             return state.written
         if action == "back":
-            return not state.lock_running and not state.written
+            return not state.written  # while uv works, Escape stops it
         return True
 
     def action_next(self) -> None:
@@ -161,6 +195,7 @@ class LockScreen(StepScreen):
 
     def action_back(self) -> None:
         if self.state.lock_running:
+            self.stop_lock()
             return
         if self.state.written:
             self.notify("The files are written; run the wizard again to change them.")
