@@ -436,3 +436,16 @@ def test_python_without_wheels_picks_an_older_release():
     )
     assert rec.torch == "2.14"
     assert "no wheels for Python 3.10" in " ".join(rec.reasons)
+
+
+def test_the_plan_says_why_the_newest_release_was_passed_over():
+    from wizard.plan import Choices, TargetChoice, make_plan
+
+    catalog = load_bundled()
+    linux = (TargetChoice("linux-x86_64", "cu130"),)
+    with_vision = make_plan(Choices(linux, companions=("torchvision",)), catalog)
+    assert with_vision.torch_release == "2.14"
+    assert "Not torch 2.15: no torchvision release is paired with torch 2.15." in with_vision.notes
+    alone = make_plan(Choices(linux), catalog)
+    assert alone.torch_release == "2.15"
+    assert not any(n.startswith("Not torch") for n in alone.notes)

@@ -276,6 +276,11 @@ def make_plan(
     channel = choices.channel
     torch_req = "torch" + _spec_for_release(release, choices.torch, channel)
     notes: list[str] = [f"torch {release.minor} ({release.latest}) on every target."]
+    newest = catalog.releases_matching(choices.torch)[0]
+    if newest is not release:  # say why the newest release was passed over
+        why = _problems(newest, choices, catalog)
+        if why:
+            notes.append(f"Not torch {newest.minor}: {why[0]}.")
     companion_reqs: list[str] = []
     for pkg in choices.companions:
         spec = catalog.companion_spec(release, pkg) if pkg in _PAIRED else None
