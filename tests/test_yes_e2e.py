@@ -558,3 +558,56 @@ def test_torch_in_an_extra_only_stays_optional_and_is_reported_with_it(tmp_path,
     assert "Linux x86_64 [gpu]" in out and "2.15.0+cu130" in out
     assert "`uv sync --extra gpu`" in out
     assert "Kept optional" in out and "becomes a direct dependency" not in out
+
+
+def test_a_companion_pulled_in_by_another_package_becomes_direct(tmp_path, env, fake_index):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "detector"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+        'dependencies = ["vision-models"]\n'
+    )
+    code, out, err = yes(
+        tmp_path,
+        env,
+        fake_index.base_url,
+        "--json",
+        "--hardware",
+        profile("linux-rtx4090-driver580"),
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    # torchvision has no release for torch 2.15, so the pair is 2.14 with 0.29
+    assert data["plan"]["torch"] == "2.14"
+    assert any(
+        n.startswith("torchvision (through vision-models) becomes a direct dependency")
+        for n in data["plan"]["notes"]
+    ), data["plan"]["notes"]
+    doc = pyproject(tmp_path)
+    assert "torchvision>=0.29,<0.30" in doc["project"]["dependencies"]
+    assert set(doc["tool"]["uv"]["sources"]) == {"torch", "torchvision"}
+    linux = installs(tmp_path, "linux-x86_64", env)
+    assert (linux["torch"], linux["torchvision"]) == ("2.14.1+cu130", "0.29.1+cu130")
+    assert not data["lock"]["warnings"]
+
+
+def test_the_report_warns_when_a_companion_comes_from_another_index():
+    from wizard.lock import LockedPackage, TargetLock, _mixed_indexes
+
+    base = "https://download.pytorch.org/whl"
+    target = TargetLock(
+        "linux-x86_64",
+        None,
+        {
+            "torch": LockedPackage("torch", "2.14.1+cu130", "cu130", f"{base}/cu130"),
+            "torchvision": LockedPackage(
+                "torchvision", "0.29.1", "pypi", "https://pypi.org/simple"
+            ),
+            "torchaudio": LockedPackage("torchaudio", "2.11.0+cu130", "cu130", f"{base}/cu130/"),
+        },
+        0,
+        0,
+        False,
+    )
+    (warning,) = _mixed_indexes(target)
+    assert warning.startswith("Linux x86_64: torchvision 0.29.1 comes from https://pypi.org/simple")
+    assert "torch 2.14.1+cu130 from the PyTorch cu130 index" in warning
+    assert "`torch-wizard --with torchvision`" in warning

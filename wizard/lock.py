@@ -316,22 +316,30 @@ def project_entry(
 
 def torch_dependents(folder: Path) -> list[str]:
     """Packages in an existing uv.lock that require torch (empty when there is no lock)."""
+    return dependents_of(folder, ("torch",)).get("torch", [])
+
+
+def dependents_of(folder: Path, names: tuple[str, ...]) -> dict[str, list[str]]:
+    """For each of `names`, the packages in an existing uv.lock that require it (only the
+    names some package requires; empty when there is no lock)."""
     path = folder / "uv.lock"
     if not path.exists():
-        return []
+        return {}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return []
-    out = []
+        return {}
+    out: dict[str, set[str]] = {}
     packages = data.get("package", [])
     root = project_entry(packages)
     for pkg in packages:
         if pkg is root:
             continue
-        if any(canonical_name(d.get("name", "")) == "torch" for d in pkg.get("dependencies", [])):
-            out.append(pkg["name"])
-    return sorted(set(out))
+        for d in pkg.get("dependencies", []):
+            wanted = canonical_name(d.get("name", ""))
+            if wanted in names:
+                out.setdefault(wanted, set()).add(pkg["name"])
+    return {k: sorted(v) for k, v in out.items()}
 
 
 @dataclass(frozen=True)
@@ -600,4 +608,33 @@ def _report_warnings(results: list[TargetLock], plan: Plan | None) -> list[str]:
                 )
     for t in results:
         warnings.extend(t.warnings)
+        warnings.extend(_mixed_indexes(t))
     return warnings
+
+
+def _mixed_indexes(t: TargetLock) -> list[str]:
+    """A companion from another index than torch: built for another torch build."""
+    torch = t.torch
+    if torch is None:
+        return []
+    label = PLATFORMS[t.platform].label + (f" [{t.extra}]" if t.extra else "")
+    out = []
+    for name in ("torchvision", "torchaudio"):
+        pkg = t.packages.get(name)
+        if pkg is not None and pkg.index.rstrip("/") != torch.index.rstrip("/"):
+            out.append(
+                f"{label}: {name} {pkg.version} comes from {_index_words(pkg.index)} but torch "
+                f"{torch.version} from {_index_words(torch.index)}, so they are built for "
+                f"different torch builds. Make {name} a direct dependency "
+                f"(`torch-wizard --with {name}`)."
+            )
+    return out
+
+
+def _index_words(url: str) -> str:
+    last = url.rstrip("/").rsplit("/", 1)[-1]
+    import re
+
+    if re.fullmatch(r"cpu|cu\d+|rocm[\d.]+|xpu", last):
+        return f"the PyTorch {last} index"
+    return url or "an unknown index"

@@ -1277,8 +1277,9 @@ def _with_additions(merge: _Merge, additions: Iterable[str], owned: set[str]) ->
     return _Merge(merge.result + new, merge.replaced, merge.appended + new)
 
 
-def _requirement_names(items: Iterable[object]) -> set[str]:
-    """The packages a dependency group names ({include-group = ...} tables name none)."""
+def requirement_names(items: Iterable[object]) -> set[str]:
+    """The packages a list of requirements names (what is not a requirement, such as a group's
+    {include-group = ...} table, names none)."""
     from packaging.requirements import InvalidRequirement
 
     names = set()
@@ -1311,7 +1312,7 @@ def _addition_ops(data: Mapping[str, Any], plan: Plan, indent: str) -> list[_Op]
             ops.append(_SetValue(("dependency-groups", name), value, _render(value, indent)))
             continue
         old = list(groups[key])
-        present = _requirement_names(old)
+        present = requirement_names(old)
         new = [r for r in dict.fromkeys(reqs) if _name_of(r) not in present]
         if new:
             merge = _Merge(old + new, [[r] for r in old], new)

@@ -210,6 +210,7 @@ def initial_choices(facts: Facts, request: Request) -> Choices:
     else:
         variants = fleet_variants(facts, request.torch, request.python)
     companions = request.companions or (tuple(existing.companions) if existing else ())
+    companions += tuple(indirect_companions(facts))
     torch_spec = request.torch or (existing.torch_spec if existing else None)
     if torch_spec is None and facts.catalog.origin == "live":
         torch_spec = _release_dependents_allow(facts)
@@ -372,6 +373,9 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
         for n in (
             fleet_note(facts, choices),
             optional_note(optional),
+            indirect_companion_note(
+                {k: v for k, v in indirect_companions(facts).items() if k in choices.companions}
+            ),
             indirect_torch_note(facts),
             *compiled_notes(facts, plan),
         )
@@ -463,22 +467,74 @@ def dependents_torch(project: ProjectFile) -> list[TorchRequirement]:
     worker first, so that choosing the defaults later finds the answers in the cache.
     """
     deps = project.data.get("project", {}).get("dependencies", []) if project.exists else []
-    if not deps or _torch_in_own_extras(project):
-        return []
-    from packaging.requirements import InvalidRequirement, Requirement
+    if not deps or _torch_in_own_extras(project) or "torch" in _direct_names(project):
+        return []  # torch is already direct: the person's own range stands
+    return dependents_requirements(project)
 
+
+def dependents_requirements(project: ProjectFile) -> list[TorchRequirement]:
+    """What the project's other direct dependencies require of torch, torchvision and
+    torchaudio, from their published metadata (cached)."""
+    deps = project.data.get("project", {}).get("dependencies", []) if project.exists else []
+    if not deps:
+        return []
     from wizard.catalog.refresh import pypi_simple_url
     from wizard.dependents import direct_requirements, torch_requirements
 
-    for d in deps:
-        try:
-            if isinstance(d, str) and Requirement(d).name.lower() == "torch":
-                return []  # torch is already direct: the person's own range stands
-        except InvalidRequirement:
-            continue
     if not direct_requirements(deps):
         return []
     return torch_requirements(deps, pypi_simple_url())
+
+
+def _direct_names(project: ProjectFile) -> set[str]:
+    """The packages [project].dependencies and the person's own extras name."""
+    if not project.exists:
+        return set()
+    from wizard.project import requirement_names
+
+    table = project.data.get("project", {})
+    names = requirement_names(table.get("dependencies", []) or [])
+    extras = table.get("optional-dependencies", {})
+    for reqs in extras.values() if isinstance(extras, dict) else ():
+        names |= requirement_names(reqs if isinstance(reqs, list) else [])
+    return names
+
+
+def indirect_companions(facts: Facts) -> dict[str, list[str]]:
+    """torchvision and torchaudio that only other packages pull in: name -> those packages.
+
+    uv applies [tool.uv.sources] to direct dependencies only, so such a companion would come
+    from PyPI, built for PyPI's torch rather than the chosen build. Read from an existing
+    uv.lock, and (with a live catalog) from the direct dependencies' published metadata.
+    """
+    from wizard.lock import dependents_of
+
+    direct = _direct_names(facts.project)
+    lock_folder = facts.project.workspace_root or facts.folder
+    found = {
+        name: through
+        for name, through in dependents_of(lock_folder, ("torchvision", "torchaudio")).items()
+        if name not in direct
+    }
+    if facts.catalog.origin == "live":
+        for r in dependents_requirements(facts.project):
+            if r.package in ("torchvision", "torchaudio") and r.package not in direct:
+                via = found.setdefault(r.package, [])
+                name = r.dependent.split()[0]
+                if name not in via:
+                    via.append(name)
+    return found
+
+
+def indirect_companion_note(found: Mapping[str, list[str]]) -> str | None:
+    if not found:
+        return None
+    parts = [f"{name} (through {', '.join(via)})" for name, via in found.items()]
+    verb = "become direct dependencies" if len(parts) > 1 else "becomes a direct dependency"
+    return (
+        f"{' and '.join(parts)} {verb}: uv applies [tool.uv.sources] only to direct "
+        "dependencies, and PyPI's copy is built for PyPI's torch, not for the build chosen here."
+    )
 
 
 def _release_dependents_allow(facts: Facts) -> str | None:

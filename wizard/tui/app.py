@@ -26,7 +26,7 @@ from wizard.session import (
     Prepared,
     Request,
     check_request,
-    dependents_torch,
+    dependents_requirements,
     load_catalog,
     load_profiles,
     load_project,
@@ -158,7 +158,7 @@ class WizardApp(App[None]):
                 catalog = load_catalog(self.settings.offline, base, channel)
                 if catalog.origin == "live":
                     # Warm the cache the default choices read (off the UI thread).
-                    dependents_torch(self.state.project)
+                    dependents_requirements(self.state.project)
         except WizardError as exc:
             self.post_message(CatalogFailed(str(exc)))
         except Exception as exc:  # noqa: BLE001 - shown on the Hardware step
