@@ -634,6 +634,13 @@ def kept_parts(requirement: str) -> tuple[tuple[str, ...], str | None] | None:
     return tuple(sorted(req.extras)), marker
 
 
+def _set_requirements(path: tuple[str, ...], merge: _Merge, indent: str) -> _SetValue:
+    """Set a requirement list to the merge's result, keeping the old array's layout."""
+    return _SetValue(
+        path, merge.result, _render(merge.result, indent), _merged_array_text(merge, indent)
+    )
+
+
 def _merged_array_text(merge: _Merge, indent: str) -> Callable[[str], str]:
     """An edit of the old array's text that keeps its layout, its comments and kept entries."""
 
@@ -1163,14 +1170,7 @@ def _operations(
         _merge_requirements(old_deps, required, owned), plan.additions.dependencies, owned
     )
     if merge.result != old_deps:
-        ops.append(
-            _SetValue(
-                ("project", "dependencies"),
-                merge.result,
-                _render(merge.result, indent),
-                _merged_array_text(merge, indent),
-            )
-        )
+        ops.append(_set_requirements(("project", "dependencies"), merge, indent))
 
     # [project.optional-dependencies]
     by_name = {canonical_name(k): k for k in extras}
@@ -1183,14 +1183,7 @@ def _operations(
         kept = [r for r in plan.dependencies if _name_of(r) in names and _name_of(r) in in_extras]
         merge = _merge_requirements(old, kept, owned & names)
         if merge.result != old:
-            ops.append(
-                _SetValue(
-                    extras_path + (key,),
-                    merge.result,
-                    _render(merge.result, indent),
-                    _merged_array_text(merge, indent),
-                )
-            )
+            ops.append(_set_requirements(extras_path + (key,), merge, indent))
     for name, reqs in plan.optional_dependencies.items():
         key = by_name.get(canonical_name(name), name)
         old = list(extras.get(key, []))
@@ -1199,14 +1192,7 @@ def _operations(
         )
         merge = _merge_requirements(old, reqs, mine)
         if key not in extras or merge.result != old:
-            ops.append(
-                _SetValue(
-                    extras_path + (key,),
-                    merge.result,
-                    _render(merge.result, indent),
-                    _merged_array_text(merge, indent),
-                )
-            )
+            ops.append(_set_requirements(extras_path + (key,), merge, indent))
     stale = [k for k in extras if canonical_name(k) in wizard_extras - planned]
     ops += [_DeleteValue(extras_path + (k,)) for k in stale]
     if stale:
@@ -1316,14 +1302,7 @@ def _addition_ops(data: Mapping[str, Any], plan: Plan, indent: str) -> list[_Op]
         new = [r for r in dict.fromkeys(reqs) if _name_of(r) not in present]
         if new:
             merge = _Merge(old + new, [[r] for r in old], new)
-            ops.append(
-                _SetValue(
-                    ("dependency-groups", key),
-                    old + new,
-                    _render(old + new, indent),
-                    _merged_array_text(merge, indent),
-                )
-            )
+            ops.append(_set_requirements(("dependency-groups", key), merge, indent))
     indexes = [i for i in _uv(data).get("index", []) if isinstance(i, dict)]
     names = {i.get("name") for i in indexes} | {i.name for i in plan.indexes}
     urls = {str(i.get("url", "")).rstrip("/") for i in indexes}
