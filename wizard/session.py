@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +60,11 @@ class Facts:
 
     def profiles_for(self, platform: str) -> tuple[HardwareProfile, ...]:
         return tuple(p for p in self.profiles if platform_for(p.os, p.arch) == PLATFORMS[platform])
+
+    @cached_property
+    def pulled_companions(self) -> dict[str, list[str]]:
+        """torchvision/torchaudio only other packages pull in (see indirect_companions)."""
+        return indirect_companions(self)
 
 
 def load_project(folder: Path) -> tuple[ProjectFile, ExistingSetup | None]:
@@ -210,7 +216,7 @@ def initial_choices(facts: Facts, request: Request) -> Choices:
     else:
         variants = fleet_variants(facts, request.torch, request.python)
     companions = request.companions or (tuple(existing.companions) if existing else ())
-    companions += tuple(indirect_companions(facts))
+    companions += tuple(facts.pulled_companions)
     torch_spec = request.torch or (existing.torch_spec if existing else None)
     if torch_spec is None and facts.catalog.origin == "live":
         torch_spec = _release_dependents_allow(facts)
@@ -374,7 +380,7 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
             fleet_note(facts, choices),
             optional_note(optional),
             indirect_companion_note(
-                {k: v for k, v in indirect_companions(facts).items() if k in choices.companions}
+                {k: v for k, v in facts.pulled_companions.items() if k in choices.companions}
             ),
             indirect_torch_note(facts),
             *compiled_notes(facts, plan),
@@ -449,13 +455,6 @@ def compiled_notes(facts: Facts, plan: Plan) -> list[str]:
     ]
 
 
-def _torch_in_own_extras(project: ProjectFile) -> bool:
-    """torch sits in one of the person's extras (then it is direct already)."""
-    from wizard.project import extras_holding
-
-    return bool(extras_holding(project.data, ["torch"]))
-
-
 def _dependents_torch(facts: Facts) -> list[TorchRequirement]:
     return dependents_torch(facts.project)
 
@@ -467,7 +466,7 @@ def dependents_torch(project: ProjectFile) -> list[TorchRequirement]:
     worker first, so that choosing the defaults later finds the answers in the cache.
     """
     deps = project.data.get("project", {}).get("dependencies", []) if project.exists else []
-    if not deps or _torch_in_own_extras(project) or "torch" in _direct_names(project):
+    if not deps or "torch" in _direct_names(project):
         return []  # torch is already direct: the person's own range stands
     return dependents_requirements(project)
 
@@ -579,18 +578,9 @@ def indirect_torch_note(facts: Facts) -> str | None:
     if not facts.project.exists:
         return None
     deps = facts.project.data.get("project", {}).get("dependencies", []) or []
-    if not deps or _torch_in_own_extras(facts.project):
-        return None
-    from packaging.requirements import InvalidRequirement, Requirement
-
-    names = set()
-    for d in deps:
-        try:
-            names.add(Requirement(d).name.lower())
-        except InvalidRequirement:
-            continue
-    if "torch" in names or not names:
-        return None
+    names = _direct_names(facts.project)
+    if not deps or "torch" in names or not names:
+        return None  # no other packages, or torch is direct (required or in an extra)
     from wizard.lock import torch_dependents
 
     through = torch_dependents(facts.folder)
