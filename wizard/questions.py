@@ -241,9 +241,22 @@ def torch_question(facts: Facts, choices: Choices) -> Question:
 
 
 def companions_question(facts: Facts, choices: Choices) -> Question:
+    pulled = facts.pulled_companions
+
+    def detail(name: str, text: str) -> str:
+        if name not in pulled:
+            return text
+        return f"{', '.join(pulled[name])} needs it: ticked so that it comes from torch's index"
+
     options = (
-        Option("torchvision", "torchvision", "image models and transforms; paired per release"),
-        Option("torchaudio", "torchaudio", "audio; in maintenance since 2.11"),
+        Option(
+            "torchvision",
+            "torchvision",
+            detail("torchvision", "image models and transforms; paired per release"),
+        ),
+        Option(
+            "torchaudio", "torchaudio", detail("torchaudio", "audio; in maintenance since 2.11")
+        ),
         Option("torchao", "torchao", "quantization and sparsity; from PyPI"),
     )
     return Question(
