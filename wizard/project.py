@@ -603,7 +603,7 @@ def extras_holding(
 def _with_kept_parts(new: str, old: str) -> str:
     """The wizard's requirement with the extras and the marker the person's own one had:
     `torch[opt-einsum] ; python_version >= '3.11'` keeps both when its range is replaced."""
-    parts = kept_parts(old)
+    parts = _kept_parts(old)
     if parts is None:
         return new
     extras, marker = parts
@@ -618,7 +618,7 @@ def _with_kept_parts(new: str, old: str) -> str:
     return text
 
 
-def kept_parts(requirement: str) -> tuple[tuple[str, ...], str | None] | None:
+def _kept_parts(requirement: str) -> tuple[tuple[str, ...], str | None] | None:
     """The extras and marker of a requirement the wizard would rewrite (None: none, or not a
     version requirement)."""
     from packaging.requirements import InvalidRequirement, Requirement

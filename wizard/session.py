@@ -434,7 +434,7 @@ def compiled_notes(facts: Facts, plan: Plan) -> list[str]:
 
     compiled = {canonical_name(n) for n in facts.catalog.compiled_against_torch}
     found = []
-    for d in deps or []:
+    for d in deps:
         try:
             name = canonical_name(Requirement(d).name)
         except InvalidRequirement:
