@@ -579,10 +579,18 @@ _TOPIC_LIST: tuple[Topic, ...] = (
             "If that package requires a torch release the chosen index does not have, uv lock "
             "fails and names both requirements; the way out is a different torch range or a "
             "different version of that package.",
+            "The same holds for torchvision and torchaudio. When a model library pulls "
+            "torchvision in, PyPI's torchvision would land next to the torch you chose; it is "
+            "built for PyPI's torch, and torchvision checks at import that both were compiled "
+            "with the same CUDA major version, so its compiled operators may refuse to load. "
+            "torch-wizard reads which packages need them (from uv.lock, or from their "
+            "published metadata) and makes them direct too, in the release paired with torch; "
+            "the lock report warns when a companion still comes from another index than torch.",
         ),
         sources=(
             "astral-sh/uv#8253, #12065, #15003 (index pinning of transitive dependencies)",
             "uv documentation, 'Managing dependencies: Dependency sources'",
+            "pytorch/vision, torchvision/extension.py: _check_cuda_version",
         ),
         key_facts=(
             "direct dependencies",
