@@ -55,6 +55,7 @@ def test_cpu_only_report_shows_no_cuda_libraries(tmp_path, env, fake_index):
         tmp_path, env, fake_index.base_url, "--hardware", profile("linux-cpu-only")
     )
     assert code == 0, err
+    assert "Wrote pyproject.toml and uv.lock." in out
     assert "2.15.0+cpu" in out
     assert "includes CUDA libraries" not in out
 

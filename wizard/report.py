@@ -101,7 +101,10 @@ def applied_text(folder: Path, plan: Plan, applied: Applied, lock: bool) -> str:
     """What `apply` did, the lock report and the next step (shared by `--yes` and `--plain`)."""
     parts = list(applied.messages)
     if applied.written:
-        parts.append(f"\nWrote {folder / 'pyproject.toml'}.")
+        locked = " and uv.lock" if applied.locked else ""
+        parts.append(f"\nWrote {folder / 'pyproject.toml'}{locked}.")
+    elif applied.locked:
+        parts.append("\nWrote uv.lock (pyproject.toml already had this configuration).")
     if applied.report is not None:
         parts.append("\n" + lock_report_text(applied.report))
     if plan.credential_env:
