@@ -631,10 +631,15 @@ def _mixed_indexes(t: TargetLock) -> list[str]:
     return out
 
 
-def _index_words(url: str) -> str:
-    last = url.rstrip("/").rsplit("/", 1)[-1]
-    import re
+def index_label(url: str) -> str:
+    """An index as the report names it: PyPI, or its variant (cu130, nightly/cu130)."""
+    url = url.rstrip("/")
+    if "pypi.org" in url or url.endswith("/simple"):
+        return "PyPI"
+    parts = url.split("/")
+    return "/".join(parts[-2:]) if parts[-2] in ("nightly", "test") else parts[-1]
 
-    if re.fullmatch(r"cpu|cu\d+|rocm[\d.]+|xpu", last):
-        return f"the PyTorch {last} index"
-    return url or "an unknown index"
+
+def _index_words(url: str) -> str:
+    label = index_label(url)
+    return label if label == "PyPI" else f"the {label} index"

@@ -65,6 +65,8 @@ from wizard.names import canonical_name
 from wizard.plan import (
     DEFAULT_INDEX_BASE,
     TORCH_FAMILY,
+    VARIANT,
+    VARIANT_PATTERN,
     Additions,
     IndexSpec,
     clean_index_base,
@@ -106,8 +108,7 @@ _VALUED = (
 _FLAGS = ("--pre", "--no-index", "--prefer-binary", "--require-hashes")
 _COMMENT = re.compile(r"(^|\s+)#.*$")
 _VCS = ("git+", "hg+", "svn+", "bzr+")
-_VARIANT = re.compile(r"^(cpu|cu\d{2,3}|rocm\d+(?:\.\d+)*|xpu)$")
-_LABEL = re.compile(r"^(cpu|cu\d{2,3}|rocm\d+(?:\.\d+)*|xpu)(?:\.[a-z0-9.]+)?$")
+_LABEL = re.compile(rf"^{VARIANT_PATTERN}(?:\.[a-z0-9.]+)?$")
 # PyTorch's find-links pages: <base>/torch_stable.html, <base>/cu117/torch_stable.html,
 # <base>/nightly/cu118/torch_nightly.html
 _PAGE = re.compile(r"/(torch_stable|torch_nightly|torch)\.html$")
@@ -542,7 +543,7 @@ def pytorch_index(url: str) -> TorchIndex | None:
     official = parts.hostname == "download.pytorch.org"
     if not official and "torch" not in (parts.hostname + parts.path).lower():
         return None
-    variant = segments.pop() if segments and _VARIANT.match(segments[-1]) else None
+    variant = segments.pop() if segments and VARIANT.match(segments[-1]) else None
     if variant is None and not page:
         return None
     channel = "stable"

@@ -5,11 +5,17 @@ A Plan is plain data; wizard.project turns it into pyproject.toml text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from wizard.catalog.model import Catalog, Release
 from wizard.errors import BadInput
+
+# A PyTorch index variant (the last part of its URL, and a wheel's local label): cpu, cu130,
+# rocm7.2, xpu.
+VARIANT_PATTERN = r"(cpu|cu\d{2,3}|rocm\d+(?:\.\d+)*|xpu)"
+VARIANT = re.compile(f"^{VARIANT_PATTERN}$")
 
 DEFAULT_INDEX_BASE = "https://download.pytorch.org/whl"
 TORCH_FAMILY = ("torch", "torchvision", "torchaudio", "torchao")

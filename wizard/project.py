@@ -22,14 +22,13 @@ from typing import Any
 
 from wizard.errors import BadInput, WorkFailed
 from wizard.names import canonical_name
-from wizard.plan import TORCH_FAMILY, IndexSpec, Plan, SourceEntry, TargetChoice
+from wizard.plan import TORCH_FAMILY, VARIANT, IndexSpec, Plan, SourceEntry, TargetChoice
 from wizard.platforms import PLATFORMS, TargetPlatform
 
 ANNOTATION = "# torch-wizard:"  # starts every comment the wizard writes
 TRITON_PREFIX = "pytorch-triton"  # pytorch-triton, pytorch-triton-rocm, pytorch-triton-xpu
 # uv's prerelease modes the wizard writes for the nightly and test channels; removed with them.
 INDEX_PATH = ("tool", "uv", "index")
-_VARIANT = re.compile(r"^(cpu|cu\d{2,3}|rocm\d+(\.\d+)*|xpu)$")
 _CHANNELS = ("nightly", "test")
 
 
@@ -1592,7 +1591,7 @@ def _pytorch_index(url: object) -> _IndexUrl | None:
     if not isinstance(url, str):
         return None
     parts = url.rstrip("/").split("/")
-    if len(parts) < 2 or not _VARIANT.match(parts[-1]):
+    if len(parts) < 2 or not VARIANT.match(parts[-1]):
         return None
     if parts[-2] in _CHANNELS:
         return _IndexUrl("/".join(parts[:-2]), parts[-2], parts[-1])

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wizard.lock import LockReport
+from wizard.lock import LockReport, index_label
 from wizard.plan import Plan
 from wizard.platforms import PLATFORMS
 from wizard.recommend import Recommendation
@@ -62,7 +62,7 @@ def lock_report_text(report: LockReport) -> str:
             (
                 label,
                 torch.version if torch else "(none)",
-                _index_name(torch.index) if torch else "",
+                index_label(torch.index) if torch else "",
                 size_text(t.download_bytes),
             )
         )
@@ -87,14 +87,6 @@ def lock_report_text(report: LockReport) -> str:
         out.append("")
         out.extend(f"warning: {w}" for w in report.warnings)
     return "\n".join(out)
-
-
-def _index_name(url: str) -> str:
-    url = url.rstrip("/")
-    if "pypi.org" in url or url.endswith("/simple"):
-        return "PyPI"
-    parts = url.split("/")
-    return "/".join(parts[-2:]) if parts[-2] in ("nightly", "test") else parts[-1]
 
 
 def applied_text(folder: Path, plan: Plan, applied: Applied, lock: bool) -> str:

@@ -474,14 +474,19 @@ async def test_leaving_before_lock_writes_nothing(wizard, project, key, code):
     assert list(project.iterdir()) == []
 
 
+def keep_me(project: Path) -> bytes:
+    """A small existing pyproject.toml whose bytes a stopped or failed lock must keep."""
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "keep-me"\nversion = "0"\ndependencies = []\n'
+    )
+    return (project / "pyproject.toml").read_bytes()
+
+
 @pytest.mark.e2e
 async def test_lock_failure_puts_files_back_and_explains(
     wizard, project, fake_index, uv_environ, monkeypatch
 ):
-    (project / "pyproject.toml").write_text(
-        '[project]\nname = "keep-me"\nversion = "0"\ndependencies = []\n'
-    )
-    before = (project / "pyproject.toml").read_bytes()
+    before = keep_me(project)
     app = wizard(offline=False, index_base=fake_index.base_url)
     async with app.run_test(size=LARGE) as pilot:
         await ready(pilot)
@@ -505,10 +510,7 @@ async def test_lock_failure_puts_files_back_and_explains(
 async def test_escape_stops_uv_lock_and_puts_the_files_back(
     wizard, project, fake_index, uv_environ
 ):
-    (project / "pyproject.toml").write_text(
-        '[project]\nname = "keep-me"\nversion = "0"\ndependencies = []\n'
-    )
-    before = (project / "pyproject.toml").read_bytes()
+    before = keep_me(project)
     app = wizard(offline=False, index_base=fake_index.base_url)
     async with app.run_test(size=LARGE) as pilot:
         await ready(pilot)
@@ -519,7 +521,7 @@ async def test_escape_stops_uv_lock_and_puts_the_files_back(
             assert "Stop uv lock" in screen_text(app)
             await pilot.press("escape")
             await wait_until(pilot, lambda: not app.state.lock_running, timeout=30)
-        assert app.state.lock_cancelled and app.state.lock_error is None
+        assert app.screen.cancel.is_set() and app.state.lock_error is None
         assert "stopped" in screen_text(app) and "put back" in screen_text(app)
         assert (project / "pyproject.toml").read_bytes() == before
         assert not (project / "uv.lock").exists()

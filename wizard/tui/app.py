@@ -214,10 +214,10 @@ class WizardApp(App[None]):
 
     def stop_lock(self) -> None:
         """Stop a running `uv lock` (the transaction puts both files back)."""
-        screen = self.screen
-        stop = getattr(screen, "stop_lock", None)
-        if callable(stop):
-            stop()
+        from wizard.tui.screens.lock import LockScreen
+
+        if isinstance(self.screen, LockScreen):
+            self.screen.stop_lock()
 
     def start_lock(self, prepared: Prepared) -> None:
         """The Review step's confirmation: from here on files are written."""

@@ -75,7 +75,6 @@ class WizardState:
     applied: Applied | None = None
     lock_error: str | None = None
     lock_running: bool = False
-    lock_cancelled: bool = False  # the person stopped uv lock (the files were put back)
     # Set while uv locks, when the person asked to quit: quit once the files are back
     # (True: Ctrl+C, exit 130; False: q, exit 0).
     quit_after_stop: bool | None = None

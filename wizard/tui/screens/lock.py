@@ -73,7 +73,6 @@ class LockScreen(StepScreen):
         self.query_one("#back", Button).disabled = True
         self.state.lock_running = True
         self.state.lock_error = None
-        self.state.lock_cancelled = False
         self._describe_escape("Stop uv lock")
         self.set_status("uv is working… Escape stops it (the files are put back)")
         self._apply()
@@ -165,7 +164,6 @@ class LockScreen(StepScreen):
         state.lock_running = False
         self._describe_escape("Back")
         if self.cancel.is_set():
-            state.lock_cancelled = True
             if state.quit_after_stop is not None:
                 self.wizard.quit_unchanged(interrupted=state.quit_after_stop)
                 return
