@@ -125,6 +125,18 @@ def test_every_topic_renders_with_its_key_facts_on_one_line(name: str, width: in
         assert max(len(line) for line in out.splitlines()) <= 80
 
 
+def test_a_url_wider_than_a_narrow_panel_breaks_after_a_slash() -> None:
+    # The explanation panel beside the choices is about 34 columns wide: the CPU index URL
+    # (36) breaks after a '/', not at whatever letter the terminal reaches ('…/cp', 'u').
+    out = render(TOPICS["cpu-vs-cuda"], width=34)
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 34
+    first = next(i for i, line in enumerate(lines) if "https://download.pytorch.org/" in line)
+    assert lines[first].endswith("https://download.pytorch.org/")
+    assert lines[first + 1].startswith("whl/cpu is about 200 MB")
+    assert "https://download.pytorch.org/whl/cpu" in render(TOPICS["cpu-vs-cuda"], width=60)
+
+
 def test_text_is_kept_word_for_word_when_wrapped() -> None:
     for topic in TOPICS.values():
         body = render(topic).split("\nSources:\n")[0]

@@ -54,6 +54,7 @@ class ExplainPanel(VerticalScroll):
         border-left: vkey $primary 50%;
         padding: 0 1 0 2;
         background: $boost;
+        scrollbar-gutter: stable;  /* the text keeps its width when the scrollbar appears */
     }
     ExplainPanel > Static {
         width: 1fr;
@@ -83,7 +84,7 @@ class ExplainPanel(VerticalScroll):
         if self.topic is None:
             static.update("")
             return
-        width = max(self.scrollable_content_region.width - 1, 30)
+        width = max(self.scrollable_content_region.width, 30)
         text = explain.render(explain.topic_named(self.topic), self.notes, width)
         static.update(styled_explanation(text, width))
 
