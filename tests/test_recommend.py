@@ -449,3 +449,29 @@ def test_the_plan_says_why_the_newest_release_was_passed_over():
     alone = make_plan(Choices(linux), catalog)
     assert alone.torch_release == "2.15"
     assert not any(n.startswith("Not torch") for n in alone.notes)
+
+
+def test_a_gpu_without_kernels_is_not_told_to_upgrade_its_driver():
+    # Pascal on driver 550: cu130/cu132 need driver 580, but they have no sm_61 kernels
+    # either, so a new driver would not help; torch 2.14 with cu126 does.
+    rec = recommend(
+        profile_from_dict(nv("NVIDIA GeForce GTX 1080", "6.1", "550.54.15")),
+        "linux-x86_64",
+        CATALOG,
+    )
+    assert (rec.backend, rec.torch) == ("cu126", "2.14")
+    assert not any("Upgrade the NVIDIA driver" in w for w in rec.ways_out)
+    by = {o.backend: o for o in rec.options}
+    assert "no kernels for sm_61" in by["cu130"].reason
+    assert rec.ways_out[-1] == (
+        "Use torch 2.14 with cu126 (--torch 2.14 --target linux-x86_64=cu126)."
+    )
+
+
+def test_a_gpu_whose_own_kernels_are_built_in_says_so_plainly():
+    rec = recommend(
+        profile_from_dict(nv("NVIDIA GeForce RTX 3060", "8.6", "580.95.05")),
+        "linux-x86_64",
+        CATALOG,
+    )
+    assert "it has sm_86 kernels" in rec.summary and "sm_86 runs sm_86" not in rec.summary

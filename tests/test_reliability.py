@@ -138,3 +138,27 @@ def test_next_run_undoes_a_run_killed_outright(tmp_path, env, fake_index):
     assert r.returncode == 0, r.stderr
     assert "An earlier torch-wizard run was interrupted" in r.stderr
     assert _state(tmp_path) == old
+
+
+def test_uvs_reason_is_kept_whole_when_it_continues_on_the_next_lines():
+    from wizard.lock import explain_uv_error
+
+    output = (
+        "Using CPython 3.11.7 interpreter at: /usr/bin/python3\n"
+        "error: No solution found when resolving dependencies for split (markers: "
+        "platform_machine == 'arm64' and sys_platform == 'darwin'):\n"
+        "  cause: Because torch{sys_platform == 'darwin'}==2.15.0+cu130 has no "
+        "`sys_platform == 'darwin'`-compatible wheels and only the following versions of "
+        "torch{sys_platform == 'darwin'} are available:\n"
+        "             torch{sys_platform == 'darwin'}<2.15\n"
+        "             torch{sys_platform == 'darwin'}==2.15.0+cu130\n"
+        "         we can conclude that torch{sys_platform == 'darwin'}>=2.15 cannot be used.\n"
+        "         And because your project depends on torch>=2.15, we can conclude that "
+        "your project's requirements are unsatisfiable.\n"
+    )
+    message = explain_uv_error(output)
+    assert message.endswith(
+        "are available: torch<2.15 torch==2.15.0+cu130 we can conclude that torch>=2.15 "
+        "cannot be used."
+    )
+    assert message.startswith("The version requirements cannot all be met: Because torch")

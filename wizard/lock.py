@@ -239,6 +239,21 @@ def _readable(line: str) -> str:
     return line if len(line) <= 300 else line[:297] + "..."
 
 
+def _cause(lines: list[str]) -> str:
+    """uv's "Because ..." sentence, with the lines it continues on (a list of the versions
+    there are), up to its full stop: the first line alone can end in "are available:"."""
+    start = next((i for i, ln in enumerate(lines) if ln.lower().startswith("because")), None)
+    if start is None:
+        return ""
+    parts = [lines[start]]
+    for line in lines[start + 1 : start + 8]:
+        if parts[-1].endswith("."):
+            break
+        parts.append(line)
+    text = " ".join(parts)
+    return text if len(text) <= 400 else text[:397] + "..."
+
+
 def explain_uv_error(output: str) -> str:
     """uv's failure in one plain sentence."""
     text = output.lower()
@@ -247,7 +262,7 @@ def explain_uv_error(output: str) -> str:
         for ln in output.splitlines()
         if ln.strip() and not ln.lower().lstrip().startswith(("using ", "resolved "))
     ]
-    cause = next((ln for ln in lines if ln.lower().startswith("because")), "")
+    cause = _cause(lines)
     detail = cause or next((ln for ln in lines if ln), "")
     if "returned a 403" in text or "returned a 404" in text:
         missing = next((ln for ln in lines if "there are no versions of" in ln.lower()), "")

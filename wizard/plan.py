@@ -231,7 +231,8 @@ def _problems(release: Release, choices: Choices, catalog: Catalog) -> list[str]
         label = PLATFORMS[t.platform].label
         wanted = choices.variants if choices.variants and t.backend != "default" else (t.backend,)
         for backend in wanted:
-            if backend == "default" or t.platform.startswith("macos"):
+            # With selectable variants macOS takes PyPI's torch whichever is chosen.
+            if backend == "default" or (choices.variants and t.platform.startswith("macos")):
                 if t.platform not in release.pypi and not release.has("cpu", t.platform):
                     problems.append(f"torch {release.minor} has no wheels for {label}")
             elif not release.has(backend, t.platform):
@@ -257,10 +258,29 @@ def choose_release(choices: Choices, catalog: Catalog) -> Release:
             return release
         if not first_problems:
             first_problems = problems
+    ways = []
+    if choices.torch:
+        other = next(
+            (
+                r
+                for r in catalog.releases
+                if r not in candidates and not _problems(r, choices, catalog)
+            ),
+            None,
+        )
+        if other is not None:
+            ways.append(f"use --torch {other.minor} (torch {other.minor} serves them all)")
+    if any(" build for " in p or " wheels for " in p for p in first_problems):
+        ways.append("choose another backend or target")
+    if any(" is paired with " in p for p in first_problems):
+        ways.append("drop the companion")
+    matching = f" matching '{choices.torch}' (--torch or the project's requirement)"
     raise BadInput(
-        f"No torch release{' matching ' + choices.torch if choices.torch else ''} serves every "
-        f"choice: {first_problems[0]}.",
-        "Choose another backend or target, drop the companion, or pick a release with --torch.",
+        f"No torch release{matching if choices.torch else ''} serves every choice: "
+        f"{first_problems[0]}.",
+        ", or ".join(ways)[:1].upper() + ", or ".join(ways)[1:] + "."
+        if ways
+        else "Choose other targets.",
     )
 
 

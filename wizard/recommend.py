@@ -6,7 +6,7 @@ compute capability, and the variant exists for the torch release, the platform a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from packaging.version import Version
 
@@ -84,6 +84,7 @@ class _Context:
     os_name: str
     python: str | None
     releases: tuple[Release, ...]
+    limited: bool = False  # releases narrowed by a torch requirement
 
 
 def _cuda_option(
@@ -104,29 +105,16 @@ def _cuda_option(
             f"{PLATFORMS[ctx.platform].label} and Python {ctx.python}",
             stable,
         )
-    needed = cat.min_driver(variant, "windows" if wsl else ctx.os_name)
-    toolkit = cat.cuda_toolkit(variant)
-    reasons = []
-    d = parse_version(driver)
-    if needed and d is not None and d < Version(needed):
-        return Option(
-            variant,
-            False,
-            f"CUDA {toolkit} needs driver {needed} or newer; this machine has {driver}",
-            stable,
-        )
-    if needed and d is None:
-        reasons.append(f"driver not detected: CUDA {toolkit} needs {needed} or newer")
-    else:
-        reasons.append(f"driver {driver} runs CUDA {toolkit} (needs {needed})")
+    # The GPU first: a driver upgrade does not help a GPU the build has no kernels for.
+    arch_reasons = []
     for g in gpus:
         if not g.compute_capability:
-            reasons.append(f"compute capability of {g.name or 'the GPU'} unknown")
+            arch_reasons.append(f"compute capability of {g.name or 'the GPU'} unknown")
             continue
         support = cat.arch_support(release.minor, variant, ctx.platform, g.compute_capability)
         sm = "sm_" + g.compute_capability.replace(".", "")
         if support is None:
-            reasons.append(f"architecture list of {variant} unknown for {sm}")
+            arch_reasons.append(f"architecture list of {variant} unknown for {sm}")
         elif not support.ok:
             built = ", ".join("sm_" + a.replace(".", "") for a in support.arch_list)
             return Option(
@@ -136,8 +124,25 @@ def _cuda_option(
                 f"torch {release.minor} {variant} is built for {built}",
                 stable,
             )
+        elif support.how == f"{sm} kernels":
+            arch_reasons.append(f"it has {sm} kernels")
         else:
-            reasons.append(f"{sm} runs {support.how}")
+            arch_reasons.append(f"{sm} runs {support.how}")
+    needed = cat.min_driver(variant, "windows" if wsl else ctx.os_name)
+    toolkit = cat.cuda_toolkit(variant)
+    d = parse_version(driver)
+    if needed and d is not None and d < Version(needed):
+        return Option(
+            variant,
+            False,
+            f"CUDA {toolkit} needs driver {needed} or newer; this machine has {driver}",
+            stable,
+        )
+    if needed and d is None:
+        reasons = [f"driver not detected: CUDA {toolkit} needs {needed} or newer"]
+    else:
+        reasons = [f"driver {driver} runs CUDA {toolkit} (needs {needed})"]
+    reasons += arch_reasons
     return Option(variant, True, "; ".join(reasons), stable)
 
 
@@ -187,11 +192,12 @@ def _recommend_nvidia(
             hardware=profile.describe(),
         )
     top = ctx.releases[0] if ctx.releases else None
+    scope = "any torch release in the catalog"
+    if ctx.limited and ctx.releases:
+        first, last = ctx.releases[-1].minor, ctx.releases[0].minor
+        scope = f"torch {last}" if first == last else f"torch {first} to {last}"
     reasons = (
-        [
-            f"{who}: no CUDA build of any torch release in the catalog fits; the CPU build "
-            "is the one that runs."
-        ]
+        [f"{who}: no CUDA build of {scope} fits; the CPU build is the one that runs."]
         + [o.reason for o in first_blockers[:3]]
         + extra_reasons
     )
@@ -225,16 +231,18 @@ def _ways_out(
             f"Upgrade the NVIDIA driver to {need} or newer to use torch {newest.minor} "
             f"with CUDA ({', '.join(o.backend for o in driver_blocked)})."
         )
-    if fallback is not None and fallback_backend:
-        out.append(
-            f"Or keep this driver and use torch {fallback.minor} with {fallback_backend}"
-            f" (--torch {fallback.minor} --target {ctx.platform}={fallback_backend})."
-        )
     arch_blocked = [o for o in blockers if "no kernels" in o.reason]
     if arch_blocked and not driver_blocked:
         out.append(
             f"torch {newest.minor} has no kernels for this GPU; newer releases will not "
             "bring them back."
+        )
+    if fallback is not None and fallback_backend:
+        how = f"(--torch {fallback.minor} --target {ctx.platform}={fallback_backend})"
+        out.append(
+            f"Or keep this driver and use torch {fallback.minor} with {fallback_backend} {how}."
+            if driver_blocked
+            else f"Use torch {fallback.minor} with {fallback_backend} {how}."
         )
     return out
 
@@ -307,7 +315,26 @@ def recommend(
         for r in catalog.releases_matching(torch_spec)
         if any(r.has(v, platform) for v in r.variants) or platform in r.pypi
     )
-    ctx = _Context(catalog, platform, tp.os, py, releases)
+    limited = torch_spec is not None and len(releases) < len(catalog.releases)
+    rec = _recommend_in(_Context(catalog, platform, tp.os, py, releases, limited), profile)
+    if limited:
+        free = recommend(profile, platform, catalog, None, python)
+        if free.backend != rec.backend and free.torch:
+            how = f"--torch {free.torch} --target {platform}={free.backend}"
+            rec = replace(
+                rec,
+                ways_out=(
+                    *rec.ways_out,
+                    f"torch {free.torch} has the {free.backend} build for this machine ({how}).",
+                ),
+            )
+    return rec
+
+
+def _recommend_in(ctx: _Context, profile: HardwareProfile | None) -> Recommendation:
+    """The recommendation among ctx.releases; an older release when the newest has no
+    wheels for the Python."""
+    py, releases = ctx.python, ctx.releases
     if py:
         usable = tuple(r for r in releases if py in r.python)
         if usable and usable[0] is not releases[0]:
@@ -315,8 +342,7 @@ def recommend(
                 f"torch {releases[0].minor} has no wheels for Python {py}; "
                 f"torch {usable[0].minor} is the newest that does."
             )
-            ctx = _Context(catalog, platform, tp.os, py, usable)
-            rec = recommend_for(ctx, profile)
+            rec = recommend_for(replace(ctx, releases=usable), profile)
             return Recommendation(
                 rec.platform,
                 rec.backend,

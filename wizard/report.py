@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +25,10 @@ def size_text(n: int) -> str:
     return f"{n} B"
 
 
-def plan_text(plan: Plan, recs: Mapping[str, Recommendation] | None = None) -> str:
+def plan_text(
+    plan: Plan, recs: Mapping[str, Recommendation] | None = None, kept: Collection[str] = ()
+) -> str:
+    """The plan in words; `kept`: the platforms whose build was kept from pyproject.toml."""
     lines = [
         f"Plan: torch {plan.torch_release}"
         + (f" ({plan.channel} channel)" if plan.channel != "stable" else "")
@@ -44,9 +47,19 @@ def plan_text(plan: Plan, recs: Mapping[str, Recommendation] | None = None) -> s
             for w in rec.ways_out:
                 lines.append(f"  {'':<22} > {w}")
         elif rec and rec.backend != t.backend and rec.backend:
-            lines.append(
-                f"  {'':<22} - your choice; the recommendation was {rec.backend}: {rec.summary}"
-            )
+            if t.platform in kept:
+                lines.append(
+                    f"  {'':<22} - kept from pyproject.toml; for this machine the "
+                    f"recommendation is {rec.backend}: {rec.summary}"
+                )
+                if rec.torch == plan.torch_release:
+                    lines.append(
+                        f"  {'':<22} > --target {t.platform}={rec.backend} switches to it."
+                    )
+            else:
+                lines.append(
+                    f"  {'':<22} - your choice; the recommendation was {rec.backend}: {rec.summary}"
+                )
     for note in plan.notes:
         lines.append(f"  * {note}")
     return "\n".join(lines)

@@ -73,7 +73,8 @@ def run_noninteractive(opts: argparse.Namespace) -> int:
         from wizard.migrate import migration_text
 
         print(migration_text(migration) + "\n", file=out)
-    print(plan_text(prepared.plan, recs), file=out)
+    kept = [t.platform for t in existing.targets] if existing and not request.targets else []
+    print(plan_text(prepared.plan, recs, kept), file=out)
     print(file=out)
     print(prepared.diff or "pyproject.toml already has this configuration.", file=out)
     result: dict[str, Any] = {

@@ -1,0 +1,90 @@
+"""What `--yes` says about choices it keeps or cannot serve (offline, in process: no lock)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.e2e_helpers import profile
+from wizard.cli import main
+
+PASCAL = {
+    "os": "linux",
+    "arch": "x86_64",
+    "python": "3.12.7",
+    "gpus": [
+        {
+            "vendor": "nvidia",
+            "name": "NVIDIA GeForce GTX 1080",
+            "compute_capability": "6.1",
+            "driver_version": "580.95.05",
+        }
+    ],
+}
+
+
+def yes(folder: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["--yes", "--offline", "-C", str(folder), *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def configured_for_cpu(folder: Path, capsys: pytest.CaptureFixture[str]) -> bytes:
+    """A project an earlier run configured on a machine without a GPU."""
+    code, _, err = yes(folder, capsys, "--no-lock", "--hardware", profile("linux-cpu-only"))
+    assert code == 0, err
+    return (folder / "pyproject.toml").read_bytes()
+
+
+def test_a_build_kept_from_the_project_is_not_called_the_persons_choice(tmp_path, capsys):
+    configured_for_cpu(tmp_path, capsys)
+    code, out, _ = yes(
+        tmp_path, capsys, "--dry-run", "--hardware", profile("linux-rtx4090-driver580")
+    )
+    assert code == 0
+    assert "your choice" not in out
+    assert "kept from pyproject.toml; for this machine the recommendation is cu130" in out
+    assert "> --target linux-x86_64=cu130 switches to it." in out
+
+
+def test_the_way_out_for_a_gpu_the_kept_release_cannot_use_works(tmp_path, capsys):
+    configured_for_cpu(tmp_path, capsys)
+    pascal = tmp_path.parent / "pascal.json"
+    pascal.write_text(json.dumps(PASCAL))
+    code, out, _ = yes(tmp_path, capsys, "--dry-run", "--hardware", str(pascal))
+    assert code == 0
+    assert "no CUDA build of torch 2.15 fits" in out
+    assert "of any torch release" not in out  # torch 2.14 has one
+    way = "--torch 2.14 --target linux-x86_64=cu126"
+    assert f"torch 2.14 has the cu126 build for this machine ({way})." in out
+    code, out, err = yes(tmp_path, capsys, "--dry-run", "--hardware", str(pascal), *way.split())
+    assert code == 0, err
+    assert "Plan: torch 2.14" in out and "the cu126 build of torch 2.14 fits" in out
+
+
+def test_a_backend_the_kept_release_lacks_names_the_release_that_has_it(tmp_path, capsys):
+    before = configured_for_cpu(tmp_path, capsys)
+    code, _, err = yes(tmp_path, capsys, "--target", "linux-x86_64=cu126")
+    assert code == 2
+    assert "No torch release matching '2.15' (--torch or the project's requirement)" in err
+    assert "torch 2.15 has no cu126 build for Linux x86_64" in err
+    assert "Use --torch 2.14 (torch 2.14 serves them all)" in err
+    assert "companion" not in err  # there is none to drop
+    assert (tmp_path / "pyproject.toml").read_bytes() == before
+    code, _, err = yes(
+        tmp_path, capsys, "--no-lock", "--torch", "2.14", "--target", "linux-x86_64=cu126"
+    )
+    assert code == 0, err
+
+
+def test_a_cuda_build_for_macos_is_refused_before_anything_is_written(tmp_path, capsys):
+    code, _, err = yes(tmp_path, capsys, "--target", "macos-arm64=cu130")
+    assert code == 2
+    assert "torch 2.15 has no cu130 build for macOS Apple Silicon" in err
+    assert "Choose another backend or target." in err
+    assert list(tmp_path.iterdir()) == []
+    code, out, err = yes(tmp_path, capsys, "--dry-run", "--target", "macos-arm64=cpu")
+    assert code == 0, err
+    assert "macOS Apple Silicon: the cpu build from pytorch-cpu." in out
