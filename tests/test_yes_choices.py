@@ -88,3 +88,32 @@ def test_a_cuda_build_for_macos_is_refused_before_anything_is_written(tmp_path, 
     code, out, err = yes(tmp_path, capsys, "--dry-run", "--target", "macos-arm64=cpu")
     assert code == 0, err
     assert "macOS Apple Silicon: the cpu build from pytorch-cpu." in out
+
+
+def test_an_old_python_gets_the_newest_torch_with_wheels_for_it(tmp_path, capsys):
+    code, out, err = yes(tmp_path, capsys, "--dry-run", "--python", ">=3.9")
+    assert code == 0, err
+    assert "Plan: torch 2.8" in out
+    assert "torch 2.15 has no wheels for Python 3.9; torch 2.8 is the newest that does." in out
+    assert '+requires-python = ">=3.9"' in out and '"torch>=2.8,<2.9"' in out
+
+
+def test_a_python_no_release_serves_is_refused_with_the_way_out(tmp_path, capsys):
+    code, _, err = yes(tmp_path, capsys, "--python", ">=3.9", "--torch", "2.15")
+    assert code == 2
+    assert "torch 2.15 has no wheels for Python 3.9" in err
+    assert "Use --torch 2.8 (torch 2.8 serves them all), or use --python '>=3.11'." in err
+    assert "backend" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_pinned_release_the_catalog_lacks_lists_the_ones_it_has(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\nversion = "0.1"\nrequires-python = ">=3.10"\n'
+        'dependencies = ["torch==2.3.1"]\n'
+    )
+    code, _, err = yes(tmp_path, capsys, "--dry-run")
+    assert code == 2
+    assert "No torch release the catalog knows matches '==2.3.1'" in err
+    assert "(--torch or the project's requirement)" in err
+    assert "Use --torch with one of 2.15, 2.14," in err and "2.4, 2.2." in err

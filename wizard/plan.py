@@ -240,16 +240,41 @@ def _problems(release: Release, choices: Choices, catalog: Catalog) -> list[str]
     for pkg in choices.companions:
         if pkg in _PAIRED and catalog.companion_spec(release, pkg) is None:
             problems.append(f"no {pkg} release is paired with torch {release.minor}")
+    python = lowest_python(choices.python)
+    if python and python not in release.python:
+        problems.append(f"torch {release.minor} has no wheels for Python {python}")
     return problems
+
+
+def _minor_key(minor: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in minor.split("."))
+
+
+def lowest_python(spec: str | None) -> str | None:
+    """The lowest Python minor a requires-python range (or a bare '3.11') admits."""
+    if not spec:
+        return None
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        s = SpecifierSet(spec if not spec[0].isdigit() else f">={spec}")
+    except InvalidSpecifier:
+        return None
+    for minor in range(0, 20):
+        if s.contains(f"3.{minor}.0") or s.contains(f"3.{minor}.99"):
+            return f"3.{minor}"
+    return None
 
 
 def choose_release(choices: Choices, catalog: Catalog) -> Release:
     """The newest torch release (inside --torch) that serves every target and companion."""
     candidates = catalog.releases_matching(choices.torch)
     if not candidates:
-        known = ", ".join(r.minor for r in catalog.releases[:6])
+        known = ", ".join(r.minor for r in catalog.releases)
         raise BadInput(
-            f"No torch release matches '{choices.torch}'.", f"Known releases: {known}, ..."
+            f"No torch release the catalog knows matches '{choices.torch}' (--torch or the "
+            "project's requirement).",
+            f"Use --torch with one of {known}.",
         )
     first_problems: list[str] = []
     for release in candidates:
@@ -270,10 +295,16 @@ def choose_release(choices: Choices, catalog: Catalog) -> Release:
         )
         if other is not None:
             ways.append(f"use --torch {other.minor} (torch {other.minor} serves them all)")
-    if any(" build for " in p or " wheels for " in p for p in first_problems):
+    if any(
+        " build for " in p or (" wheels for " in p and " for Python " not in p)
+        for p in first_problems
+    ):
         ways.append("choose another backend or target")
     if any(" is paired with " in p for p in first_problems):
         ways.append("drop the companion")
+    if any(" wheels for Python " in p for p in first_problems):
+        newest = (candidates or catalog.releases)[0]
+        ways.append(f"use --python '>={min(newest.python, key=_minor_key)}'")
     matching = f" matching '{choices.torch}' (--torch or the project's requirement)"
     raise BadInput(
         f"No torch release{matching if choices.torch else ''} serves every choice: "

@@ -23,6 +23,7 @@ from wizard.plan import (
     Plan,
     TargetChoice,
     clean_index_base,
+    lowest_python,
     make_plan,
     validate_backend,
 )
@@ -258,7 +259,7 @@ def fleet_variants(facts: Facts, torch: str | None, python: str | None) -> tuple
     E.g. a CPU-only CI runner and a CUDA training box, both Linux x86_64: one build per
     platform cannot serve both, so each becomes a selectable extra.
     """
-    py = _lowest_python(facts.requires_python or python)
+    py = lowest_python(facts.requires_python or python)
     by_platform: dict[str, list[str]] = {}
     for profile in facts.profiles:
         tp = platform_for(profile.os, profile.arch)
@@ -285,7 +286,7 @@ def fleet_note(facts: Facts, choices: Choices) -> str | None:
 
 
 def recommendations(facts: Facts, choices: Choices) -> dict[str, Recommendation]:
-    py = _lowest_python(facts.requires_python or choices.python)
+    py = lowest_python(facts.requires_python or choices.python)
     return {
         t.platform: recommend(
             facts.profile_for(t.platform), t.platform, facts.catalog, choices.torch, py
@@ -317,21 +318,6 @@ def resolve_auto(
 
             torch = min(older, key=Version)
     return replace(choices, targets=targets, torch=torch)
-
-
-def _lowest_python(spec: str | None) -> str | None:
-    if not spec:
-        return None
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
-    try:
-        s = SpecifierSet(spec if not spec[0].isdigit() else f">={spec}")
-    except InvalidSpecifier:
-        return None
-    for minor in range(8, 20):
-        if s.contains(f"3.{minor}.0") or s.contains(f"3.{minor}.99"):
-            return f"3.{minor}"
-    return None
 
 
 # --------------------------------------------------------------------------------------
