@@ -142,6 +142,8 @@ def _detect_parser() -> ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
+        if set(args) & set(SUBCOMMANDS):
+            args = _subcommand_first(args)
         if args and args[0] in SUBCOMMANDS:
             return _run_subcommand(args[0], args[1:])
         return _run_wizard(_main_parser().parse_args(args))
@@ -154,6 +156,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `torch-wizard ... | head`: the reader left; not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def _subcommand_first(args: list[str]) -> list[str]:
+    """`torch-wizard -C DIR doctor` as `torch-wizard doctor -C DIR` (the subcommand's own
+    parser then says which of the options it does not take)."""
+    actions = _main_parser()._option_string_actions
+    takes_value = False
+    for i, arg in enumerate(args):
+        if takes_value:
+            takes_value = False
+        elif arg in SUBCOMMANDS:
+            return [arg, *args[:i], *args[i + 1 :]]
+        elif arg in actions and actions[arg].nargs != 0:
+            takes_value = True
+    return args
 
 
 def interactive_terminal() -> bool:

@@ -1,0 +1,42 @@
+"""How the command line reads its words: subcommands and options in either order."""
+
+from __future__ import annotations
+
+import json
+
+from tests.e2e_helpers import profile
+from wizard.cli import main
+
+
+def test_a_subcommand_after_the_folder_option_runs_that_subcommand(tmp_path, capsys):
+    # git-style habit: `torch-wizard -C DIR doctor` is `torch-wizard doctor -C DIR`.
+    code = main(
+        [
+            "-C",
+            str(tmp_path),
+            "doctor",
+            "--json",
+            "--offline",
+            "--hardware",
+            profile("linux-cpu-only"),
+        ]
+    )
+    report = json.loads(capsys.readouterr().out)
+    assert code in (0, 1)
+    assert report["project"] == str(tmp_path.resolve())
+
+
+def test_a_folder_named_like_a_subcommand_is_still_a_folder(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "doctor").mkdir()
+    code = main(["--yes", "--offline", "--dry-run", "-C", "doctor"])
+    assert code == 0
+    assert "Dry run: nothing was written." in capsys.readouterr().out
+
+
+def test_an_option_the_subcommand_does_not_take_is_named(tmp_path, capsys):
+    code = main(["--yes", "doctor", "-C", str(tmp_path)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "Unrecognized arguments: --yes. See `torch-wizard doctor --help`." in err
+    assert list(tmp_path.iterdir()) == []
