@@ -117,3 +117,21 @@ def test_a_pinned_release_the_catalog_lacks_lists_the_ones_it_has(tmp_path, caps
     assert "No torch release the catalog knows matches '==2.3.1'" in err
     assert "(--torch or the project's requirement)" in err
     assert "Use --torch with one of 2.15, 2.14," in err and "2.4, 2.2." in err
+
+
+def test_every_target_gives_its_reason_for_the_release_the_plan_locks(tmp_path, capsys):
+    # The Linux machine's old driver holds the whole lock to torch 2.14; the Windows
+    # machine's reason must then be about 2.14 too, not the 2.15 it would get alone.
+    code, out, err = yes(
+        tmp_path,
+        capsys,
+        "--dry-run",
+        "--hardware",
+        profile("linux-rtx4090-driver550"),
+        "--hardware",
+        profile("windows-rtx3060"),
+    )
+    assert code == 0, err
+    assert "Plan: torch 2.14" in out
+    assert "RTX 3060: the cu130 build of torch 2.14 fits" in out
+    assert "the cu130 build of torch 2.15 fits" not in out

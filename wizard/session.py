@@ -295,6 +295,22 @@ def recommendations(facts: Facts, choices: Choices) -> dict[str, Recommendation]
     }
 
 
+def plan_recommendations(
+    facts: Facts, choices: Choices, plan: Plan, recs: Mapping[str, Recommendation]
+) -> dict[str, Recommendation]:
+    """The recommendations as reasons for `plan`: one made for another torch release than the
+    plan locks (one release serves every target) is made again for the plan's release."""
+    py = lowest_python(facts.requires_python or choices.python)
+    return {
+        platform: rec
+        if rec.torch in (None, plan.torch_release)
+        else recommend(
+            facts.profile_for(platform), platform, facts.catalog, plan.torch_release, py
+        )
+        for platform, rec in recs.items()
+    }
+
+
 def resolve_auto(
     facts: Facts, choices: Choices, recs: dict[str, Recommendation] | None = None
 ) -> Choices:

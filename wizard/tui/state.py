@@ -20,6 +20,7 @@ from wizard.session import (
     Prepared,
     Request,
     initial_choices,
+    plan_recommendations,
     prepare,
     recommendations,
     resolve_auto,
@@ -235,7 +236,8 @@ class WizardState:
         assert self.facts is not None and self.choices is not None
         recs = self.recommendations()
         resolved = resolve_auto(self.facts, self.choices, recs)
-        return prepare(self.facts, resolved), recs
+        prepared = prepare(self.facts, resolved)
+        return prepared, plan_recommendations(self.facts, resolved, prepared.plan, recs)
 
     @property
     def written(self) -> bool:
