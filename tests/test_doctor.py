@@ -932,3 +932,260 @@ def test_real_cpu_torch_runs(real_torch_venv, tmp_path, capsys, monkeypatch):
     assert cpu["device"] == "cpu" and cpu["ok"] is True, cpu
     assert data["installed"]["packages"]["torch"]["installer"] == "pip"
     assert code == 0, data["findings"]
+
+
+# ------------------------------------------------------------------------------------------
+# Every fix doctor prints is a command that works
+
+
+def wizard_project(
+    folder: Path, capsys: pytest.CaptureFixture[str], *flags: str, profile: str = "linux-cpu-only"
+) -> Path:
+    """A project as `torch-wizard --yes` writes it for a profile (pyproject.toml only)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+    )
+    args = ["-C", str(folder), "--yes", "--no-lock", "--offline"]
+    code = main([*args, "--hardware", str(PROFILES / f"{profile}.json"), *flags])
+    capsys.readouterr()
+    assert code == 0
+    return folder
+
+
+def printed_fixes(out: str) -> list[str]:
+    """The torch-wizard commands in the Fix lines of doctor's checklist."""
+    import re
+
+    found = []
+    for line in out.splitlines():
+        if line.startswith("    Fix: "):
+            found += re.findall(r"`(torch-wizard(?: [^`]*)?)`", line)
+    return [c for c in found if c.split()[1:2] not in (["doctor"], ["detect"])]
+
+
+def run_fix(
+    command: str, project: Path, tmp_path: Path, profile: Path, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str]:
+    """Run a printed fix, as --yes --no-lock --offline, in a copy of the project."""
+    import shlex
+
+    copy = tmp_path / f"fix-{len(list(tmp_path.glob('fix-*')))}"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".venv"))
+    args = shlex.split(command)[1:]
+    code = main(
+        [*args, "-C", str(copy), "--yes", "--no-lock", "--offline", "--hardware", str(profile)]
+    )
+    out, err = capsys.readouterr()
+    return code, out + err
+
+
+def test_cpu_build_fix_carries_the_release_of_the_build_that_fits(tmp_path, capsys):
+    project = wizard_project(tmp_path / "p", capsys)
+    assert "torch>=2.15,<2.16" in (project / "pyproject.toml").read_text()
+    make_env(project, {"torch": "2.15.0+cpu"})
+    old_driver = PROFILES / "linux-rtx4090-driver550.json"
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(old_driver)], capsys)
+    assert code == 1
+    assert "Recommended  cu126 (torch 2.14)" in out
+    assert "    Fix: `torch-wizard --target linux-x86_64=cu126 --torch 2.14`, then `uv sync`" in out
+    # The project has no uv.lock yet, so `torch-wizard` (which locks) is printed as well.
+    assert printed_fixes(out) == [
+        "torch-wizard",
+        "torch-wizard --target linux-x86_64=cu126 --torch 2.14",
+    ]
+    code, text = run_fix(printed_fixes(out)[1], project, tmp_path, old_driver, capsys)
+    assert code == 0, text
+    written = (tmp_path / "fix-0" / "pyproject.toml").read_text()
+    assert "torch>=2.14,<2.15" in written and "/cu126" in written
+    # With a new driver the build of the project's own release fits: no --torch.
+    new_driver = PROFILES / "linux-rtx4090-driver580.json"
+    _, out, _ = doctor(["-C", str(project), "--hardware", str(new_driver)], capsys)
+    assert "    Fix: `torch-wizard --target linux-x86_64=cu130`, then `uv sync`" in out
+
+
+def test_fix_keeps_the_projects_other_targets(tmp_path, capsys):
+    project = wizard_project(
+        tmp_path / "p", capsys, "--target", "linux-x86_64=cpu", "--target", "macos-arm64"
+    )
+    make_env(project, {"torch": "2.15.0+cpu"})
+    profile = PROFILES / "linux-rx7900xtx.json"
+    _, out, _ = doctor(["-C", str(project), "--hardware", str(profile)], capsys)
+    fixes = printed_fixes(out)
+    assert fixes[1:] == ["torch-wizard --target linux-x86_64=rocm7.2 --target macos-arm64=default"]
+    assert run_fix(fixes[1], project, tmp_path, profile, capsys)[0] == 0
+    written = (tmp_path / "fix-0" / "pyproject.toml").read_text()
+    assert "sys_platform == 'darwin'" in written and "/rocm7.2" in written
+
+
+def _drop_linux_torch_wheels(lock: Path) -> None:
+    lock.write_text(
+        "\n".join(
+            ln
+            for ln in lock.read_text().splitlines()
+            if not ("manylinux_2_28_x86_64" in ln and "torch" in ln)
+        )
+    )
+
+
+# What the environment holds, how the project was written, and which lock it has.
+FIX_SCENARIOS = {
+    "cpu": ({"torch": "2.15.0+cpu"}, (), None),
+    "cu130": ({"torch": "2.15.0+cu130"}, ("--target", "linux-x86_64=cu130"), None),
+    "rocm": ({"torch": "2.15.0+rocm7.2"}, ("--target", "linux-x86_64=rocm7.2"), None),
+    "xpu": ({"torch": "2.15.0+xpu"}, ("--target", "linux-x86_64=xpu"), None),
+    "companion": (
+        {"torch": "2.14.1+cu126", "torchvision": "0.28.0+cu126", "torchaudio": "2.11.0+cu126"},
+        ("--target", "linux-x86_64=cu126", "--torch", "2.14", "--with", "torchvision"),
+        None,
+    ),
+    "variants": (CPU_PAIR, ("--variants", "cpu,cu130", "--torch", "2.14"), "variants"),
+    "markers": (
+        CPU_PAIR,
+        ("--target", "linux-x86_64=cu130", "--target", "windows-x86_64=cpu", "--torch", "2.14"),
+        "markers",
+    ),
+    "not-in-lock": (CU130_PAIR, ("--target", "linux-x86_64=cu130", "--torch", "2.14"), "drop"),
+}
+FIX_PROFILES = sorted(p.name for p in PROFILES.glob("*.json"))
+
+
+def fix_scenario(scenario: str, folder: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    packages, flags, lock = FIX_SCENARIOS[scenario]
+    project = wizard_project(folder, capsys, *flags)
+    if lock:
+        shutil.copy(LOCKS / f"{'markers' if lock == 'drop' else lock}.uv.lock", project / "uv.lock")
+        if lock == "drop":
+            _drop_linux_torch_wheels(project / "uv.lock")
+    make_env(project, packages)
+    return project
+
+
+@pytest.mark.parametrize("profile", FIX_PROFILES)
+@pytest.mark.parametrize("scenario", sorted(FIX_SCENARIOS))
+def test_every_fix_doctor_prints_works(scenario, profile, tmp_path, capsys):
+    project = fix_scenario(scenario, tmp_path / "p", capsys)
+    _, text, _ = doctor(["-C", str(project), "--hardware", str(PROFILES / profile)], capsys)
+    for command in printed_fixes(text):
+        result, output = run_fix(command, project, tmp_path, PROFILES / profile, capsys)
+        assert result == 0, f"`{command}` failed for {scenario} on {profile}:\n{output}"
+
+
+def test_the_fix_runs_cover_every_kind_of_fix(tmp_path, capsys):
+    """The matrix above prints (and so runs) each finding's torch-wizard command."""
+    seen = set()
+    for scenario in FIX_SCENARIOS:
+        project = fix_scenario(scenario, tmp_path / scenario, capsys)
+        for profile in FIX_PROFILES:
+            args = ["-C", str(project), "--json", "--hardware", str(PROFILES / profile)]
+            _, out, _ = doctor(args, capsys)
+            seen |= {f["code"] for f in json.loads(out)["findings"] if "`torch-wizard" in f["fix"]}
+    assert seen >= {
+        "no-lock",
+        "cpu-build-with-gpu",
+        "gpu-build-without-gpu",
+        "cuda-newer-than-driver",
+        "triton-missing",
+        "companion-mismatch",
+        "not-in-lock",
+        "locked-build-differs",
+    }, seen
+
+
+# ------------------------------------------------------------------------------------------
+# A pyproject.toml that cannot be read
+
+
+def test_invalid_pyproject_stops_doctor_with_the_wizards_error(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text("[project\n")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    code, out, err = doctor(
+        ["-C", str(tmp_path), "--hardware", str(PROFILES / "linux-cpu-only.json")], capsys
+    )
+    assert code == 2 and out == ""
+    assert "Recommended" not in err and "uv sync" not in err
+    assert err.startswith("torch-wizard: pyproject.toml is not valid TOML (line 1, column 9")
+    assert len(err.strip().splitlines()) == 1
+    # The same sentence and way out as the main command's.
+    assert main(["-C", str(tmp_path), "--yes", "--dry-run", "--offline"]) == 2
+    assert capsys.readouterr().err == err
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    code, out, err = doctor(["-C", str(tmp_path), "--json"], capsys)
+    assert code == 2 and out == "" and "not valid TOML" in err
+
+
+def test_pyproject_the_wizard_cannot_edit_is_only_a_warning(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\nversion = "0"\ndynamic = ["dependencies"]\n'
+    )
+    make_env(tmp_path, {"torch": "2.15.0+cpu"})
+    code, out, _ = doctor(
+        ["-C", str(tmp_path), "--hardware", str(PROFILES / "linux-cpu-only.json")], capsys
+    )
+    assert code == 0
+    assert "! pyproject.toml declares its dependencies as dynamic" in out
+    assert "fixes below that run torch-wizard" in out
+
+
+# ------------------------------------------------------------------------------------------
+# A profile of another platform than the environment's
+
+
+def test_macos_profile_in_a_linux_environment_is_not_approved(tmp_path, capsys):
+    project = wizard_project(tmp_path / "p", capsys, "--target", "linux-x86_64=cpu")
+    shutil.copy(LOCKS / "markers.uv.lock", project / "uv.lock")
+    make_env(project, {"torch": "2.14.1+cu130", "torchvision": "0.29.1+cu130"})
+    mac = PROFILES / "macbook-m3-max.json"
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(mac)], capsys)
+    assert "  Machine      macOS arm64, Apple M3 Max\n" in out
+    assert "(Python 3.11.7, torch built for Linux x86_64)" in out
+    assert "  Recommended  default (torch 2.15) for macOS Apple Silicon" in out
+    assert "which is what this machine can use" not in out
+    assert "The environment fits this machine" not in out
+    assert (
+        "! torch 2.14.1+cu130 in this environment was built for Linux x86_64 "
+        "(cp311-cp311-manylinux_2_28_x86_64), but the hardware profile is a macOS Apple "
+        "Silicon machine: this environment cannot run there" in out
+    )
+    # Nothing is compared between the Linux environment and the macOS lock entries.
+    assert "out-of-sync" not in out and "but uv.lock has" not in out
+    assert "✓ uv.lock installs torch 2.14.1 from https://pypi.org/simple on macOS" in out
+    assert (
+        "✓ On macOS Apple Silicon, uv.lock installs torch 2.14.1, PyPI's build with Apple MPS: "
+        "the build recommended for Apple M3 Max." in out
+    )
+    assert out.rstrip().endswith(
+        "This environment is for Linux x86_64; what uv.lock installs on macOS Apple Silicon "
+        "fits the machine in the profile."
+    )
+    assert code == 0
+
+
+def test_windows_profile_checks_what_the_lock_installs_there(tmp_path, capsys):
+    project = wizard_project(
+        tmp_path / "p",
+        capsys,
+        "--target",
+        "linux-x86_64=cu130",
+        "--target",
+        "windows-x86_64=cpu",
+        "--torch",
+        "2.14",
+    )
+    shutil.copy(LOCKS / "markers.uv.lock", project / "uv.lock")
+    make_env(project, CU130_PAIR)
+    profile = PROFILES / "windows-rtx3060.json"
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(profile)], capsys)
+    assert code == 1
+    assert (
+        "✗ On Windows x86_64, uv.lock installs torch 2.14.1+cpu, the CPU-only build, but "
+        "NVIDIA GeForce RTX 3060 needs the cu130 build." in out
+    )
+    # torch 2.14, the project's release, has the cu130 build for Windows: no --torch.
+    assert (
+        "    Fix: `torch-wizard --target linux-x86_64=cu130 --target windows-x86_64=cu130`, "
+        "then `uv sync`" in out
+    )
+    fix = printed_fixes(out)[0]
+    assert run_fix(fix, project, tmp_path, profile, capsys)[0] == 0
+    assert "The project needs attention for the machine in the profile." in out

@@ -12,11 +12,16 @@ Finding codes:
              run-crashed, run-timeout, run-import-failed, run-device-failed,
              run-cuda-unavailable
   warnings   no-lock, lock-unreadable, not-in-lock, extra-package, platform-differs,
+             project-not-editable, locked-build-differs (another platform's profile),
              duplicate-install, driver-unknown, arch-unknown, gfx-unknown,
              companion-unknown, triton-missing, gpu-build-without-gpu (no GPU at all),
              hardware-unknown, run-version-differs
   ok         environment, installed, in-sync, build-fits, driver-ok, arch-ok, gfx-ok,
-             companion-ok, run-import, run-device
+             companion-ok, run-import, run-device, locked-for-platform
+
+When the hardware profile is of another platform than the environment's wheels (a macOS
+profile checked in a Linux environment), the installed build is not judged against that
+machine: doctor says so, and checks what uv.lock installs on the profile's platform instead.
 """
 
 from __future__ import annotations
@@ -32,17 +37,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from email.parser import HeaderParser
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from packaging.version import InvalidVersion, Version
 
 from wizard.catalog.model import Catalog, Release, minor_of
-from wizard.errors import WizardError, parse_version
+from wizard.errors import BadInput, WizardError, parse_version
 from wizard.hardware.profile import GPU, HardwareProfile
 from wizard.lock import LockedPackage, project_entry, read_lock, wheel_fits
 from wizard.names import canonical_name
 from wizard.platforms import PLATFORMS, TargetPlatform, platform_for
 from wizard.recommend import Recommendation, intel_runs_xpu, is_tegra, recommend
+
+if TYPE_CHECKING:
+    from wizard.project import ExistingSetup
 
 Severity = Literal["problem", "warning", "ok"]
 
@@ -377,6 +385,48 @@ def read_locked(project: Path, platform: TargetPlatform, python: str) -> LockSta
     return LockState(path, fitting, extras)
 
 
+@dataclass(frozen=True)
+class ProjectSetup:
+    """The torch setup pyproject.toml has, as the wizard reads it (for the fix commands)."""
+
+    existing: ExistingSetup | None = None
+    problem: str | None = None  # why torch-wizard cannot edit the file (uv can still read it)
+    hint: str = ""
+
+
+def _toml_readable(project: Path) -> bool:
+    """Whether pyproject.toml (if any) is UTF-8 TOML, i.e. whether uv can read it at all."""
+    try:
+        raw = (project / "pyproject.toml").read_bytes()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    try:
+        _load_toml(raw.decode("utf-8").removeprefix("\ufeff"))
+    except (UnicodeDecodeError, ValueError):  # TOMLDecodeError and tomlkit's ParseError
+        return False
+    return True
+
+
+def read_setup(project: Path) -> ProjectSetup:
+    """Read pyproject.toml with the wizard's own reader.
+
+    A file uv cannot read either (not TOML, not UTF-8, unreadable) raises the reader's
+    BadInput: nothing can be checked or fixed before it is repaired. A file that is TOML but
+    has a layout the wizard cannot edit is only noted (uv still syncs it).
+    """
+    from wizard.session import load_project
+
+    try:
+        _, existing = load_project(project)
+    except BadInput as exc:
+        if not _toml_readable(project):
+            raise
+        return ProjectSetup(None, exc.message, exc.hint)
+    return ProjectSetup(existing)
+
+
 # --------------------------------------------------------------------------------------
 # Which build is installed
 
@@ -438,6 +488,21 @@ def _gpu_names(gpus: Sequence[GPU]) -> str:
     return " and ".join(sorted({g.name or f"{g.vendor} GPU" for g in gpus}))
 
 
+def _machine_words(profile: HardwareProfile) -> str:
+    """'macOS arm64, Apple M3 Max': the platform, the CPU and the GPUs, each named once."""
+    system = "macOS" if profile.os == "macos" else profile.os.capitalize()
+    parts = [f"{system} {profile.arch}" + (" (WSL)" if profile.wsl else "")]
+    if profile.cpu.brand:
+        parts.append(profile.cpu.brand)
+    names = list(dict.fromkeys(g.name or f"{g.vendor} GPU" for g in profile.gpus))
+    shown = [n for n in names if n != profile.cpu.brand]
+    if shown:
+        parts.append(", ".join(shown))
+    elif not names:
+        parts.append("no GPU")
+    return ", ".join(parts)
+
+
 # --------------------------------------------------------------------------------------
 # The checks
 
@@ -455,14 +520,92 @@ class Context:
     platform: TargetPlatform | None
     catalog: Catalog
     recommendation: Recommendation | None
+    setup: ProjectSetup = field(default_factory=ProjectSetup)
+
+    @property
+    def env_platform(self) -> TargetPlatform | None:
+        """The platform the installed torch wheel was built for (None: unknown)."""
+        torch = self.installed.torch if self.installed else None
+        return _wheel_platform(torch.wheel_tags) if torch else None
+
+    @property
+    def foreign(self) -> bool:
+        """The profile is of another platform than the environment's torch wheel."""
+        torch = self.installed.torch if self.installed else None
+        if torch is None or self.platform is None or not torch.wheel_tags:
+            return False
+        return not any(_tag_fits(t, self.platform) for t in torch.wheel_tags)
+
+
+def _tag_fits(tag: str, platform: TargetPlatform) -> bool:
+    platform_tag = tag.rsplit("-", 1)[-1]
+    return platform_tag == "any" or any(
+        platform.matches_wheel_platform(t) for t in platform_tag.split(".")
+    )
+
+
+def _wheel_platform(tags: Sequence[str]) -> TargetPlatform | None:
+    for p in PLATFORMS.values():
+        if any(_tag_fits(t, p) and not t.endswith("-any") for t in tags):
+            return p
+    return None
+
+
+def _torch_flag(ctx: Context, backend: str, release: str | None) -> str:
+    """` --torch R` when the project's torch range has no `backend` build here, but R has.
+
+    The wizard keeps the project's range (its newest release) unless told otherwise, and stops
+    with "no torch release matching ... serves every choice" when that release lacks the build.
+    """
+    if not release or backend == "auto" or ctx.platform is None:
+        return ""
+    spec = ctx.setup.existing.torch_spec if ctx.setup.existing else None
+    try:
+        matching = ctx.catalog.releases_matching(spec)
+    except BadInput:
+        matching = ()
+    current = matching[0] if matching else None
+    if current is not None and (
+        current.minor == release or current.has(backend, ctx.platform.name)
+    ):
+        return ""
+    return f" --torch {release}"
+
+
+def _wizard_fix(ctx: Context, backend: str, release: str | None = None) -> str:
+    """The torch-wizard run that gives this platform `backend` (of torch `release`).
+
+    It keeps the project's other targets and their builds (a bare --target replaces them) and
+    carries --torch when the build belongs to another release than the project's range.
+    """
+    platform = ctx.platform.name if ctx.platform else "PLATFORM"
+    existing = ctx.setup.existing
+    torch = _torch_flag(ctx, backend, release)
+    if existing and existing.variants and backend not in ("default", "auto"):
+        variants = list(existing.variants) + [v for v in (backend,) if v not in existing.variants]
+        platforms = [t.platform for t in existing.targets]
+        flags = ""  # the targets stay as they are, unless this platform is not among them
+        if platform not in platforms:
+            flags = "".join(f" --target {p}" for p in [*platforms, platform])
+        return (
+            f"`torch-wizard{flags} --variants {','.join(variants)}{torch}`, "
+            f"then `uv sync --extra {backend}`"
+        )
+    targets = {t.platform: t.backend for t in existing.targets} if existing else {}
+    targets[platform] = backend
+    flags = " ".join(
+        f"--target {p}" if b == "auto" else f"--target {p}={b}" for p, b in targets.items()
+    )
+    return f"`torch-wizard {flags}{torch}`, then `uv sync`"
 
 
 def _switch_fix(ctx: Context, backend: str) -> str:
     """The command that puts `backend` into the environment."""
     if ctx.lock and backend in ctx.lock.extras:
         return f"`uv sync --extra {backend}`"
-    platform = ctx.platform.name if ctx.platform else "PLATFORM"
-    return f"`torch-wizard --target {platform}={backend}`, then `uv sync`"
+    rec = ctx.recommendation
+    release = rec.torch if rec and rec.backend == backend else None
+    return _wizard_fix(ctx, backend, release)
 
 
 def _sync_command(ctx: Context, prefer: Sequence[str | None] = ()) -> str:
@@ -532,25 +675,32 @@ def check_installed(ctx: Context) -> list[Finding]:
             + (f"; also {others}." if others else "."),
         )
     )
-    if ctx.platform and torch.wheel_tags:
-        fits = [
-            t
-            for t in torch.wheel_tags
-            if ctx.platform.matches_wheel_platform(t.rsplit("-", 1)[-1]) or t.endswith("-any")
-        ]
-        if not fits:
-            out.append(
-                Finding(
-                    "platform-differs",
-                    "warning",
-                    f"The installed torch wheel is for {torch.wheel_tags[0]}, not "
-                    f"{ctx.platform.label}, the machine the checks are made for.",
-                    "The hardware profile describes another machine than this environment's.",
-                    "Run `torch-wizard doctor` on the machine itself, or pass its profile with "
-                    "--hardware.",
-                )
+    if ctx.platform and ctx.foreign:
+        env = ctx.env_platform
+        built = f"{env.label} ({torch.wheel_tags[0]})" if env else torch.wheel_tags[0]
+        out.append(
+            Finding(
+                "platform-differs",
+                "warning",
+                f"torch {torch.version} in this environment was built for {built}, but the "
+                f"hardware profile is a {ctx.platform.label} machine: this environment cannot "
+                f"run there, so it is not checked against that machine's hardware; what uv.lock "
+                f"installs on {ctx.platform.label} is checked instead.",
+                "An environment runs only on the platform its wheels were built for; the "
+                "profile's machine gets its own from `uv sync` there.",
+                "Run `torch-wizard doctor` on that machine, or pass this machine's profile "
+                "(`torch-wizard detect --json`) with --hardware.",
             )
+        )
     return out
+
+
+def _add_platform_fix(ctx: Context) -> str:
+    """Add the profile's platform to the project's targets, with the build it needs."""
+    rec = ctx.recommendation
+    if rec is None:
+        return _wizard_fix(ctx, "auto")
+    return _wizard_fix(ctx, rec.backend, rec.torch)
 
 
 def _lock_words(s: LockedSet) -> str:
@@ -589,7 +739,21 @@ def check_lock(ctx: Context) -> list[Finding]:
                 "warning",
                 f"uv.lock installs no torch on {ctx.platform.label}.",
                 "`uv sync` would remove torch here, or the lock was made for other platforms.",
-                f"`torch-wizard --target {ctx.platform.name}`",
+                _add_platform_fix(ctx),
+            )
+        ]
+    if ctx.foreign:  # the environment is another platform's: compare nothing with it
+        locked = ", ".join(
+            f"{s.torch.version}{_lock_words(s)}"
+            + (f" from {s.torch.index}" if s.torch.index else "")
+            for s in lock.sets
+            if s.torch
+        )
+        return [
+            Finding(
+                "locked-for-platform",
+                "ok",
+                f"uv.lock installs torch {locked} on {ctx.platform.label}.",
             )
         ]
     torch = inst.torch
@@ -667,6 +831,8 @@ def check_build(ctx: Context) -> list[Finding]:
     inst, platform, profile, rec = ctx.installed, ctx.platform, ctx.profile, ctx.recommendation
     if inst is None or inst.torch is None or platform is None or profile is None:
         return []
+    if ctx.foreign:
+        return _check_locked_build(ctx)
     torch = inst.torch
     cat = ctx.catalog
     variant = build_variant(torch, platform, cat)
@@ -768,6 +934,59 @@ def check_build(ctx: Context) -> list[Finding]:
             )
         out += _check_triton(ctx, variant)
     return out
+
+
+def _locked_variant(ctx: Context, pkg: LockedPackage) -> str | None:
+    """The build of a locked torch on the profile's platform: its label, or PyPI's build."""
+    assert ctx.platform is not None
+    label = InstalledPackage(pkg.name, pkg.version).label
+    if label:
+        return label
+    release = _release_for(ctx.catalog, pkg.version)
+    return release.pypi.get(ctx.platform.name) if release else None
+
+
+def _check_locked_build(ctx: Context) -> list[Finding]:
+    """For another platform's profile: does what uv.lock installs there fit that machine?"""
+    rec, platform, lock = ctx.recommendation, ctx.platform, ctx.lock
+    assert platform is not None and ctx.profile is not None
+    if rec is None or lock is None or lock.error or not lock.sets:
+        return []  # check_lock already says why the lock cannot be checked
+    pypi = ""
+    release = ctx.catalog.release(rec.torch) if rec.torch else None
+    if release is not None:
+        pypi = release.pypi.get(platform.name, "")
+    wanted = {rec.backend} | ({pypi, "default"} if rec.backend == "default" and pypi else set())
+    builds = []
+    for s in lock.sets:
+        assert s.torch is not None
+        variant = _locked_variant(ctx, s.torch)
+        pkg = InstalledPackage(s.torch.name, s.torch.version)
+        words = _build_words(variant, pkg, ctx.catalog)
+        if variant in wanted:
+            return [
+                Finding(
+                    "build-fits",
+                    "ok",
+                    f"On {platform.label}, uv.lock installs torch {s.torch.version}"
+                    f"{_lock_words(s)}, {words}: the build recommended for "
+                    f"{_gpu_names(ctx.profile.gpus) if ctx.profile.gpus else 'that machine'}.",
+                )
+            ]
+        builds.append(f"torch {s.torch.version}{_lock_words(s)}, {words}")
+    gpus = tuple(g for g in ctx.profile.gpus if g.vendor != "apple")
+    wanted_words = "PyPI's build" if rec.backend == "default" else f"the {rec.backend} build"
+    return [
+        Finding(
+            "locked-build-differs",
+            "problem" if _is_gpu(rec.backend) else "warning",
+            f"On {platform.label}, uv.lock installs {'; '.join(builds)}, but "
+            f"{_gpu_names(gpus) if gpus else 'the machine in the profile'} needs "
+            f"{wanted_words}.",
+            rec.reasons[0] if rec.reasons else "",
+            _switch_fix(ctx, rec.backend),
+        )
+    ]
 
 
 def _fallback_fix(ctx: Context, blocked: str) -> str:
@@ -944,17 +1163,23 @@ def _check_triton(ctx: Context, variant: str) -> list[Finding]:
     package = ctx.catalog.triton.get("rocm" if variant.startswith("rocm") else variant)
     if not package or package in ctx.installed.packages:
         return []
-    platform = ctx.platform.name if ctx.platform else "PLATFORM"
     return [
         Finding(
             "triton-missing",
             "warning",
             f"{package} is not installed beside the {variant} build of torch.",
             "torch.compile needs it; without it, compiling a model fails.",
-            f"`torch-wizard --target {platform}={variant}` (adds it with its index), "
-            "then `uv sync`",
+            _wizard_fix(ctx, variant) + f" (the wizard adds {package} with its index)",
         )
     ]
+
+
+def _with_fix(ctx: Context, name: str) -> str:
+    """`torch-wizard --with ...`, naming every companion the project has (--with replaces them)."""
+    existing = ctx.setup.existing
+    have = list(existing.companions) if existing else []
+    names = have + [name] if name not in have else have
+    return "`torch-wizard " + " ".join(f"--with {n}" for n in names) + "`"
 
 
 def check_companions(ctx: Context) -> list[Finding]:
@@ -962,6 +1187,7 @@ def check_companions(ctx: Context) -> list[Finding]:
     if inst is None or inst.torch is None or platform is None:
         return []
     torch = inst.torch
+    platform = ctx.env_platform or platform if ctx.foreign else platform
     torch_variant = build_variant(torch, platform, ctx.catalog)
     out: list[Finding] = []
     for name in PAIRED:
@@ -987,7 +1213,7 @@ def check_companions(ctx: Context) -> list[Finding]:
                     f"{name}'s compiled operators are built against one torch release and build; "
                     f"a mismatch fails at import (e.g. 'operator {name}::nms does not exist') or "
                     "at the first call.",
-                    f"`torch-wizard --with {name}` (pairs {pair} with torch {torch.public}), "
+                    f"{_with_fix(ctx, name)} (pairs {pair} with torch {torch.public}), "
                     "then `uv sync`",
                 )
             )
@@ -1012,6 +1238,22 @@ def check_companions(ctx: Context) -> list[Finding]:
                 )
             )
     return out
+
+
+def check_project(ctx: Context) -> list[Finding]:
+    """pyproject.toml that uv reads but the wizard cannot edit: its fixes need it repaired."""
+    if ctx.setup.problem is None:
+        return []
+    return [
+        Finding(
+            "project-not-editable",
+            "warning",
+            ctx.setup.problem,
+            "torch-wizard cannot change this pyproject.toml, so the fixes below that run "
+            "torch-wizard stop at it until it is repaired.",
+            ctx.setup.hint,
+        )
+    ]
 
 
 def check_hardware(ctx: Context) -> list[Finding]:
@@ -1041,7 +1283,7 @@ def check_hardware(ctx: Context) -> list[Finding]:
 
 def diagnose_context(ctx: Context) -> list[Finding]:
     """Every check, in checklist order (pure: reads only `ctx`)."""
-    findings = check_environment(ctx) + check_hardware(ctx)
+    findings = check_project(ctx) + check_environment(ctx) + check_hardware(ctx)
     if ctx.environment is None:
         return findings
     return (
@@ -1466,13 +1708,34 @@ class DoctorReport:
         }
 
 
+def _paired_releases(catalog: Catalog, existing: ExistingSetup | None) -> str | None:
+    """A torch range of the releases the project's torchvision/torchaudio are paired with.
+
+    The recommendation (and so every fix) stays inside it: the wizard refuses a torch release
+    that a companion of the project has no release for.
+    """
+    companions = [c for c in (existing.companions if existing else ()) if c in PAIRED]
+    if not companions or not catalog.releases:
+        return None
+    paired = [r for r in catalog.releases if all(catalog.companion_spec(r, c) for c in companions)]
+    if not paired or paired[0] is catalog.releases[0]:
+        return None
+    newer = catalog.releases[catalog.releases.index(paired[0]) - 1]
+    return f"<{newer.minor}"
+
+
 def gather(
     project: Path,
     profile: HardwareProfile | None,
     catalog: Catalog,
     environ: Mapping[str, str] | None = None,
+    setup: ProjectSetup | None = None,
 ) -> Context:
-    """Read the environment, the lock and the recommendation (reads files; runs nothing)."""
+    """Read the environment, the lock and the recommendation (reads files; runs nothing).
+
+    Raises BadInput when pyproject.toml cannot be read at all (see `read_setup`).
+    """
+    setup = read_setup(project) if setup is None else setup
     environ = os.environ if environ is None else environ
     env_path = environment_path(project, environ)
     environment = find_environment(env_path)
@@ -1484,8 +1747,11 @@ def gather(
     lock = read_locked(project, platform, python) if platform else None
     rec = None
     if platform is not None and platform.name in PLATFORMS:
-        rec = recommend(profile, platform.name, catalog, python=python)
-    return Context(project, env_path, environment, installed, lock, profile, platform, catalog, rec)
+        spec = _paired_releases(catalog, setup.existing)
+        rec = recommend(profile, platform.name, catalog, spec, python=python)
+    return Context(
+        project, env_path, environment, installed, lock, profile, platform, catalog, rec, setup
+    )
 
 
 def diagnose(
@@ -1496,9 +1762,10 @@ def diagnose(
     run: bool = False,
     run_timeout: float = RUN_TIMEOUT,
     environ: Mapping[str, str] | None = None,
+    setup: ProjectSetup | None = None,
 ) -> DoctorReport:
     """Every check on the project's environment; with `run`, also import torch in it."""
-    ctx = gather(project, profile, catalog, environ)
+    ctx = gather(project, profile, catalog, environ, setup)
     findings = diagnose_context(ctx)
     runtime = None
     if run and ctx.environment is not None and ctx.installed and ctx.installed.torch:
@@ -1557,18 +1824,27 @@ def report_text(report: DoctorReport, style: Style | None = None) -> str:
     style = style or Style()
     lines = [f"torch-wizard doctor: {report.project}"]
     if report.profile is not None:
-        hw = report.profile.describe()
+        hw = _machine_words(report.profile)
         driver = report.profile.nvidia_driver
         lines.append(f"  Machine      {hw}" + (f" (NVIDIA driver {driver})" if driver else ""))
     env = report.environment
-    lines.append(
-        f"  Environment  {report.env_path}"
-        + (f" (Python {env.python_version})" if env and env.python_version else "")
+    torch_pkg = report.installed.torch if report.installed else None
+    built = _wheel_platform(torch_pkg.wheel_tags) if torch_pkg else None
+    foreign = (
+        torch_pkg is not None
+        and report.platform is not None
+        and bool(torch_pkg.wheel_tags)
+        and not any(_tag_fits(t, report.platform) for t in torch_pkg.wheel_tags)
     )
+    about = [f"Python {env.python_version}"] if env and env.python_version else []
+    if foreign and built is not None:
+        about.append(f"torch built for {built.label}")
+    lines.append(f"  Environment  {report.env_path}" + (f" ({', '.join(about)})" if about else ""))
     rec = report.recommendation
     if rec is not None:
         torch = f" (torch {rec.torch})" if rec.torch else ""
-        lines.append(f"  Recommended  {rec.backend}{torch}")
+        where = f" for {report.platform.label}" if foreign and report.platform else ""
+        lines.append(f"  Recommended  {rec.backend}{torch}{where}")
     lines.append("")
     for f in report.findings:
         lines.append(f"{style.mark(f.severity)} {f.what}")
@@ -1584,5 +1860,12 @@ def report_text(report: DoctorReport, style: Style | None = None) -> str:
         if report.healthy
         else "The environment needs attention."
     )
+    if foreign and report.platform is not None:
+        verdict = (
+            f"This environment is for {built.label if built else 'another platform'}; what "
+            f"uv.lock installs on {report.platform.label} fits the machine in the profile."
+            if report.healthy
+            else "The project needs attention for the machine in the profile."
+        )
     lines.append(f"{_plural(problems, 'problem')}, {_plural(warnings, 'warning')}. {verdict}")
     return "\n".join(lines)

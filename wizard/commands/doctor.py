@@ -51,19 +51,6 @@ def _hardware(path: str | None) -> HardwareProfile:
     return detect_hardware()
 
 
-def _index_base(folder: Path) -> str | None:
-    """The mirror the project's pyproject.toml already uses, if any."""
-    if not (folder / "pyproject.toml").is_file():
-        return None
-    try:
-        from wizard.session import load_project
-
-        _, existing = load_project(folder)
-    except Exception:  # an unreadable pyproject is not the doctor's business
-        return None
-    return existing.index_base if existing and existing.index_base else None
-
-
 def run_doctor(args: list[str]) -> int:
     """Print the checklist (or JSON); 0 when healthy, 1 when not, BadInput (2) for bad input."""
     opts = _parser().parse_args(args)
@@ -72,18 +59,24 @@ def run_doctor(args: list[str]) -> int:
         raise BadInput(
             f"The project folder {folder} does not exist.", "Pass an existing folder with -C."
         )
+    from wizard.doctor import RUN_TIMEOUT, Style, diagnose, read_setup, report_text
+
+    # First: a pyproject.toml that uv cannot read either stops here with the reader's error
+    # (exit 2), before anything slow; the setup also names the mirror the project uses.
+    setup = read_setup(folder)
     profile = _hardware(opts.hardware)
-    from wizard.doctor import RUN_TIMEOUT, Style, diagnose, report_text
     from wizard.plan import DEFAULT_INDEX_BASE
     from wizard.session import load_catalog
 
-    catalog = load_catalog(opts.offline, _index_base(folder) or DEFAULT_INDEX_BASE)
+    existing = setup.existing
+    base = existing.index_base if existing and existing.index_base else None
+    catalog = load_catalog(opts.offline, base or DEFAULT_INDEX_BASE)
     if opts.run and not opts.json:
         print(
             f"Importing torch in the project's environment (up to {RUN_TIMEOUT:.0f} s)...",
             file=sys.stderr,
         )
-    report = diagnose(folder.resolve(), profile, catalog, run=opts.run)
+    report = diagnose(folder.resolve(), profile, catalog, run=opts.run, setup=setup)
     if opts.json:
         print(json.dumps(report.to_dict(), indent=2))
         return report.exit_code
