@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from wizard.cli import _main_parser
 from wizard.prompts import (
     EXPLAIN,
     EXPLAIN_TITLE,
+    QuestionaryAsker,
     in_default_order,
     option_title,
     questionary_choices,
@@ -24,6 +26,7 @@ from wizard.prompts import (
     run_flow,
 )
 from wizard.questions import Option, Question
+from wizard.wrap import hanging_wrap
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTER = None  # an answer that takes what the prompt offers when Enter is pressed
@@ -186,6 +189,83 @@ def test_the_newest_torch_option_with_an_empty_value_can_be_the_default():
 
 
 # --------------------------------------------------------------------------------------------
+# The real checkbox, driven by keys through a pipe: the Explain entry is never a tick
+# --------------------------------------------------------------------------------------------
+
+PLATFORMS_Q = Question(
+    "targets",
+    "Targets",
+    "Which platforms should the lock serve?",
+    "multi",
+    tuple(Option(v, v) for v in ("linux-x86_64", "macos-arm64", "windows-x86_64")),
+    ("linux-x86_64",),
+    "environments",
+    "Every chosen platform must get wheels.",
+)
+DOWN, SPACE, ENTER_KEY = "\x1b[B", " ", "\r"
+
+
+def press(question: Question, keys: str) -> tuple[list[str], str]:
+    """The asker's answer, and the prompt's last line as the terminal shows it (ANSI removed)."""
+    from prompt_toolkit.data_structures import Size
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output.vt100 import Vt100_Output
+
+    screen = io.StringIO()
+    output = Vt100_Output(screen, lambda: Size(rows=40, columns=100), term="xterm")
+    with create_pipe_input() as keyboard:
+        keyboard.send_text(keys)
+        values = QuestionaryAsker(input=keyboard, output=output).select(question)
+    text = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", screen.getvalue())
+    last = [line for line in re.split(r"[\r\n]", text) if question.title in line][-1]
+    return values, last
+
+
+@pytest.mark.parametrize("key", [ENTER_KEY, SPACE], ids=["enter", "space"])
+def test_explain_in_a_checkbox_is_asked_for_not_counted_as_a_selection(key):
+    values, shown = press(PLATFORMS_Q, DOWN + SPACE + DOWN + DOWN + key)  # tick macOS, to Explain
+    assert values == ["linux-x86_64", "macos-arm64", EXPLAIN]  # two ticks, then the request
+    assert shown.endswith(f"{PLATFORMS_Q.title} [{EXPLAIN_TITLE}]"), shown
+    assert "selections" not in shown
+
+
+def test_ticking_all_or_inverting_never_ticks_explain():
+    values, shown = press(PLATFORMS_Q, "a" + ENTER_KEY)
+    assert values == ["linux-x86_64", "macos-arm64", "windows-x86_64"]
+    assert shown.endswith("done (3 selections)"), shown
+    values, shown = press(PLATFORMS_Q, "i" + ENTER_KEY)
+    assert values == ["macos-arm64", "windows-x86_64"]
+    assert shown.endswith("done (2 selections)"), shown
+
+
+def test_a_plain_enter_on_an_option_answers_with_the_ticks():
+    values, shown = press(PLATFORMS_Q, DOWN + SPACE + ENTER_KEY)
+    assert values == ["linux-x86_64", "macos-arm64"]
+    assert shown.endswith("done (2 selections)"), shown
+
+
+# --------------------------------------------------------------------------------------------
+# Wrapping the plan to the terminal
+# --------------------------------------------------------------------------------------------
+
+REASON = (
+    "No GPU found: the CPU build (about 200 MB) instead of a CUDA build (about 3 GB) that "
+    "could not use a GPU here."
+)
+
+
+def test_hanging_wrap_keeps_a_reason_in_its_column():
+    line = f"  {'':<22} - {REASON}"
+    wrapped = hanging_wrap(f"Plan: torch 2.15\n{line}", 90).split("\n")
+    assert wrapped[0] == "Plan: torch 2.15"
+    assert all(len(w) <= 90 for w in wrapped)
+    assert wrapped[1].startswith(" " * 25 + "- No GPU found:")
+    assert all(w.startswith(" " * 27) and w[27] != " " for w in wrapped[2:])
+    assert " ".join(w.strip() for w in wrapped[1:]) == f"- {REASON}"
+    assert hanging_wrap(line, 200) == line  # a line that fits is left alone
+
+
+# --------------------------------------------------------------------------------------------
 # The flow (bundled catalog, --dry-run: no uv needed)
 # --------------------------------------------------------------------------------------------
 
@@ -270,7 +350,7 @@ def test_question_mark_shows_the_explanation_and_asks_again(tmp_path):
     assert code == 0
     from wizard.explain import topic_named
 
-    assert topic_named("markers-vs-extras").title in out
+    assert topic_named("environments").title in out
     assert topic_named("cpu-vs-cuda").title in out
     assert "On this machine:" in out  # the build's explanation says what was found here
     assert script.keys[:5] == [
@@ -282,12 +362,149 @@ def test_question_mark_shows_the_explanation_and_asks_again(tmp_path):
     ]
 
 
+class ExplainEach(Script):
+    """Asks for the explanation once at every question, then takes Enter; keeps, per question
+    asked, the output printed between its Explain answer and the next prompt."""
+
+    def __init__(self, out: io.StringIO):
+        super().__init__()
+        self.out = out
+        self.explained: set[str] = set()
+        self.pending: str | None = None  # the question whose explanation comes next
+        self.shown: dict[str, str] = {}
+
+    def select(self, question: Question) -> list[str]:
+        if self.pending is not None:
+            self.shown[self.pending] = self.out.getvalue()[self.start :]
+            self.pending = None
+        if question.key not in self.explained:
+            self.explained.add(question.key)
+            self.pending, self.start = question.key, len(self.out.getvalue())
+            self.asked.append(question)
+            return [EXPLAIN]
+        return super().select(question)
+
+
+def titles_shown(text: str) -> list[str]:
+    """The explanations' titles in the text: a line underlined with '='."""
+    lines = text.split("\n")
+    return [a for a, b in zip(lines, lines[1:], strict=False) if b and set(b) == {"="}]
+
+
+# The explanation each question of the spec should show, by question key.
+TOPIC_OF = {
+    "targets": "environments",  # which platforms the lock serves and must have wheels for
+    "mode": "markers-vs-extras",
+    "variants": "conflicts",
+    "torch": "one-release",
+    "companions": "one-release",
+    "lock_scope": "environments",
+}
+TOPIC_CASES = [  # (start, hardware, the build questions' topics)
+    ([], "linux-cpu-only", {"backend:linux-x86_64": "cpu-vs-cuda"}),
+    ([], "linux-rtx4090-driver580", {"backend:linux-x86_64": "compute-capability"}),
+    ([], "linux-rx7900xtx", {"backend:linux-x86_64": "rocm"}),
+    ([], "linux-arc-b580", {"backend:linux-x86_64": "xpu"}),
+    ([], "macbook-m3-max", {"backend:macos-arm64": "mps"}),
+    (["--variants", "cpu,cu130"], "linux-cpu-only", {}),
+]
+
+
+@pytest.mark.parametrize(
+    "start, hardware, builds",
+    TOPIC_CASES,
+    ids=[f"{h}{'-variants' if s else ''}" for s, h, _ in TOPIC_CASES],
+)
+@pytest.mark.parametrize("key", ["targets", "others"])
+def test_explain_shows_each_questions_own_topic(tmp_path, start, hardware, builds, key):
+    from wizard.explain import topic_named
+
+    out = io.StringIO()
+    script = ExplainEach(out)
+    code = run_flow(
+        options(tmp_path, "--offline", "--dry-run", *start, hardware=hardware), script, out
+    )
+    assert code == 0, out.getvalue()
+    asked = list(dict.fromkeys(script.keys))
+    assert set(script.shown) == set(asked)  # every question of the spec was explained
+    expected = {**TOPIC_OF, **builds}
+    checked = ["targets"] if key == "targets" else [k for k in asked if k != "targets"]
+    for k in checked:
+        assert titles_shown(script.shown[k]) == [topic_named(expected[k]).title], k
+
+
 def test_explaining_a_multi_question_keeps_what_was_ticked(tmp_path):
     script = Script([("targets", ["linux-x86_64", "windows-x86_64", EXPLAIN])])
     code, _ = plain(tmp_path, script, "--offline", "--dry-run")
     assert code == 0
     assert script.asked[1].key == "targets"
     assert render_question(script.asked[1]).defaults == ("linux-x86_64", "windows-x86_64")
+
+
+def test_the_plan_is_wrapped_to_the_terminal_with_hanging_indents(tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    code, out = plain(tmp_path, Script(), "--offline", "--dry-run")
+    assert code == 0
+    plan = out.split("[6/8] Review\n")[1].split("\n\n")[0].split("\n")
+    assert plan[0] == "Plan: torch 2.15"
+    assert all(len(line) <= 100 for line in plan), plan
+    at = next(i for i, line in enumerate(plan) if "No GPU found" in line)
+    assert plan[at].startswith(" " * 25 + "- No GPU found: the CPU build (about 200 MB)")
+    # the terminal used to break it at column 100, the rest at column 0: "(about" / " 3 GB)"
+    rest = plan[at + 1]
+    assert rest.startswith(" " * 27) and rest[27] != " ", plan
+    assert f"{plan[at].strip()} {rest.strip()}" == f"- {REASON}"
+    assert not re.search(r"\d$", plan[at])  # a size keeps its unit: never "3" / "GB"
+
+
+REQUIREMENTS = (
+    "--index-url https://download.pytorch.org/whl/cu121\n"
+    "torch==2.1.0+cu121\n"
+    "torchvision==0.16.0+cu121\n"
+)
+
+
+def yes_output(folder: Path, capsys, *args: str) -> str:
+    from wizard.cli import main
+
+    capsys.readouterr()
+    assert main(["--yes", "-C", str(folder), "--hardware", profile("linux-cpu-only"), *args]) == 0
+    return capsys.readouterr().out
+
+
+def test_from_requirements_shows_the_migration_before_the_questions(tmp_path, capsys):
+    (tmp_path / "requirements.txt").write_text(REQUIREMENTS)
+    req = str(tmp_path / "requirements.txt")
+    code, out = plain(tmp_path, Script(), "--offline", "--dry-run", "--from", req)
+    assert code == 0
+    before, questions = out.split("[3/8] Targets")
+    assert "Migration from requirements.txt:" in before
+    assert "requirements.txt:2  torch==2.1.0+cu121" in before
+    assert "warning: torch==2.1.0 is older than every release" in before
+    assert "the pin is dropped" in before
+    assert "warning: cu121 (requirements.txt:2, torch +cu121) is not built" in before
+    # the same report as --yes prints, from the same core text
+    yes = yes_output(tmp_path, capsys, "--offline", "--dry-run", "--from", req)
+    report = yes[yes.index("Migration from") : yes.index("\n\nPlan: ")]
+    assert report in before
+    assert "Dry run: nothing was written." in questions
+    assert "requirements files were left in place" not in out  # nothing was written
+
+
+def test_from_requirements_says_what_can_be_deleted_after_writing(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    (tmp_path / "requirements.txt").write_text(REQUIREMENTS)
+    req = str(tmp_path / "requirements.txt")
+    code, out = plain(tmp_path, Script(), "--offline", "--no-lock", "--from", req)
+    assert code == 0, out
+    done = out.split("[8/8] Done")[1]
+    note = done[done.index("The requirements files were left in place.") :].rstrip()
+    assert all(len(line) <= 80 for line in note.split("\n")), note  # wrapped to the terminal
+    assert " ".join(note.split()) == (
+        "The requirements files were left in place. Once `uv sync` works, these can be "
+        "deleted (if no Dockerfile or CI script still reads them): requirements.txt."
+    )
+    assert "torchvision" in pyproject(tmp_path)["project"]["dependencies"][1]
 
 
 def test_ctrl_c_at_a_question_changes_nothing(tmp_path):
@@ -496,9 +713,38 @@ def test_no_lock_writes_only_pyproject(tmp_path, fake_index, uv_environ):
 def test_a_failed_lock_puts_the_project_back(tmp_path, fake_index, uv_environ, capsys):
     original = b'[project]\nname = "keep"\nversion = "1"\n# a comment\n'
     (tmp_path / "pyproject.toml").write_bytes(original)
+    script = Script(confirms=[True, False])
     with fake_index.configured(fail=True):
-        code, out = plain(tmp_path, Script(), "--offline", "--index-base", fake_index.base_url)
+        code, out = plain(tmp_path, script, "--offline", "--index-base", fake_index.base_url)
     assert code == 1
-    assert "put back as they were" in capsys.readouterr().err
+    assert "put back as they were" in " ".join(capsys.readouterr().err.split())
+    assert script.confirmed == ["Write pyproject.toml and run uv lock?", "Change the answers?"]
+    assert out.rstrip().endswith("No changes were made.")
     assert (tmp_path / "pyproject.toml").read_bytes() == original
     assert not (tmp_path / "uv.lock").exists()
+
+
+def test_after_a_failed_lock_the_answers_can_be_changed(tmp_path, fake_index, uv_environ, capsys):
+    class IndexBackAfterFailure(Script):
+        def confirm(self, text: str, default: bool) -> bool:
+            if text == "Change the answers?":
+                fake_index.fail = False  # the index works again for the second try
+            return super().confirm(text, default)
+
+    script = IndexBackAfterFailure(
+        [*[(k, ENTER) for k in BASIC[:4]], ("companions", ["torchvision"]), ("lock_scope", ENTER)],
+        confirms=[True, True, True],
+    )
+    with fake_index.configured(fail=True):
+        code, out = plain(tmp_path, script, "--offline", "--index-base", fake_index.base_url)
+    assert "put back as they were" in " ".join(capsys.readouterr().err.split())
+    assert script.confirmed == [
+        "Write pyproject.toml and run uv lock?",
+        "Change the answers?",
+        "Write pyproject.toml and run uv lock?",
+    ]
+    assert script.keys == BASIC + BASIC
+    assert script.asked[len(BASIC) + 4].default == ("torchvision",)  # from the answers given
+    assert code == 0, out
+    assert "[8/8] Done" in out
+    assert "2.14.1+cpu" in [t["version"] for t in locked(tmp_path, "torch")]  # with torchvision

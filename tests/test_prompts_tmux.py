@@ -115,3 +115,23 @@ def test_ctrl_c_at_the_second_question_changes_nothing(terminal):
     assert "[exit 130]" in screen
     assert "Traceback" not in screen
     assert list(terminal.folder.iterdir()) == []
+
+
+def test_explain_in_the_platforms_checkbox_is_not_a_selection(terminal):
+    terminal.wait_for(QUESTIONS[0])
+    terminal.wait_for("Explain this question…")
+    terminal.press("Down", "Space")  # tick Linux aarch64 beside this machine's Linux x86_64
+    terminal.press(*["Down"] * 5, "Enter")  # past the other four platforms to Explain
+    screen = terminal.wait_for(f"{QUESTIONS[0]} [Explain this question…]")
+    assert "selections" not in screen
+    terminal.wait_for("Sources:")  # the explanation, then the question again, ticks kept
+    deadline = time.monotonic() + 30
+    while "Explain this question…" not in terminal.screen().rsplit("Sources:", 1)[1]:
+        assert time.monotonic() < deadline, terminal.screen()
+        time.sleep(0.1)
+    terminal.press("Enter")
+    screen = terminal.wait_for(f"{QUESTIONS[0]} done (2 selections)")
+    terminal.wait_for(QUESTIONS[1])
+    terminal.press("C-c")
+    screen = terminal.wait_for("[exit ")
+    assert "[exit 130]" in screen and "3 selections" not in screen

@@ -17,14 +17,16 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from wizard.errors import BadInput
 from wizard.questions import STEPS, Option, Question, answer, questions
+from wizard.wrap import hanging_wrap
 
 if TYPE_CHECKING:
     import questionary
 
+    from wizard.migrate import Migration, RequirementsFile
     from wizard.plan import Choices
     from wizard.recommend import Recommendation
     from wizard.session import Applied, Facts, Prepared
@@ -149,12 +151,60 @@ def in_default_order(question: Question, ticked: Sequence[str]) -> list[str]:
     return kept + [v for v in ticked if v not in kept]
 
 
+def explain_is_no_tick(q: questionary.Question) -> None:
+    """In a checkbox, the Explain entry is an action, never a tick: Space or Enter on it asks
+    for the explanation (the answer is the ticks so far plus EXPLAIN, and the prompt's summary
+    line says “Explain this question…” instead of counting it as a selection), and `a` (all) /
+    `i` (invert) tick only the question's options."""
+    from prompt_toolkit.filters import Condition
+    from prompt_toolkit.keys import Keys
+    from questionary.prompts.common import InquirerControl, Separator
+
+    ic = next(
+        w.content
+        for w in q.application.layout.find_all_windows()
+        if isinstance(w.content, InquirerControl)
+    )
+    options = [
+        c.value
+        for c in ic.choices
+        if not isinstance(c, Separator) and not c.disabled and c.value != EXPLAIN
+    ]
+    bindings = q.application.key_bindings
+    assert bindings is not None  # questionary's checkbox always has its own
+    on_explain = Condition(lambda: ic.get_pointed_at().value == EXPLAIN)
+
+    # prompt_toolkit calls the binding added last among those that match
+    @bindings.add(" ", eager=True, filter=on_explain)
+    @bindings.add(Keys.ControlM, eager=True, filter=on_explain)
+    def _explain(event: Any) -> None:
+        ticked = [v for v in ic.selected_options if v != EXPLAIN]
+        ic.selected_options = [EXPLAIN]  # the summary line shows the entry's title, uncounted
+        ic.is_answered = True
+        event.app.exit(result=[*ticked, EXPLAIN])
+
+    @bindings.add("a", eager=True)
+    def _all(event: Any) -> None:
+        everything = all(v in ic.selected_options for v in options)
+        ic.selected_options = [] if everything else list(options)
+
+    @bindings.add("i", eager=True)
+    def _invert(event: Any) -> None:
+        ic.selected_options = [v for v in options if v not in ic.selected_options]
+
+
 def _width() -> int:
     return min(shutil.get_terminal_size((80, 24)).columns, 100)
 
 
 class QuestionaryAsker:
-    """Asks at the terminal: `select` for one value, `checkbox` for several."""
+    """Asks at the terminal: `select` for one value, `checkbox` for several.
+
+    `terminal`: prompt_toolkit's `input` / `output` for questionary (tests drive it with a pipe).
+    """
+
+    def __init__(self, **terminal: Any) -> None:
+        self.terminal = terminal
 
     def select(self, question: Question) -> list[str]:
         prompt = render_question(question, _width())
@@ -165,22 +215,29 @@ class QuestionaryAsker:
             raise KeyboardInterrupt
         return [result] if prompt.kind == "select" else in_default_order(question, result)
 
-    @staticmethod
     def _question(
-        prompt: Prompt, choices: list[questionary.Choice], default: questionary.Choice | None
+        self, prompt: Prompt, choices: list[questionary.Choice], default: questionary.Choice | None
     ) -> questionary.Question:
         import questionary
 
         if prompt.kind == "select":
             return questionary.select(
-                prompt.message, choices, default=default, instruction=prompt.instruction
+                prompt.message,
+                choices,
+                default=default,
+                instruction=prompt.instruction,
+                **self.terminal,
             )
-        return questionary.checkbox(prompt.message, choices, instruction=prompt.instruction)
+        q = questionary.checkbox(
+            prompt.message, choices, instruction=prompt.instruction, **self.terminal
+        )
+        explain_is_no_tick(q)
+        return q
 
     def confirm(self, text: str, default: bool) -> bool:
         import questionary
 
-        result = questionary.confirm(text, default=default).unsafe_ask()
+        result = questionary.confirm(text, default=default, **self.terminal).unsafe_ask()
         if result is None:
             raise KeyboardInterrupt
         return bool(result)
@@ -215,7 +272,7 @@ def run_flow(opts: argparse.Namespace, asker: Asker, out: TextIO | None = None) 
         print(text, file=out, flush=True)
 
     try:
-        facts, choices = _start(opts, say)
+        facts, choices, migration = _start(opts, say)
         while True:
             choices = ask_questions(facts, choices, asker, say)
             prepared = _prepare(facts, choices, say)
@@ -228,23 +285,33 @@ def run_flow(opts: argparse.Namespace, asker: Asker, out: TextIO | None = None) 
             if go is None:
                 return 0
             if go:
-                break
+                applied = _apply(facts, prepared, opts, say)
+                if applied is not None:
+                    break
+                # uv lock failed and both files were put back: the same offer as a "no"
+                say()
+                if asker.confirm("Change the answers?", True):
+                    continue
+                say(NO_CHANGES)
+                return 1
             if not asker.confirm("Change the answers?", True):
                 say(NO_CHANGES)
                 return 0
-        applied = _apply(facts, prepared, opts, say)
     except KeyboardInterrupt:
         say()
         say(NO_CHANGES)
         return 130
-    if applied is None:
-        return 1
     _step(say, "Done")
     from wizard.report import applied_text
 
     text = applied_text(facts.folder, prepared.plan, applied, not opts.no_lock)
     if text:
-        say(text.lstrip("\n"))
+        say(hanging_wrap(text.lstrip("\n"), _width()))
+    if migration is not None:
+        from wizard.migrate import deletion_text
+
+        say()
+        say(hanging_wrap(deletion_text(migration), _width()))
     return 0
 
 
@@ -253,8 +320,9 @@ def _step(say: Say, name: str) -> None:
     say(f"[{STEPS.index(name) + 1}/{len(STEPS)}] {name}")
 
 
-def _start(opts: argparse.Namespace, say: Say) -> tuple[Facts, Choices]:
-    """Project, hardware and catalog, read once; the starting answers."""
+def _start(opts: argparse.Namespace, say: Say) -> tuple[Facts, Choices, Migration | None]:
+    """Project, hardware and catalog, read once; the migration from `--from` files (shown as
+    `--yes` shows it); the starting answers."""
     from wizard.plan import DEFAULT_INDEX_BASE
     from wizard.session import (
         Facts,
@@ -282,10 +350,14 @@ def _start(opts: argparse.Namespace, say: Say) -> tuple[Facts, Choices]:
             "  Note: its hand-written torch setup will be replaced: "
             + "; ".join(existing.conflicts_found)
         )
+    files: tuple[RequirementsFile, ...] = ()
     if opts.from_:
-        from wizard.migrate import migrate_request
+        # As `--yes` does: read first (a bad file fails before anything slow); the channel and
+        # mirror the files name decide which catalog to read, and the catalog the migration.
+        from wizard.migrate import index_settings, read_requirements
 
-        request = migrate_request(request, [Path(f) for f in opts.from_])
+        files = read_requirements([Path(f) for f in opts.from_])
+        request = index_settings(request, files)
     profiles = load_profiles(opts.hardware)
     _step(say, "Hardware")
     for p in profiles:
@@ -294,8 +366,16 @@ def _start(opts: argparse.Namespace, say: Say) -> tuple[Facts, Choices]:
     catalog = load_catalog(opts.offline, base or DEFAULT_INDEX_BASE, request.channel)
     for note in catalog.notes:
         say(f"  {note}")
+    migration = None
+    if files:
+        from wizard.migrate import migration_text, plan_migration
+
+        migration = plan_migration(files, catalog, profiles, request)
+        request = migration.request
+        say()
+        say(migration_text(migration))
     facts = Facts(folder, project, existing, profiles, catalog)
-    return facts, initial_choices(facts, request)
+    return facts, initial_choices(facts, request), migration
 
 
 def ask_questions(facts: Facts, choices: Choices, asker: Asker, say: Say) -> Choices:
@@ -379,10 +459,11 @@ def _review(
 ) -> bool | None:
     """Show the plan and the diff; True: go ahead, False: not now, None: nothing to ask."""
     from wizard.report import plan_text
-    from wizard.session import recommendations
+    from wizard.session import plan_recommendations, recommendations
 
     _step(say, "Review")
-    say(plan_text(prepared.plan, recommendations(facts, asked)))
+    recs = plan_recommendations(facts, asked, prepared.plan, recommendations(facts, asked))
+    say(hanging_wrap(plan_text(prepared.plan, recs), _width()))
     say()
     say(
         prepared.diff.rstrip("\n")
@@ -423,5 +504,5 @@ def _apply(facts: Facts, prepared: Prepared, opts: argparse.Namespace, say: Say)
     try:
         return apply(facts, prepared, lock=lock, on_line=stream)
     except LockFailed as exc:
-        print(f"torch-wizard: {exc.message}", file=sys.stderr, flush=True)
+        print(hanging_wrap(f"torch-wizard: {exc.message}", _width()), file=sys.stderr, flush=True)
         return None

@@ -55,7 +55,7 @@ def targets_question(facts: Facts, choices: Choices) -> Question:
         "multi",
         tuple(options),
         tuple(t.platform for t in choices.targets),
-        "markers-vs-extras",
+        "environments",
         "Every chosen platform must get wheels (tool.uv.required-environments). Add the "
         "machines your team, CI and servers use.",
     )

@@ -6,4 +6,4 @@ from wizard.tui.screens.questions import QuestionsScreen
 class TargetsScreen(QuestionsScreen):
     STEP = "Targets"
     HEADING = "Which platforms will run this project?"
-    TOPIC = "markers-vs-extras"
+    TOPIC = "environments"

@@ -3,46 +3,13 @@ hanging indents, so a long reason under a column stays under that column."""
 
 from __future__ import annotations
 
-import re
-import textwrap
 from collections.abc import Sequence
 
 from textual.content import Content
 from textual.events import Resize
 from textual.widgets import Static
 
-# What continuation lines align after: an indent plus a bullet, a label column
-# ("Folder   /path"), or a line number column ("  12  torch==2.4.1").
-_LEAD = re.compile(r"^(\s*(?:[-*>•›→✓✗★!] |[A-Z][\w ]{0,14}?\s{2,}|\d+\s{2,})?)")
-
-
-def wrap_line(line: str, width: int) -> list[str]:
-    """One line wrapped to `width`; continuation lines align after its indent and bullet.
-
-    A column deeper than a third of the width (the plan's reasons on a narrow screen) moves
-    left to a small indent, whether or not the line needs wrapping, so all stay alike."""
-    lead = _LEAD.match(line).group(1)  # type: ignore[union-attr]
-    body = line[len(lead) :]
-    if len(lead) > width // 3:
-        indent = min(len(lead) - len(lead.lstrip()), 4)
-        lead = " " * indent + (lead.strip() + " " if lead.strip() else "")
-    line = lead + body
-    if len(line) <= width:
-        return [line]
-    # an indented line without a bullet or label continues a little further in
-    hang = len(lead) + (2 if lead and not lead.strip() else 0)
-    return textwrap.wrap(
-        body,
-        width,
-        initial_indent=lead,
-        subsequent_indent=" " * hang,
-        break_long_words=False,
-        break_on_hyphens=False,
-    ) or [lead]
-
-
-def hanging_wrap(text: str, width: int) -> str:
-    return "\n".join(w for line in text.split("\n") for w in wrap_line(line, width))
+from wizard.wrap import wrap_line
 
 
 class WrappedText(Static):

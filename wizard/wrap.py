@@ -1,0 +1,44 @@
+"""Text from the core (plans, reasons, reports) wrapped with hanging indents, so a long
+reason under a column stays under that column: for the full-screen wizard's widgets and for
+the `--plain` prompts alike."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+# What continuation lines align after: an indent plus a bullet, a label column
+# ("Folder   /path"), or a line number column ("  12  torch==2.4.1").
+_LEAD = re.compile(r"^(\s*(?:[-*>•›→✓✗★!] |[A-Z][\w ]{0,14}?\s{2,}|\d+\s{2,})?)")
+_SIZE = re.compile(r"(\d) (?=[kMG]?B\b)")  # a number and its unit: "200 MB"
+
+
+def wrap_line(line: str, width: int) -> list[str]:
+    """One line wrapped to `width`; continuation lines align after its indent and bullet.
+
+    A column deeper than a third of the width (the plan's reasons on a narrow screen) moves
+    left to a small indent, whether or not the line needs wrapping, so all stay alike."""
+    lead = _LEAD.match(line).group(1)  # type: ignore[union-attr]
+    body = line[len(lead) :]
+    if len(lead) > width // 3:
+        indent = min(len(lead) - len(lead.lstrip()), 4)
+        lead = " " * indent + (lead.strip() + " " if lead.strip() else "")
+    line = lead + body
+    if len(line) <= width:
+        return [line]
+    body = _SIZE.sub("\\1\u00a0", body)  # a number keeps its unit: "3 GB"
+    # an indented line without a bullet or label continues a little further in
+    hang = len(lead) + (2 if lead and not lead.strip() else 0)
+    wrapped = textwrap.wrap(
+        body,
+        width,
+        initial_indent=lead,
+        subsequent_indent=" " * hang,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [lead]
+    return [w.replace("\u00a0", " ") for w in wrapped]
+
+
+def hanging_wrap(text: str, width: int) -> str:
+    return "\n".join(w for line in text.split("\n") for w in wrap_line(line, width))
