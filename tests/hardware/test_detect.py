@@ -190,3 +190,11 @@ def test_py_cpuinfo_is_the_last_resort(tmp_path: Path) -> None:
     (root / "proc" / "cpuinfo").write_text("processor\t: 0\n\n")
     result = _timed_detection(root)
     assert result["cpuinfo_imported"] is True
+
+
+def test_a_machine_in_words_names_an_apple_chip_once() -> None:
+    profiles = Path(__file__).parent.parent / "fixtures" / "profiles"
+    assert load_profile(str(profiles / "macbook-m3-max.json")).describe() == (
+        "macOS arm64, Apple M3 Max"
+    )
+    assert load_profile(str(profiles / "linux-cpu-only.json")).describe().endswith(", no GPU")

@@ -590,7 +590,7 @@ async def test_explanation_beside_choices_when_wide_hidden_when_narrow(wizard, p
             await pilot.press("enter")
             panel = app.screen.query_one(ExplainPanel)
             assert panel.display is shown
-            assert panel.topic == "markers-vs-extras"
+            assert panel.topic == "environments"
             await pilot.press("question_mark")
             assert panel.display is not shown
             await pilot.press("f1")
@@ -619,6 +619,29 @@ async def test_small_terminal_gets_a_message(wizard, project):
         await pilot.pause()
         assert "Make the terminal" not in screen_text(app)
         assert "Step 2 of 8" in screen_text(app)
+
+
+async def test_no_key_acts_on_a_step_hidden_by_the_size_message(wizard, project):
+    # Review hidden behind "Make the terminal at least 80x24": Enter must not write and lock.
+    app = wizard()
+    async with app.run_test(size=SMALL) as pilot:
+        await ready(pilot)
+        await press_until_step(pilot, "Review")
+        focused = app.screen.focused
+        await pilot.resize_terminal(70, 20)
+        await pilot.pause()
+        assert "q quits; nothing has been written." in screen_text(app)
+        for key in ("enter", "space", "tab", "escape", "enter"):
+            await pilot.press(key)
+        await pilot.pause()
+        assert list(project.iterdir()) == []
+        assert not app.state.written
+        await pilot.resize_terminal(*SMALL)
+        await pilot.pause()
+        assert "Step 6 of 8" in screen_text(app)
+        assert app.screen.focused is focused
+        await pilot.press("q")
+    assert list(project.iterdir()) == []
 
 
 async def test_no_color_is_respected(wizard, project, monkeypatch):

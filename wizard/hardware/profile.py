@@ -93,8 +93,10 @@ class HardwareProfile:
             parts[0] += " (WSL)"
         if self.cpu.brand:
             parts.append(self.cpu.brand)
-        names = [g.name or f"{g.vendor} GPU" for g in self.gpus]
-        parts.append(", ".join(names) if names else "no GPU")
+        # An Apple chip is the CPU and the GPU: its name once.
+        names = [g.name or f"{g.vendor} GPU" for g in self.gpus if g.name != self.cpu.brand]
+        if names or not self.gpus:
+            parts.append(", ".join(names) if names else "no GPU")
         return ", ".join(parts)
 
 

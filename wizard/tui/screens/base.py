@@ -87,6 +87,8 @@ class StepScreen(Screen[None]):
         self.show_explanation(self.TOPIC)
         self.query_one("#back", Button).disabled = self.STEP == STEPS[0]
         self.step_mounted()
+        if self.has_class("-too-small"):
+            self._fit(self.app.size.width, self.app.size.height)  # what it focused waits
 
     def step_mounted(self) -> None:
         """What a step does once its widgets are there (focus, first content)."""
@@ -98,9 +100,25 @@ class StepScreen(Screen[None]):
     def on_resize(self, event: Resize) -> None:
         self._fit(event.size.width, event.size.height)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Too small, only the size message shows: no key may act on the hidden step
+        # (Enter on Review would write the files); q and Ctrl+C still quit.
+        return not self.has_class("-too-small")
+
     def _fit(self, width: int, height: int) -> None:
-        """Too small: one readable sentence instead of a squashed wizard."""
+        """Too small: one readable sentence instead of a squashed wizard, and no key acts on
+        the hidden widgets (the focus is put back when the terminal is large enough)."""
+        was_small = self.has_class("-too-small")
         small = self._fit_classes(width, height)
+        if small and self.focused is not None:
+            self._focus_before_small = self.focused
+            self.set_focus(None)
+        elif was_small and not small:
+            before = getattr(self, "_focus_before_small", None)
+            if before is not None and before.is_attached:
+                before.focus()
+        if small != was_small:
+            self.refresh_bindings()
         if small:
             self.query_one("#too-small", Static).update(
                 f"Make the terminal at least {MIN_WIDTH}x{MIN_HEIGHT} "

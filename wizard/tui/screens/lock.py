@@ -181,6 +181,8 @@ class LockScreen(StepScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         state = self.state
+        if not super().check_action(action, parameters):
+            return False
         if action == "next":
             return state.written
         if action == "back":
