@@ -304,9 +304,7 @@ def plan_recommendations(
     return {
         platform: rec
         if rec.torch in (None, plan.torch_release)
-        else recommend(
-            facts.profile_for(platform), platform, facts.catalog, plan.torch_release, py
-        )
+        else recommend(facts.profile_for(platform), platform, facts.catalog, plan.torch_release, py)
         for platform, rec in recs.items()
     }
 
