@@ -135,3 +135,22 @@ def test_every_target_gives_its_reason_for_the_release_the_plan_locks(tmp_path, 
     assert "Plan: torch 2.14" in out
     assert "RTX 3060: the cu130 build of torch 2.14 fits" in out
     assert "the cu130 build of torch 2.15 fits" not in out
+
+
+def test_a_chosen_build_that_cannot_run_here_is_flagged(tmp_path, capsys):
+    code, out, err = yes(
+        tmp_path,
+        capsys,
+        "--dry-run",
+        "--hardware",
+        profile("linux-rtx4090-driver550"),
+        "--torch",
+        "2.15",
+        "--target",
+        "linux-x86_64=cu132",
+    )
+    assert code == 0, err
+    assert (
+        "! cu132 will not run on this machine: CUDA 13.2 needs driver 580 or newer; "
+        "this machine has 550.54.15." in out
+    )

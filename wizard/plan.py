@@ -266,8 +266,10 @@ def lowest_python(spec: str | None) -> str | None:
     return None
 
 
-def choose_release(choices: Choices, catalog: Catalog) -> Release:
-    """The newest torch release (inside --torch) that serves every target and companion."""
+def choose_release(choices: Choices, catalog: Catalog, keep_python: str | None = None) -> Release:
+    """The newest torch release (inside --torch) that serves every target and companion; of
+    those, the newest with wheels for `keep_python` (the lowest Python the project's
+    requires-python allows) when one has them, so that requires-python need not change."""
     candidates = catalog.releases_matching(choices.torch)
     if not candidates:
         known = ", ".join(r.minor for r in catalog.releases)
@@ -277,12 +279,16 @@ def choose_release(choices: Choices, catalog: Catalog) -> Release:
             f"Use --torch with one of {known}.",
         )
     first_problems: list[str] = []
+    serving = []
     for release in candidates:
         problems = _problems(release, choices, catalog)
         if not problems:
-            return release
-        if not first_problems:
+            serving.append(release)
+        elif not first_problems:
             first_problems = problems
+    if serving:
+        keeps = [r for r in serving if keep_python in r.python]
+        return keeps[0] if keep_python and keeps else serving[0]
     ways = []
     if choices.torch:
         other = next(
@@ -329,7 +335,8 @@ def make_plan(
             raise ValueError("resolve 'auto' backends before planning")
     if not choices.targets:
         raise BadInput("No target platform was chosen.", "Add one with --target PLATFORM.")
-    release = choose_release(choices, catalog)
+    keep_python = lowest_python(existing_requires_python)
+    release = choose_release(choices, catalog, keep_python)
     channel = choices.channel
     torch_req = "torch" + _spec_for_release(release, choices.torch, channel)
     notes: list[str] = [f"torch {release.minor} ({release.latest}) on every target."]
@@ -338,6 +345,12 @@ def make_plan(
         why = _problems(newest, choices, catalog)
         if why:
             notes.append(f"Not torch {newest.minor}: {why[0]}.")
+        elif keep_python and keep_python not in newest.python:
+            notes.append(
+                f"Not torch {newest.minor}: it has no wheels for Python {keep_python}, which "
+                f"requires-python allows; raise requires-python to "
+                f">={min(newest.python, key=_minor_key)} to use it."
+            )
     companion_reqs: list[str] = []
     for pkg in choices.companions:
         spec = catalog.companion_spec(release, pkg) if pkg in _PAIRED else None

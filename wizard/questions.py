@@ -228,6 +228,11 @@ def torch_question(facts: Facts, choices: Choices) -> Question:
     for r in facts.catalog.releases[:6]:
         note = r.notes.split(". ")[0].rstrip(".") if r.notes else ""  # "2.14." is not an end
         options.append(Option(r.minor, f"torch {r.minor} ({r.latest})", note))
+    if choices.torch and all(o.value != choices.torch for o in options):
+        # The project's own requirement (torch>=2.4): offered, and chosen until changed.
+        spec = choices.torch
+        label = f"torch{spec}" if spec[:1] in "<>=!~" else f"torch {spec}"
+        options.insert(1, Option(spec, label, "as the project asks now: the newest inside it"))
     return Question(
         "torch",
         "Packages",

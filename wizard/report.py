@@ -60,6 +60,11 @@ def plan_text(
                 lines.append(
                     f"  {'':<22} - your choice; the recommendation was {rec.backend}: {rec.summary}"
                 )
+            unfit = next((o for o in rec.options if o.backend == t.backend and not o.fits), None)
+            if unfit is not None:
+                lines.append(
+                    f"  {'':<22} ! {t.backend} will not run on this machine: {unfit.reason}."
+                )
     for note in plan.notes:
         lines.append(f"  * {note}")
     return "\n".join(lines)

@@ -621,6 +621,25 @@ async def test_small_terminal_gets_a_message(wizard, project):
         assert "Step 2 of 8" in screen_text(app)
 
 
+async def test_an_existing_torch_range_is_the_chosen_release_and_python_stays(wizard, project):
+    # A hand-written project: Python 3.10 allowed, torch>=2.4. torch 2.15 has no 3.10 wheels,
+    # so Enter through takes 2.14 as Hardware recommends, and requires-python stays.
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "p"\nversion = "0.1.0"\nrequires-python = ">=3.10"\n'
+        'dependencies = ["numpy", "torch>=2.4"]\n'
+    )
+    app = wizard()
+    async with app.run_test(size=LARGE) as pilot:
+        await ready(pilot)
+        await press_until_step(pilot, "Packages")
+        assert "(•) torch>=2.4" in screen_text(app)
+        await press_until_step(pilot, "Review")
+        text = screen_text(app)
+        assert "Plan: torch 2.14" in text
+        assert "requires-python becomes" not in text
+        assert app.screen.prepared.new_text.count('requires-python = ">=3.10"') == 1
+
+
 async def test_no_key_acts_on_a_step_hidden_by_the_size_message(wizard, project):
     # Review hidden behind "Make the terminal at least 80x24": Enter must not write and lock.
     app = wizard()

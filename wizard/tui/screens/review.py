@@ -103,6 +103,11 @@ class ReviewScreen(StepScreen):
         elif no_lock:
             self.describe_next("Write")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next" and (self.error or self.prepared is None):
+            return False  # nothing to write: the footer does not offer it
+        return super().check_action(action, parameters)
+
     def action_next(self) -> None:
         if self.error or self.prepared is None:
             self.notify(self.error or "", title="Cannot write this", severity="error")
