@@ -630,7 +630,10 @@ def test_plain_never_imports_textual(tmp_path):
 # --------------------------------------------------------------------------------------------
 
 
-def test_enter_through_writes_the_cpu_build_and_locks_it(tmp_path, fake_index, uv_environ):
+def test_enter_through_writes_the_cpu_build_and_locks_it(
+    tmp_path, fake_index, uv_environ, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)  # the next commands then need no `cd`
     script = Script()
     code, out = plain(tmp_path, script, "--index-base", fake_index.base_url)
     assert code == 0, out
@@ -680,7 +683,8 @@ def test_pressing_enter_throughout_writes_what_yes_writes(
         assert "2.14.1+cu126" in [t["version"] for t in locked(asked, "torch")]
 
 
-def test_selectable_builds_become_extras(tmp_path, fake_index, uv_environ):
+def test_selectable_builds_become_extras(tmp_path, fake_index, uv_environ, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     script = Script([("targets", ENTER), ("mode", ["variants"]), ("variants", ["cpu", "cu130"])])
     code, out = plain(tmp_path, script, "--index-base", fake_index.base_url)
     assert code == 0, out

@@ -154,3 +154,33 @@ def test_a_chosen_build_that_cannot_run_here_is_flagged(tmp_path, capsys):
         "! cu132 will not run on this machine: CUDA 13.2 needs driver 580 or newer; "
         "this machine has 550.54.15." in out
     )
+
+
+def test_the_next_steps_start_in_the_project_folder(tmp_path, capsys, monkeypatch):
+    project = tmp_path / "my project"
+    project.mkdir()
+    monkeypatch.chdir(tmp_path)
+    code, out, err = yes(project, capsys, "--no-lock")
+    assert code == 0, err
+    assert "Next: `cd 'my project'`, then `uv lock`, then `uv sync`." in out
+    monkeypatch.chdir(project)
+    code, out, err = yes(project, capsys, "--no-lock", "--torch", "2.14")
+    assert code == 0, err
+    assert "Next: `uv lock`, then `uv sync`." in out
+
+
+def test_with_selectable_builds_the_next_step_syncs_the_one_for_this_machine(
+    tmp_path, capsys, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = yes(
+        tmp_path,
+        capsys,
+        "--no-lock",
+        "--hardware",
+        profile("windows-rtx3060"),
+        "--variants",
+        "cpu,cu130",
+    )
+    assert code == 0, err
+    assert "`uv sync --extra cu130`" in out

@@ -303,8 +303,10 @@ def run_flow(opts: argparse.Namespace, asker: Asker, out: TextIO | None = None) 
         return 130
     _step(say, "Done")
     from wizard.report import applied_text
+    from wizard.session import recommendations, recommended_here
 
-    text = applied_text(facts.folder, prepared.plan, applied, not opts.no_lock)
+    here = recommended_here(facts, recommendations(facts, prepared.choices))
+    text = applied_text(facts.folder, prepared.plan, applied, not opts.no_lock, here)
     if text:
         say(hanging_wrap(text.lstrip("\n"), _width()))
     if migration is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from wizard.errors import BadInput
 from wizard.plan import Choices, TargetChoice
@@ -15,6 +16,9 @@ from wizard.platforms import PLATFORMS, platform_for
 from wizard.recommend import Recommendation
 from wizard.session import Facts
 from wizard.steps import STEPS as STEPS  # re-exported: the order of the questions' steps
+
+if TYPE_CHECKING:
+    from wizard.catalog.model import Release
 
 
 @dataclass(frozen=True)
@@ -42,12 +46,27 @@ def targets_question(facts: Facts, choices: Choices) -> Question:
     machines = (platform_for(p.os, p.arch) for p in facts.profiles)
     here = {tp.name for tp in machines if tp is not None}
     options = []
+    newest = facts.catalog.newest()
+
+    def has_wheels(release: Release, platform: str) -> bool:
+        return platform in release.pypi or any(release.has(v, platform) for v in release.variants)
+
     for p in PLATFORMS.values():
-        detail = "this machine" if p.name in here else ""
-        newest = facts.catalog.newest()
-        if not any(newest.has(v, p.name) for v in newest.variants) and p.name not in newest.pypi:
-            detail = (detail + "; " if detail else "") + f"no torch {newest.minor} wheels"
-        options.append(Option(p.name, p.label, detail, fits=True, recommended=p.name in here))
+        notes = ["this machine"] if p.name in here else []
+        fits = True
+        if not has_wheels(newest, p.name):
+            last = next((r for r in facts.catalog.releases if has_wheels(r, p.name)), None)
+            if last is None:
+                notes.append("PyTorch publishes no wheels for it")
+                fits = False
+            else:
+                notes.append(
+                    f"no torch {newest.minor} wheels: the last are torch {last.minor}, "
+                    "which every target would then get"
+                )
+        options.append(
+            Option(p.name, p.label, "; ".join(notes), fits=fits, recommended=p.name in here)
+        )
     return Question(
         "targets",
         "Targets",
@@ -247,11 +266,18 @@ def torch_question(facts: Facts, choices: Choices) -> Question:
 
 def companions_question(facts: Facts, choices: Choices) -> Question:
     pulled = facts.pulled_companions
+    releases = facts.catalog.releases_matching(choices.torch)
 
     def detail(name: str, text: str) -> str:
-        if name not in pulled:
-            return text
-        return f"{', '.join(pulled[name])} needs it: ticked so that it comes from torch's index"
+        if name in pulled:
+            text = f"{', '.join(pulled[name])} needs it: ticked so that it comes from torch's index"
+        paired = next((r for r in releases if facts.catalog.companion_spec(r, name)), None)
+        if releases and paired is not releases[0]:
+            newest = releases[0].minor
+            text += f"; no release is paired with torch {newest} yet, so ticking it means " + (
+                f"torch {paired.minor}" if paired else "no torch release the catalog knows"
+            )
+        return text
 
     options = (
         Option(

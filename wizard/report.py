@@ -107,8 +107,33 @@ def lock_report_text(report: LockReport) -> str:
     return "\n".join(out)
 
 
-def applied_text(folder: Path, plan: Plan, applied: Applied, lock: bool) -> str:
-    """What `apply` did, the lock report and the next step (shared by `--yes` and `--plain`)."""
+def sync_extra(plan: Plan, here: str | None = None) -> str:
+    """The extra `uv sync` needs (' --extra cu130'): of selectable builds the one recommended
+    for this machine (`here`), else the first; '' when torch is not in an extra."""
+    chosen = plan.variants or plan.torch_extras
+    if not chosen:
+        return ""
+    return f" --extra {here if here in chosen else chosen[0]}"
+
+
+def cd_command(folder: Path) -> str | None:
+    """`cd my-project` when the project is not the current folder (the next commands run
+    there); None when it is."""
+    import os
+    import shlex
+
+    target, here = folder.resolve(), Path.cwd().resolve()
+    if target == here:
+        return None
+    relative = os.path.relpath(target, here)
+    return f"cd {shlex.quote(str(target) if relative.startswith('..') else relative)}"
+
+
+def applied_text(
+    folder: Path, plan: Plan, applied: Applied, lock: bool, here: str | None = None
+) -> str:
+    """What `apply` did, the lock report and the next steps (shared by `--yes` and `--plain`);
+    `here`: the build recommended for this machine."""
     parts = list(applied.messages)
     if applied.written:
         locked = " and uv.lock" if applied.locked else ""
@@ -123,8 +148,12 @@ def applied_text(folder: Path, plan: Plan, applied: Applied, lock: bool) -> str:
             + " and ".join(plan.credential_env)
             + " for the index credentials (they were not written to any file)."
         )
+    cd = cd_command(folder)
+    first = f"`{cd}`, then " if cd else ""
     if lock and applied.report is not None:
-        chosen = plan.variants or plan.torch_extras
-        extra = f" --extra {chosen[0]}" if chosen else ""
-        parts.append(f"\nNext: `uv sync{extra}`, then `torch-wizard doctor`.")
+        parts.append(
+            f"\nNext: {first}`uv sync{sync_extra(plan, here)}`, then `torch-wizard doctor`."
+        )
+    elif applied.written and not lock:
+        parts.append(f"\nNext: {first}`uv lock`, then `uv sync{sync_extra(plan, here)}`.")
     return "\n".join(parts)

@@ -309,6 +309,15 @@ def plan_recommendations(
     }
 
 
+def recommended_here(facts: Facts, recs: Mapping[str, Recommendation]) -> str | None:
+    """The build recommended for this machine (the first profile), when it is a target."""
+    if not facts.profiles:
+        return None
+    here = platform_for(facts.profiles[0].os, facts.profiles[0].arch)
+    rec = recs.get(here.name) if here is not None else None
+    return rec.backend if rec is not None else None
+
+
 def resolve_auto(
     facts: Facts, choices: Choices, recs: dict[str, Recommendation] | None = None
 ) -> Choices:

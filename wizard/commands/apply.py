@@ -20,6 +20,7 @@ from wizard.session import (
     plan_recommendations,
     prepare,
     recommendations,
+    recommended_here,
     request_from_options,
     resolve_auto,
 )
@@ -111,7 +112,7 @@ def run_noninteractive(opts: argparse.Namespace) -> int:
     result["locked"] = applied.locked
     if applied.report is not None:
         result["lock"] = applied.report.to_dict()
-    text = applied_text(folder, prepared.plan, applied, lock)
+    text = applied_text(folder, prepared.plan, applied, lock, recommended_here(facts, recs))
     if text:
         print(text, file=out)
     if migration is not None:

@@ -23,6 +23,7 @@ from wizard.session import (
     plan_recommendations,
     prepare,
     recommendations,
+    recommended_here,
     resolve_auto,
 )
 
@@ -243,12 +244,23 @@ class WizardState:
     def written(self) -> bool:
         return self.applied is not None
 
+    def recommended_here(self) -> str | None:
+        """The build recommended for this machine, once the facts are in."""
+        if self.facts is None or self.choices is None:
+            return None
+        return recommended_here(self.facts, self.recommendations())
+
     def next_commands(self, prepared: Prepared | None) -> list[tuple[str, str]]:
         """(command, what it does) for the Done step."""
+        from wizard.report import cd_command, sync_extra
+
         plan = prepared.plan if prepared else None
-        chosen = (plan.variants or plan.torch_extras) if plan else ()
-        extra = f" --extra {chosen[0]}" if chosen else ""
+        here = self.recommended_here()
+        extra = sync_extra(plan, here) if plan else ""
         commands = []
+        cd = cd_command(self.folder)
+        if cd:
+            commands.append((cd, "the commands below run in the project"))
         if self.settings.no_lock:
             commands.append(("uv lock", "solve the dependencies and write uv.lock"))
         commands.append((f"uv sync{extra}", "create .venv and install the locked packages"))
@@ -279,7 +291,8 @@ def _check_snippet(state: WizardState, plan: Plan | None) -> str:
             if here is not None and t.platform == here.name:
                 backend = t.backend
         if plan.variants:
-            backend = plan.variants[0]
+            here_backend = state.recommended_here()
+            backend = here_backend if here_backend in plan.variants else plan.variants[0]
     if backend == "xpu":
         check = "torch.xpu.is_available()"
     elif backend.startswith(("cu", "rocm")):
