@@ -58,7 +58,7 @@ _TOPIC_LIST: tuple[Topic, ...] = (
             "torch>=2.15,<2.16, matches every labelled build of that release (PEP 440, 'Local "
             "version identifiers'). PEP 440 also says public index servers should not accept "
             "local labels, and PyPI refuses them, so PyPI has one unlabelled torch per "
-            "platform (see `explain pypi-default`).",
+            "platform (see `torch-wizard explain pypi-default`).",
             "Which index a package comes from is therefore written in pyproject.toml. "
             "torch-wizard writes one [[tool.uv.index]] per variant it uses, named "
             "pytorch-<variant> with the url <base>/<variant>, and points each torch-family "
@@ -131,7 +131,7 @@ _TOPIC_LIST: tuple[Topic, ...] = (
             "builds for Windows are only on the PyTorch indexes, so a Windows machine with an "
             "NVIDIA GPU needs a CUDA index even when Linux takes PyPI's wheel. On macOS the "
             "wheel is for Apple Silicon (macosx_14_0_arm64 for 2.15.0), includes the MPS "
-            "backend and has no label (see `explain mps`).",
+            "backend and has no label (see `torch-wizard explain mps`).",
             "So plain torch from PyPI is the right build on a Mac, about 3 GB of unused GPU "
             "libraries on a CPU-only Linux machine or CI runner, and silently CPU-only on a "
             "Windows machine with an NVIDIA GPU.",
@@ -166,13 +166,14 @@ _TOPIC_LIST: tuple[Topic, ...] = (
             "The CPU build is right when the machine has no GPU that torch supports, for CI "
             "runners that only run tests, for Docker images that serve small models on CPUs, "
             "and for laptops whose GPU you do not use. A CUDA build helps only on a machine "
-            "with an NVIDIA GPU whose driver and compute capability fit it (see `explain "
-            "driver` and `explain compute-capability`); anywhere else it runs on the CPU, like "
+            "with an NVIDIA GPU whose driver and compute capability fit it (see "
+            "`torch-wizard explain driver` and `torch-wizard explain compute-capability`); "
+            "anywhere else it runs on the CPU, like "
             "the CPU build, after a larger download.",
             "Both builds have the same Python API, and code that checks "
             "torch.cuda.is_available() runs unchanged on either. If one project needs both "
-            "builds on the same platform, make them selectable variants (see `explain "
-            "markers-vs-extras`).",
+            "builds on the same platform, make them selectable variants (see "
+            "`torch-wizard explain markers-vs-extras`).",
         ),
         sources=(
             "PyPI file listing of torch 2.15.0 and its nvidia-* dependencies, seen 2026-11-23",
@@ -352,8 +353,8 @@ _TOPIC_LIST: tuple[Topic, ...] = (
             "(macosx_14_0_arm64). Intel Macs stopped at torch 2.2: the 2.2.0 release notes "
             "say 2.2.x is the last release for macOS x86_64, and 2.2.2 is the last version "
             "with such wheels (pytorch/pytorch#114602). A lock that includes macOS x86_64 as "
-            "a target cannot use one newer torch release on every target (see `explain "
-            "one-release`).",
+            "a target cannot use one newer torch release on every target (see "
+            "`torch-wizard explain one-release`).",
         ),
         sources=(
             "PyTorch documentation, 'MPS backend' (docs.pytorch.org/docs/stable/notes/mps.html)",
@@ -389,11 +390,11 @@ _TOPIC_LIST: tuple[Topic, ...] = (
             "With extras, the person chooses. Each variant is an optional dependency (an "
             'extra) whose source entry names it, such as { index = "pytorch-cpu", extra = '
             '"cpu" }; uv sync --extra cu130 selects one, and [tool.uv] conflicts declares '
-            "that the extras exclude each other (see `explain conflicts`). Use extras when the "
-            "same platform needs different builds, such as CPU-only CI runners and CUDA "
-            "workstations, both on Linux. Dependency groups work the same way (group = "
-            '"cu130" in the source entry, uv sync --group cu130), but unlike extras they are '
-            "not part of a published package's metadata (PEP 735).",
+            "that the extras exclude each other (see `torch-wizard explain conflicts`). Use "
+            "extras when the same platform needs different builds, such as CPU-only CI "
+            "runners and CUDA workstations, both on Linux. Dependency groups work the same "
+            'way (group = "cu130" in the source entry, uv sync --group cu130), but unlike '
+            "extras they are not part of a published package's metadata (PEP 735).",
             "Markers must use the values Python really reports (PEP 508; Python's sys.platform "
             "and platform.machine()). sys_platform is 'linux', 'darwin' or 'win32', never "
             "'windows', so a marker sys_platform == 'windows' is never true and Windows falls "

@@ -285,7 +285,8 @@ def explain_uv_error(output: str) -> str:
         url = _first_url(output)
         return (
             f"uv could not reach the package index{' ' + url if url else ''}; check the "
-            "network or --index-base."
+            "network and the index settings (--index-base for PyTorch's indexes, "
+            "UV_DEFAULT_INDEX or [[tool.uv.index]] for the others)."
         )
     if (
         "required-environments" in text

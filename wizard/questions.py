@@ -236,7 +236,12 @@ def variants_question(facts: Facts, choices: Choices) -> Question:
         default,
         "conflicts",
         "Each becomes an extra (`uv sync --extra NAME`); uv's conflicts keep two "
-        "from being installed together. macOS always takes PyPI's build.",
+        "from being installed together."
+        + (
+            " macOS always takes PyPI's build."
+            if any(t.platform.startswith("macos") for t in choices.targets)
+            else ""
+        ),
     )
 
 
@@ -298,7 +303,8 @@ def companions_question(facts: Facts, choices: Choices) -> Question:
         options,
         choices.companions,
         "one-release",
-        "Companions come from the same index as torch, in the release paired with it.",
+        "torchvision and torchaudio come from torch's index, in the release paired with it; "
+        "torchao from PyPI.",
     )
 
 

@@ -270,7 +270,10 @@ def _cpu_default_options(
             reason += f"; {cuda.reason}"
         elif pypi.startswith("cu"):
             big = ctx.catalog.sizes_mb.get("pypi-linux-cuda", 3000)
-            reason += f"; runs on the CPU here but downloads about {big / 1000:.0f} GB of CUDA"
+            reason += (
+                f"; without an NVIDIA GPU it runs on the CPU and still downloads about "
+                f"{big / 1000:.0f} GB of CUDA libraries"
+            )
         opts.append(Option("default", fits, reason))
     return tuple(opts)
 

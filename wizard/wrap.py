@@ -9,7 +9,8 @@ import textwrap
 
 # What continuation lines align after: an indent plus a bullet, a label column
 # ("Folder   /path"), or a line number column ("  12  torch==2.4.1").
-_LEAD = re.compile(r"^(\s*(?:[-*>•›→✓✗★!] |[A-Z][\w ]{0,14}?\s{2,}|\d+\s{2,})?)")
+_BULLETS = "-*>•›→✓✗★!"
+_LEAD = re.compile(rf"^(\s*(?:[{_BULLETS}] |[A-Z][\w ]{{0,14}}?\s{{2,}}|\d+\s{{2,}})?)")
 _SIZE = re.compile(r"(\d) (?=[kMG]?B\b)")  # a number and its unit: "200 MB"
 
 
@@ -17,10 +18,12 @@ def wrap_line(line: str, width: int) -> list[str]:
     """One line wrapped to `width`; continuation lines align after its indent and bullet.
 
     A column deeper than a third of the width (the plan's reasons on a narrow screen) moves
-    left to a small indent, whether or not the line needs wrapping, so all stay alike."""
+    left to a small indent, whether or not the line needs wrapping, so all stay alike; a
+    label column (a table's rows) stays where it is, so the rows stay aligned."""
     lead = _LEAD.match(line).group(1)  # type: ignore[union-attr]
     body = line[len(lead) :]
-    if len(lead) > width // 3:
+    label = lead.strip()[:1] not in ("", *_BULLETS)  # a table's or a plan's label column
+    if len(lead) > width // 3 and not label:
         indent = min(len(lead) - len(lead.lstrip()), 4)
         lead = " " * indent + (lead.strip() + " " if lead.strip() else "")
     line = lead + body

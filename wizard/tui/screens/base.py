@@ -103,6 +103,8 @@ class StepScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Too small, only the size message shows: no key may act on the hidden step
         # (Enter on Review would write the files); q and Ctrl+C still quit.
+        if action == "back" and self.STEP == STEPS[0]:
+            return False  # nothing before the first step: no "esc Back" in the footer
         return not self.has_class("-too-small")
 
     def _fit(self, width: int, height: int) -> None:

@@ -25,7 +25,7 @@ from wizard.tui.widgets.wrapped_text import WrappedText
 
 class LockScreen(StepScreen):
     STEP = "Lock"
-    HEADING = "Writing pyproject.toml and locking"
+    HEADING = "pyproject.toml, uv lock, and what each target installs"
     TOPIC = "environments"
 
     BINDINGS: ClassVar[list[BindingType]] = [

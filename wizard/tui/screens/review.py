@@ -18,7 +18,7 @@ from wizard.tui.widgets.wrapped_text import WrappedText
 
 class ReviewScreen(StepScreen):
     STEP = "Review"
-    HEADING = "Check the change; Enter writes it and runs uv lock"
+    HEADING = "Check the change: nothing is written before you confirm"
     NEXT_LABEL = "Write & lock"
     TOPIC = "explicit-index"
 

@@ -40,7 +40,8 @@ def diff_lines(diff: str) -> list[tuple[Content, Content]]:
 
 
 def highlighted_diff(diff: str, width: int = 1000) -> Content:
-    """The whole diff; lines longer than `width` continue under their text, not the gutter."""
+    """The whole diff; lines longer than `width` continue under their text, their +/- sign
+    repeated in the gutter (a continuation of an added line is not an unchanged line)."""
     parts: list[Content | str] = []
     for n, (gutter, text) in enumerate(diff_lines(diff)):
         if n:
@@ -53,7 +54,9 @@ def highlighted_diff(diff: str, width: int = 1000) -> Content:
         for k, piece in enumerate(pieces):
             if k:
                 parts.append("\n")
-            parts.append((gutter if k == 0 else Content("  ")) + piece if gutter.plain else piece)
+            parts.append(
+                gutter + (Content(" ") if k else Content("")) + piece if gutter.plain else piece
+            )
     return Content.assemble(*parts)
 
 
