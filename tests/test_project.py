@@ -517,6 +517,7 @@ def test_read_back_a_hand_written_setup() -> None:
             "The torchaudio source points at a git repository "
             "(https://github.com/pytorch/audio); the wizard would replace it with a PyTorch index.",
         ),
+        own_index=("torch-cuda", "https://mirror.example.org/pytorch/whl/nightly/cu132/"),
     )
 
 

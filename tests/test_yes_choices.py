@@ -184,3 +184,19 @@ def test_with_selectable_builds_the_next_step_syncs_the_one_for_this_machine(
     )
     assert code == 0, err
     assert "`uv sync --extra cu130`" in out
+
+
+def test_a_hand_written_torch_index_that_is_replaced_is_named(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\nversion = "0.1"\nrequires-python = ">=3.11"\n'
+        'dependencies = ["torch>=2.4"]\n\n'
+        '[[tool.uv.index]]\nname = "pytorch"\nurl = "https://download.pytorch.org/whl/cu121"\n'
+        "explicit = true\n\n"
+        '[tool.uv.sources]\ntorch = { index = "pytorch" }\n'
+    )
+    code, out, err = yes(tmp_path, capsys, "--dry-run", "--hardware", profile("linux-cpu-only"))
+    assert code == 0, err
+    assert (
+        "torch came from your index 'pytorch' (https://download.pytorch.org/whl/cu121); the "
+        "plan's indexes replace it and nothing uses it now" in out
+    )

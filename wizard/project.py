@@ -1575,6 +1575,7 @@ class ExistingSetup:
     channel: str
     lock_scope: str
     conflicts_found: tuple[str, ...]  # hand-written parts the wizard would overwrite
+    own_index: tuple[str, str] | None = None  # (name, url): torch's hand-written index
 
 
 @dataclass(frozen=True)
@@ -1702,6 +1703,14 @@ def read_existing_setup(project: ProjectFile) -> ExistingSetup | None:
         channel=first.channel if first else "stable",
         lock_scope="targets" if _as_list(uv.get("environments")) else "all",
         conflicts_found=tuple(found),
+        own_index=next(
+            (
+                (str(e["index"]), str(urls.get(e["index"], "")))
+                for e in main
+                if isinstance(e.get("index"), str) and not e["index"].startswith("pytorch-")
+            ),
+            None,
+        ),
     )
 
 

@@ -392,6 +392,7 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
                 {k: v for k, v in facts.pulled_companions.items() if k in choices.companions}
             ),
             indirect_torch_note(facts),
+            own_index_note(facts, plan),
             *compiled_notes(facts, plan),
         )
         if n
@@ -412,6 +413,19 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
         rel = os.path.relpath(root_change.path, facts.folder)
         diff += unified_diff(root_change.old_text, root_change.new_text, rel)
     return Prepared(choices, plan, old, new, diff, root_change)
+
+
+def own_index_note(facts: Facts, plan: Plan) -> str | None:
+    """torch's source named a hand-written index that the plan no longer uses."""
+    own = facts.existing.own_index if facts.existing else None
+    if own is None or any(i.name == own[0] for i in plan.indexes):
+        return None
+    name, url = own
+    return (
+        f"torch came from your index '{name}'{f' ({url})' if url else ''}; the plan's "
+        f"indexes replace it and nothing uses it now: delete its [[tool.uv.index]] block if "
+        "nothing else needs it."
+    )
 
 
 def _root_change(root: Path, plan: Plan) -> FileChange:
