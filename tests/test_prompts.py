@@ -472,7 +472,8 @@ def yes_output(folder: Path, capsys, *args: str) -> str:
     return capsys.readouterr().out
 
 
-def test_from_requirements_shows_the_migration_before_the_questions(tmp_path, capsys):
+def test_from_requirements_shows_the_migration_before_the_questions(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")  # as wide as --yes prints it
     (tmp_path / "requirements.txt").write_text(REQUIREMENTS)
     req = str(tmp_path / "requirements.txt")
     code, out = plain(tmp_path, Script(), "--offline", "--dry-run", "--from", req)
@@ -489,6 +490,10 @@ def test_from_requirements_shows_the_migration_before_the_questions(tmp_path, ca
     assert report in before
     assert "Dry run: nothing was written." in questions
     assert "requirements files were left in place" not in out  # nothing was written
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out = plain(tmp_path, Script(), "--offline", "--dry-run", "--from", req)
+    report = out.split("Migration from")[1].split("[3/8] Targets")[0]
+    assert max(len(line) for line in report.split("\n")) <= 80
 
 
 def test_from_requirements_says_what_can_be_deleted_after_writing(tmp_path, capsys, monkeypatch):

@@ -1622,8 +1622,9 @@ def migrate_request(
 # The report
 
 
-def migration_text(migration: Migration) -> str:
-    """The line report: each line as written, then what it became; targets and warnings after."""
+def migration_text(migration: Migration, columns: int = 100) -> str:
+    """The line report: each line as written, then what it became; targets and warnings after
+    (wrapped to `columns`)."""
     import textwrap
 
     out = ["Migration from " + ", ".join(f.shown for f in migration.files) + ":"]
@@ -1634,7 +1635,7 @@ def migration_text(migration: Migration) -> str:
         out.extend(
             textwrap.wrap(
                 f"{STATUS_WORDS[o.status]}: {o.became}",
-                100,
+                columns,
                 initial_indent=indent,
                 subsequent_indent=indent + "  ",
                 break_on_hyphens=False,
@@ -1646,7 +1647,7 @@ def migration_text(migration: Migration) -> str:
             out.extend(
                 textwrap.wrap(
                     t.why,
-                    100,
+                    columns,
                     initial_indent="  * ",
                     subsequent_indent="    ",
                     break_on_hyphens=False,
@@ -1657,7 +1658,7 @@ def migration_text(migration: Migration) -> str:
         out.extend(
             textwrap.wrap(
                 w,
-                100,
+                columns,
                 initial_indent="warning: ",
                 subsequent_indent="  ",
                 break_on_hyphens=False,

@@ -375,7 +375,7 @@ def _start(opts: argparse.Namespace, say: Say) -> tuple[Facts, Choices, Migratio
         migration = plan_migration(files, catalog, profiles, request)
         request = migration.request
         say()
-        say(migration_text(migration))
+        say(migration_text(migration, _width()))
     facts = Facts(folder, project, existing, profiles, catalog)
     return facts, initial_choices(facts, request), migration
 
