@@ -44,3 +44,11 @@ def test_a_wrapped_added_line_keeps_its_plus_sign():
     assert len(added) > 1 and all(line.startswith("+") for line in added)
     assert all(len(line) <= 50 for line in lines)
     assert lines[-1] == ' name = "x"'
+
+
+def test_a_path_wider_than_the_pane_breaks_after_a_slash_under_its_label():
+    line = "Profile    /work/main/tests/fixtures/profiles/linux-rtx4090-driver550.json"
+    assert hanging_wrap(line, 56).split("\n") == [
+        "Profile    /work/main/tests/fixtures/",
+        "           profiles/linux-rtx4090-driver550.json",
+    ]

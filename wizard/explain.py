@@ -12,16 +12,14 @@ every other paragraph is wrapped to the width asked for.
 from __future__ import annotations
 
 import difflib
-import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from wizard.errors import BadInput
+from wizard.wrap import breakable, joined
 
 _NBSP = "\u00a0"  # textwrap never breaks at it: key facts stay on one line
-_SOFT = "\x00"  # where a long word may break: removed, with the space after it, once wrapped
-_SLASH = re.compile(r"(?<!/)/(?=[^/])")  # a '/' inside a path, not the one in '://'
 _PRE = "    "  # paragraphs of lines with this indent are printed verbatim
 
 
@@ -701,12 +699,7 @@ def _wrap(
     for fact in sorted(keep, key=len, reverse=True):
         if " " in fact and len(fact) <= room:  # a longer one is broken at its spaces
             text = text.replace(fact, fact.replace(" ", _NBSP))
-    # A word wider than the lines (a URL in a narrow panel) may break after a '/', where
-    # the terminal would cut it at any letter ('…/whl/cp' then 'u').
-    text = " ".join(
-        _SLASH.sub("/" + _SOFT + " ", word) if len(word) > room else word
-        for word in text.split(" ")
-    )
+    text = breakable(text, room)
     wrapped = textwrap.wrap(
         text,
         width=width,
@@ -715,6 +708,4 @@ def _wrap(
         break_long_words=False,
         break_on_hyphens=False,
     )
-    return [
-        line.replace(_SOFT + " ", "").replace(_SOFT, "").replace(_NBSP, " ") for line in wrapped
-    ]
+    return [joined(line).replace(_NBSP, " ") for line in wrapped]

@@ -12,6 +12,23 @@ import textwrap
 _BULLETS = "-*>•›→✓✗★!"
 _LEAD = re.compile(rf"^(\s*(?:[{_BULLETS}] |[A-Z][\w ]{{0,14}}?\s{{2,}}|\d+\s{{2,}})?)")
 _SIZE = re.compile(r"(\d) (?=[kMG]?B\b)")  # a number and its unit: "200 MB"
+_SOFT = "\x00"  # where a long word may break: removed, with the space after it, once wrapped
+_SLASH = re.compile(r"(?<!/)/(?=[^/])")  # a '/' inside a path, not the one in '://'
+
+
+def breakable(text: str, room: int) -> str:
+    """Words wider than `room` (a URL or a path in a narrow pane) may break after a '/', where
+    the terminal would cut them at any letter ('…/whl/cp' then 'u'); pass what textwrap
+    made of it through `joined`."""
+    return " ".join(
+        _SLASH.sub("/" + _SOFT + " ", word) if len(word) > room else word
+        for word in text.split(" ")
+    )
+
+
+def joined(line: str) -> str:
+    """A wrapped line of `breakable` text: the pieces of a word on one line joined again."""
+    return line.replace(_SOFT + " ", "").replace(_SOFT, "")
 
 
 def wrap_line(line: str, width: int) -> list[str]:
@@ -30,6 +47,7 @@ def wrap_line(line: str, width: int) -> list[str]:
     if len(line) <= width:
         return [line]
     body = _SIZE.sub("\\1\u00a0", body)  # a number keeps its unit: "3 GB"
+    body = breakable(body, width - max(len(lead), 4))
     # an indented line without a bullet or label continues a little further in
     hang = len(lead) + (2 if lead and not lead.strip() else 0)
     wrapped = textwrap.wrap(
@@ -40,7 +58,7 @@ def wrap_line(line: str, width: int) -> list[str]:
         break_long_words=False,
         break_on_hyphens=False,
     ) or [lead]
-    return [w.replace("\u00a0", " ") for w in wrapped]
+    return [joined(w).replace("\u00a0", " ") for w in wrapped]
 
 
 def hanging_wrap(text: str, width: int) -> str:
