@@ -233,11 +233,15 @@ class WizardApp(App[None]):
         if self.size.width < WIDE:
             self.explain_pref = None
 
-    def explain_visible(self, width: int) -> bool:
-        return self.explain_pref if self.explain_pref is not None else width >= WIDE
+    def explain_visible(self, width: int, by_default: bool = True) -> bool:
+        """The person's choice (? / F1), else beside the choices on a wide terminal, on the
+        steps that show it by default."""
+        if self.explain_pref is not None:
+            return self.explain_pref
+        return width >= WIDE and by_default
 
-    def toggle_explanation(self) -> None:
-        self.explain_pref = not self.explain_visible(self.size.width)
+    def toggle_explanation(self, by_default: bool = True) -> None:
+        self.explain_pref = not self.explain_visible(self.size.width, by_default)
 
     # --- leaving --------------------------------------------------------------------------
 

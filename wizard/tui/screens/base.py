@@ -35,6 +35,7 @@ class StepScreen(Screen[None]):
 
     STEP: ClassVar[str] = ""
     HEADING: ClassVar[str] = ""
+    EXPLAIN_BY_DEFAULT: ClassVar[bool] = True  # the panel beside the body on a wide terminal
     NEXT_LABEL: ClassVar[str] = "Next"
     TOPIC: ClassVar[str | None] = None
 
@@ -134,7 +135,9 @@ class StepScreen(Screen[None]):
         """Set the classes the layout follows; True when the terminal is too small."""
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(small, "-too-small")
-        self.set_class(self.wizard.explain_visible(width), "-show-explain")
+        self.set_class(
+            self.wizard.explain_visible(width, self.EXPLAIN_BY_DEFAULT), "-show-explain"
+        )
         self.set_class(width < WIDE, "-narrow")
         return small
 
@@ -144,8 +147,8 @@ class StepScreen(Screen[None]):
         self.query_one(ExplainPanel).show_topic(topic, notes)
 
     def action_toggle_explain(self) -> None:
-        self.wizard.toggle_explanation()
-        shown = self.wizard.explain_visible(self.app.size.width)
+        self.wizard.toggle_explanation(self.EXPLAIN_BY_DEFAULT)
+        shown = self.wizard.explain_visible(self.app.size.width, self.EXPLAIN_BY_DEFAULT)
         self.set_class(shown, "-show-explain")
         panel = self.query_one(ExplainPanel)
         if shown and self.has_class("-narrow"):

@@ -18,6 +18,7 @@ class DoneScreen(StepScreen):
     HEADING = "Done: what to run next"
     NEXT_LABEL = "Quit"
     TOPIC = "indexes"
+    EXPLAIN_BY_DEFAULT = False  # the commands need the width to stay on one line each
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "next", "Quit"),
