@@ -141,7 +141,7 @@ def _cuda_option(
     if needed and d is None:
         reasons = [f"driver not detected: CUDA {toolkit} needs {needed} or newer"]
     else:
-        reasons = [f"driver {driver} runs CUDA {toolkit} (needs {needed})"]
+        reasons = [f"driver {driver} runs CUDA {toolkit}, which needs {needed}"]
     reasons += arch_reasons
     return Option(variant, True, "; ".join(reasons), stable)
 
@@ -487,7 +487,10 @@ def _recommend_amd(
         fitting = [o for o in options if o.fits]
         if fitting:
             best = fitting[0]
-            reasons = [f"{who}: {best.reason}; the newest ROCm build that is."]
+            reasons = [
+                f"{who}: the {best.backend} build of torch {release.minor} fits "
+                f"({best.reason}; the newest ROCm build for it)."
+            ]
             if release is not newest:
                 reasons.append(f"No ROCm build of torch {newest.minor} supports it.")
             return Recommendation(

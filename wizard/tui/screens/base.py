@@ -135,9 +135,7 @@ class StepScreen(Screen[None]):
         """Set the classes the layout follows; True when the terminal is too small."""
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(small, "-too-small")
-        self.set_class(
-            self.wizard.explain_visible(width, self.EXPLAIN_BY_DEFAULT), "-show-explain"
-        )
+        self.set_class(self.wizard.explain_visible(width, self.EXPLAIN_BY_DEFAULT), "-show-explain")
         self.set_class(width < WIDE, "-narrow")
         return small
 
