@@ -475,3 +475,16 @@ def test_a_gpu_whose_own_kernels_are_built_in_says_so_plainly():
         CATALOG,
     )
     assert "it has sm_86 kernels" in rec.summary and "sm_86 runs sm_86" not in rec.summary
+
+
+def test_passing_over_a_newer_cuda_build_that_fits_says_why():
+    rec = recommend(
+        profile_from_dict(nv("NVIDIA GeForce RTX 3060", "8.6", "581.57", os="windows")),
+        "windows-x86_64",
+        CATALOG,
+    )
+    assert rec.backend == "cu130"
+    assert (
+        "cu132 fits too; cu130 is the build PyPI's own Linux torch uses, so the most tested."
+        in rec.reasons
+    )

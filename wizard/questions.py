@@ -394,7 +394,7 @@ def answer(
         if len(values) < 2:
             raise BadInput(
                 "Pick at least two builds to choose between.",
-                "Or go back and choose one build per platform.",
+                "Or choose 'One build per platform' above.",
             )
         return replace(choices, variants=tuple(values))
     if key == "torch":

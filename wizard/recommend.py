@@ -175,6 +175,15 @@ def _recommend_nvidia(
         reasons = [
             f"{who}: the {best.backend} build of torch {release.minor} fits ({best.reason})."
         ] + extra_reasons
+        newer = [o for o in fitting if _cuda_key(o.backend) > _cuda_key(best.backend)]
+        if newer:  # say why not the newest that fits
+            reasons.append(
+                f"{newer[-1].backend} fits too but is marked experimental for torch "
+                f"{release.minor}."
+                if not newer[-1].stable
+                else f"{newer[-1].backend} fits too; {best.backend} is the build PyPI's own "
+                "Linux torch uses, so the most tested."
+            )
         ways_out: list[str] = []
         if newest is not None and release is not newest:
             reasons.append(f"No CUDA build of torch {newest.minor} fits this machine.")
