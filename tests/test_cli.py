@@ -40,3 +40,16 @@ def test_an_option_the_subcommand_does_not_take_is_named(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "Unrecognized arguments: --yes. See `torch-wizard doctor --help`." in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_input_with_json_gives_a_script_the_error_on_stdout(tmp_path, capsys):
+    code = main(["--yes", "--json", "-C", str(tmp_path), "--target", "macos-arm64=cu130"])
+    captured = capsys.readouterr()
+    assert code == 2
+    error = json.loads(captured.out)
+    assert error["exit_code"] == 2
+    assert "has no cu130 build for macOS Apple Silicon" in error["error"]
+    assert error["error"] in captured.err
+    code = main(["doctor", "--json", "-C", str(tmp_path / "missing")])
+    assert code == 2
+    assert json.loads(capsys.readouterr().out)["exit_code"] == 2

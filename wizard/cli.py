@@ -149,6 +149,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_wizard(_main_parser().parse_args(args))
     except WizardError as exc:
         print(f"torch-wizard: {exc}", file=sys.stderr)
+        if "--json" in args:  # a script reading stdout gets the error too
+            import json
+
+            print(json.dumps({"error": str(exc), "exit_code": exc.exit_code}, indent=2))
         return exc.exit_code
     except KeyboardInterrupt:
         print("\nInterrupted. No changes were made.", file=sys.stderr)
