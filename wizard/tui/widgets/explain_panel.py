@@ -84,7 +84,7 @@ class ExplainPanel(VerticalScroll):
         if self.topic is None:
             static.update("")
             return
-        width = max(self.scrollable_content_region.width, 30)
+        width = max(self.scrollable_content_region.width - 1, 30)  # a gap before the scrollbar
         text = explain.render(explain.topic_named(self.topic), self.notes, width)
         static.update(styled_explanation(text, width))
 
