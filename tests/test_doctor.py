@@ -1111,7 +1111,8 @@ def test_invalid_pyproject_stops_doctor_with_the_wizards_error(tmp_path, capsys)
     assert capsys.readouterr().err == err
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     code, out, err = doctor(["-C", str(tmp_path), "--json"], capsys)
-    assert code == 2 and out == "" and "not valid TOML" in err
+    assert code == 2 and "not valid TOML" in err
+    assert json.loads(out) == {"error": err.removeprefix("torch-wizard: ").strip(), "exit_code": 2}
 
 
 def test_pyproject_the_wizard_cannot_edit_is_only_a_warning(tmp_path, capsys):

@@ -22,6 +22,7 @@ from wizard.plan import (
     Choices,
     Plan,
     TargetChoice,
+    choose_release,
     clean_index_base,
     lowest_python,
     make_plan,
@@ -286,12 +287,31 @@ def fleet_note(facts: Facts, choices: Choices) -> str | None:
 
 
 def recommendations(facts: Facts, choices: Choices) -> dict[str, Recommendation]:
+    """The build for each target. One torch release serves every target: when the choices
+    need an older release (an old driver, a build chosen by hand, a companion), every
+    target's build is one of that release."""
     py = lowest_python(facts.requires_python or choices.python)
-    return {
+    recs = {
         t.platform: recommend(
             facts.profile_for(t.platform), t.platform, facts.catalog, choices.torch, py
         )
         for t in choices.targets
+    }
+    if choices.torch is not None:
+        return recs
+    try:
+        shared = choose_release(
+            resolve_auto(facts, choices, recs),
+            facts.catalog,
+            lowest_python(facts.requires_python),
+        ).minor
+    except BadInput:
+        return recs  # the plan says why; the builds stay those of each target's release
+    return {
+        platform: rec
+        if rec.torch in (None, shared)
+        else recommend(facts.profile_for(platform), platform, facts.catalog, shared, py)
+        for platform, rec in recs.items()
     }
 
 
