@@ -461,11 +461,10 @@ def _review(
 ) -> bool | None:
     """Show the plan and the diff; True: go ahead, False: not now, None: nothing to ask."""
     from wizard.report import plan_text
-    from wizard.session import plan_recommendations, recommendations
+    from wizard.session import recommendations
 
     _step(say, "Review")
-    recs = plan_recommendations(facts, asked, prepared.plan, recommendations(facts, asked))
-    say(hanging_wrap(plan_text(prepared.plan, recs), _width()))
+    say(hanging_wrap(plan_text(prepared.plan, recommendations(facts, asked)), _width()))
     say()
     say(
         prepared.diff.rstrip("\n")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from wizard.errors import BadInput
 from wizard.plan import Choices, TargetChoice
@@ -16,9 +15,6 @@ from wizard.platforms import PLATFORMS, platform_for
 from wizard.recommend import Recommendation
 from wizard.session import Facts
 from wizard.steps import STEPS as STEPS  # re-exported: the order of the questions' steps
-
-if TYPE_CHECKING:
-    from wizard.catalog.model import Release
 
 
 @dataclass(frozen=True)
@@ -47,15 +43,11 @@ def targets_question(facts: Facts, choices: Choices) -> Question:
     here = {tp.name for tp in machines if tp is not None}
     options = []
     newest = facts.catalog.newest()
-
-    def has_wheels(release: Release, platform: str) -> bool:
-        return platform in release.pypi or any(release.has(v, platform) for v in release.variants)
-
     for p in PLATFORMS.values():
         notes = ["this machine"] if p.name in here else []
         fits = True
-        if not has_wheels(newest, p.name):
-            last = next((r for r in facts.catalog.releases if has_wheels(r, p.name)), None)
+        if not newest.has_wheels(p.name):
+            last = next((r for r in facts.catalog.releases if r.has_wheels(p.name)), None)
             if last is None:
                 notes.append("PyTorch publishes no wheels for it")
                 fits = False

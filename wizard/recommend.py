@@ -322,11 +322,7 @@ def recommend(
     """
     tp = PLATFORMS[platform]
     py = _python_minor(python) or (_python_minor(profile.python) if profile else None)
-    releases = tuple(
-        r
-        for r in catalog.releases_matching(torch_spec)
-        if any(r.has(v, platform) for v in r.variants) or platform in r.pypi
-    )
+    releases = tuple(r for r in catalog.releases_matching(torch_spec) if r.has_wheels(platform))
     limited = torch_spec is not None and len(releases) < len(catalog.releases)
     rec = _recommend_in(_Context(catalog, platform, tp.os, py, releases, limited), profile)
     if limited:

@@ -107,13 +107,19 @@ def lock_report_text(report: LockReport) -> str:
     return "\n".join(out)
 
 
-def sync_extra(plan: Plan, here: str | None = None) -> str:
-    """The extra `uv sync` needs (' --extra cu130'): of selectable builds the one recommended
-    for this machine (`here`), else the first; '' when torch is not in an extra."""
+def chosen_extra(plan: Plan, here: str | None = None) -> str | None:
+    """The extra to install: of selectable builds the one recommended for this machine
+    (`here`), else the first; None when torch is not in an extra."""
     chosen = plan.variants or plan.torch_extras
     if not chosen:
-        return ""
-    return f" --extra {here if here in chosen else chosen[0]}"
+        return None
+    return here if here in chosen else chosen[0]
+
+
+def sync_extra(plan: Plan, here: str | None = None) -> str:
+    """What `uv sync` needs for it: ' --extra cu130', or ''."""
+    extra = chosen_extra(plan, here)
+    return f" --extra {extra}" if extra else ""
 
 
 def cd_command(folder: Path) -> str | None:

@@ -287,9 +287,10 @@ def fleet_note(facts: Facts, choices: Choices) -> str | None:
 
 
 def recommendations(facts: Facts, choices: Choices) -> dict[str, Recommendation]:
-    """The build for each target. One torch release serves every target: when the choices
-    need an older release (an old driver, a build chosen by hand, a companion), every
-    target's build is one of that release."""
+    """The build for each target, as the plan will lock it. One torch release serves every
+    target: when the choices need an older release than a target's own (an old driver on
+    another machine, a build chosen by hand, a companion, the Python), that target's build
+    is made again for the shared release."""
     py = lowest_python(facts.requires_python or choices.python)
     recs = {
         t.platform: recommend(
@@ -297,8 +298,6 @@ def recommendations(facts: Facts, choices: Choices) -> dict[str, Recommendation]
         )
         for t in choices.targets
     }
-    if choices.torch is not None:
-        return recs
     try:
         shared = choose_release(
             resolve_auto(facts, choices, recs),
@@ -311,20 +310,6 @@ def recommendations(facts: Facts, choices: Choices) -> dict[str, Recommendation]
         platform: rec
         if rec.torch in (None, shared)
         else recommend(facts.profile_for(platform), platform, facts.catalog, shared, py)
-        for platform, rec in recs.items()
-    }
-
-
-def plan_recommendations(
-    facts: Facts, choices: Choices, plan: Plan, recs: Mapping[str, Recommendation]
-) -> dict[str, Recommendation]:
-    """The recommendations as reasons for `plan`: one made for another torch release than the
-    plan locks (one release serves every target) is made again for the plan's release."""
-    py = lowest_python(facts.requires_python or choices.python)
-    return {
-        platform: rec
-        if rec.torch in (None, plan.torch_release)
-        else recommend(facts.profile_for(platform), platform, facts.catalog, plan.torch_release, py)
         for platform, rec in recs.items()
     }
 

@@ -52,6 +52,10 @@ class Release:
     def variants_on(self, platform: str) -> tuple[str, ...]:
         return tuple(v for v, plats in self.variants.items() if platform in plats)
 
+    def has_wheels(self, platform: str) -> bool:
+        """Any build of this release for `platform`: PyPI's or one of the variants'."""
+        return platform in self.pypi or any(platform in p for p in self.variants.values())
+
     def has(self, variant: str, platform: str, python: str | None = None) -> bool:
         if variant == "default":
             return platform in self.pypi

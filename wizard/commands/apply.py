@@ -17,7 +17,6 @@ from wizard.session import (
     load_catalog,
     load_profiles,
     load_project,
-    plan_recommendations,
     prepare,
     recommendations,
     recommended_here,
@@ -66,7 +65,6 @@ def run_noninteractive(opts: argparse.Namespace) -> int:
     recs = recommendations(facts, choices)
     choices = resolve_auto(facts, choices, recs)
     prepared = prepare(facts, choices)
-    recs = plan_recommendations(facts, choices, prepared.plan, recs)
     out = sys.stderr if opts.json else sys.stdout
     from wizard.report import applied_text, plan_text
 

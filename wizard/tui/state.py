@@ -20,7 +20,6 @@ from wizard.session import (
     Prepared,
     Request,
     initial_choices,
-    plan_recommendations,
     prepare,
     recommendations,
     recommended_here,
@@ -237,8 +236,7 @@ class WizardState:
         assert self.facts is not None and self.choices is not None
         recs = self.recommendations()
         resolved = resolve_auto(self.facts, self.choices, recs)
-        prepared = prepare(self.facts, resolved)
-        return prepared, plan_recommendations(self.facts, resolved, prepared.plan, recs)
+        return prepare(self.facts, resolved), recs
 
     @property
     def written(self) -> bool:
@@ -291,8 +289,9 @@ def _check_snippet(state: WizardState, plan: Plan | None) -> str:
             if here is not None and t.platform == here.name:
                 backend = t.backend
         if plan.variants:
-            here_backend = state.recommended_here()
-            backend = here_backend if here_backend in plan.variants else plan.variants[0]
+            from wizard.report import chosen_extra
+
+            backend = chosen_extra(plan, state.recommended_here()) or backend
     if backend == "xpu":
         check = "torch.xpu.is_available()"
     elif backend.startswith(("cu", "rocm")):
