@@ -27,6 +27,7 @@ from wizard.tui.app import make_app
 from wizard.tui.widgets.choice_list import ChoiceList
 from wizard.tui.widgets.diff_view import DiffView
 from wizard.tui.widgets.explain_panel import ExplainPanel
+from wizard.tui.widgets.keys import KeyBar, StepButton
 
 
 def choice_list(app, key: str) -> ChoiceList:
@@ -272,6 +273,37 @@ async def test_mouse_clicks_choose_and_go_on(wizard, project):
         await pilot.click(targets, offset=(2, line))
         assert "windows-x86_64" in targets.values
         await pilot.click("#back")
+        assert step_of(app) == "Hardware"
+
+
+async def test_key_line_follows_the_step_and_its_keys_can_be_clicked(wizard, project):
+    app = wizard()
+    async with app.run_test(size=LARGE) as pilot:
+        await ready(pilot)
+        bottom = screen_text(app).splitlines()[-1]
+        assert bottom.startswith(" ⏎ Next  esc Back  ? Explain  q Quit")
+        panel = app.screen.query_one(ExplainPanel)
+        assert panel.display
+        await pilot.click(KeyBar, offset=(bottom.index("Explain"), 0))
+        await pilot.pause()
+        assert not app.screen.query_one(ExplainPanel).display
+        await press_until_step(pilot, "Review")
+        await pilot.pause()
+        assert screen_text(app).splitlines()[-1].startswith(" ⏎ Write & lock  esc Back")
+
+
+async def test_buttons_take_the_focus_and_press_with_enter_or_space(wizard, project):
+    app = wizard()
+    async with app.run_test(size=LARGE) as pilot:
+        await ready(pilot)
+        app.screen.query_one("#next", StepButton).focus()
+        await pilot.pause()
+        # the focused button's Enter is its own: the key line no longer offers "⏎ Next"
+        assert "⏎ Next" not in screen_text(app).splitlines()[-1]
+        await pilot.press("space")
+        assert step_of(app) == "Targets"
+        app.screen.query_one("#back", StepButton).focus()
+        await pilot.press("enter")
         assert step_of(app) == "Hardware"
 
 

@@ -108,8 +108,11 @@ class WizardApp(App[None]):
 
     def on_mount(self) -> None:
         # Only the first step is composed now: with nothing to decide on Project the wizard
-        # opens on Hardware, and Back builds Project then (see go_back).
-        self.push_screen(step_screen("Project" if has_decision(self.state) else "Hardware"))
+        # opens on Hardware, and Back builds Project then (see go_back). It is pushed once
+        # the app's start-up is over: Textual throws away any frame drawn during its start-up
+        # batch, and a step pushed here was drawn in full there and then drawn again.
+        first = step_screen("Project" if has_decision(self.state) else "Hardware")
+        self.call_later(self.push_screen, first)
         # The workers start once the first frame is drawn: their threads would otherwise
         # compete with it for the interpreter.
         self.call_after_refresh(self._start_work)
@@ -375,7 +378,16 @@ def make_app(
 def run_tui(opts: argparse.Namespace) -> int:
     """Run the full-screen wizard; returns the exit code (0, 1 lock failed, 130 Ctrl+C)."""
     app = make_app(opts)
-    app.run()
+    # Textual writes each frame from its own thread. While the UI thread is busy (the
+    # steps after the first frame, the workers' results), that thread waits up to the
+    # switch interval (5 ms) for the interpreter each time it wakes: the first frame then
+    # reached the terminal ~25 ms after it was drawn. 1 ms keeps frames and keys prompt.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.001)
+    try:
+        app.run()
+    finally:
+        sys.setswitchinterval(interval)
     out = sys.stderr if app.farewell_to_stderr else sys.stdout
     for line in app.farewell:
         print(line, file=out)

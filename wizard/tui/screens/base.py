@@ -15,12 +15,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Static
 
 from wizard.steps import STEPS
 from wizard.tui.messages import StateChanged
 from wizard.tui.widgets.crumb import Crumb
 from wizard.tui.widgets.explain_panel import ExplainPanel
+from wizard.tui.widgets.keys import KeyBar, StepButton
 
 if TYPE_CHECKING:
     from wizard.tui.app import WizardApp
@@ -73,10 +74,10 @@ class StepScreen(Screen[None]):
                 yield from self.compose_body()
             yield ExplainPanel(id="explain")
         with Horizontal(id="buttons"):
-            yield Button("Back", id="back", compact=True)
+            yield StepButton("Back", id="back")
             yield Static(id="status", markup=False)
-            yield Button(self.NEXT_LABEL, id="next", variant="primary", compact=True)
-        yield Footer()
+            yield StepButton(self.NEXT_LABEL, primary=True, id="next")
+        yield KeyBar()
         yield Static(id="too-small", markup=False)
 
     def compose_body(self) -> ComposeResult:
@@ -86,7 +87,7 @@ class StepScreen(Screen[None]):
         # Textual calls on_mount of every class in the MRO: subclasses use step_mounted.
         self._fit(self.app.size.width, self.app.size.height)
         self.show_explanation(self.TOPIC)
-        self.query_one("#back", Button).disabled = self.STEP == STEPS[0]
+        self.query_one("#back", StepButton).disabled = self.STEP == STEPS[0]
         self.step_mounted()
         if self.has_class("-too-small"):
             self._fit(self.app.size.width, self.app.size.height)  # what it focused waits
@@ -169,11 +170,11 @@ class StepScreen(Screen[None]):
     def action_back(self) -> None:
         self.wizard.go_back()
 
-    @on(Button.Pressed, "#next")
+    @on(StepButton.Pressed, "#next")
     def _next_pressed(self) -> None:
         self.action_next()
 
-    @on(Button.Pressed, "#back")
+    @on(StepButton.Pressed, "#back")
     def _back_pressed(self) -> None:
         self.action_back()
 
@@ -184,7 +185,7 @@ class StepScreen(Screen[None]):
         key_to_bindings["enter"] = [
             replace(b, description=label) for b in key_to_bindings.get("enter", [])
         ]
-        self.query_one("#next", Button).label = label
+        self.query_one("#next", StepButton).label = label
         self.refresh_bindings()
 
     def set_status(self, text: str) -> None:

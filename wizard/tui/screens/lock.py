@@ -15,11 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, RichLog, Static
+from textual.widgets import RichLog, Static
 
 from wizard.errors import WizardError
 from wizard.session import Applied, Prepared
 from wizard.tui.screens.base import StepScreen
+from wizard.tui.widgets.keys import StepButton
 from wizard.tui.widgets.wrapped_text import WrappedText
 
 
@@ -69,8 +70,8 @@ class LockScreen(StepScreen):
         yield WrappedText("", first_line_style="bold $text-primary", id="lock-report")
 
     def step_mounted(self) -> None:
-        self.query_one("#next", Button).disabled = True
-        self.query_one("#back", Button).disabled = True
+        self.query_one("#next", StepButton).disabled = True
+        self.query_one("#back", StepButton).disabled = True
         self.state.lock_running = True
         self.state.lock_error = None
         self._describe_escape("Stop uv lock")
@@ -151,8 +152,8 @@ class LockScreen(StepScreen):
             self.query_one("#lock-report", WrappedText).set_text(
                 "What each target installs\n" + lock_report_text(applied.report)
             )
-        self.query_one("#next", Button).disabled = False
-        self.query_one("#back", Button).disabled = True
+        self.query_one("#next", StepButton).disabled = False
+        self.query_one("#back", StepButton).disabled = True
         self._describe_escape("Back")
         self.set_status("Done: Enter for the next commands")
         if state.quit_after_stop is not None:  # uv finished before it could be stopped
@@ -175,7 +176,7 @@ class LockScreen(StepScreen):
                 Content.styled(message.message, "$text-error"),
             )
         )
-        self.query_one("#back", Button).disabled = False
+        self.query_one("#back", StepButton).disabled = False
         self.set_status("Escape: back to change the answers · q: quit")
         self.refresh_bindings()
 

@@ -7,12 +7,13 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import Button, Static
+from textual.widgets import Static
 
 from wizard.errors import WizardError
 from wizard.session import Prepared
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.widgets.diff_view import DiffView
+from wizard.tui.widgets.keys import StepButton
 from wizard.tui.widgets.wrapped_text import WrappedText
 
 
@@ -92,7 +93,7 @@ class ReviewScreen(StepScreen):
     def step_mounted(self) -> None:
         self.query_one("#body").focus()
         if self.error or self.prepared is None:
-            self.query_one("#next", Button).disabled = True
+            self.query_one("#next", StepButton).disabled = True
             return
         no_lock = self.wizard.settings.no_lock
         has_lock = (self.state.folder / "uv.lock").exists()

@@ -1,0 +1,148 @@
+"""The key line and the Back/Next buttons of every step.
+
+Both are one line of text. Textual's Footer and Button do more (a widget per key, a style
+for every button variant), and parsing, matching and drawing that made up a third of the
+time to the first frame; see bench/first_screen.py.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Static
+
+
+class KeyBar(Static):
+    """The keys the focused step offers now (` ⏎ Next  esc Back  ? Explain …`), redrawn when
+    its bindings change; clicking a key presses it."""
+
+    DEFAULT_CSS = """
+    KeyBar {
+        width: 1fr;
+        height: 1;
+        dock: bottom;
+        background: $footer-background;
+        text-wrap: nowrap;
+        text-overflow: clip;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(markup=False)
+        self._spans: list[tuple[int, int, str, bool]] = []  # start, end, key, enabled
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._show()
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        if self.is_attached and screen is self.screen:
+            self._show()
+
+    def _show(self) -> None:
+        parts: list[Content | str] = []
+        spans: list[tuple[int, int, str, bool]] = []
+        seen: set[str] = set()
+        at = 0
+        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            key = f" {self.app.get_key_display(binding)} "
+            description = f"{binding.description} "
+            dim = "" if enabled else " dim"
+            parts.append(Content.styled(key, f"bold $footer-key-foreground{dim}"))
+            parts.append(Content.styled(description, f"$footer-description-foreground{dim}"))
+            end = at + len(key) + len(description)
+            spans.append((at, end, binding.key, enabled))
+            at = end
+        self._spans = spans
+        self.update(Content.assemble(*parts))
+
+    def on_click(self, event: events.Click) -> None:
+        for start, end, key, enabled in self._spans:
+            if start <= event.x < end:
+                event.stop()
+                if enabled:
+                    self.app.simulate_key(key)
+                else:
+                    self.app.bell()
+                return
+
+
+class StepButton(Static, can_focus=True):
+    """A one-line button: Enter, space or a click sends `StepButton.Pressed`."""
+
+    DEFAULT_CSS = """
+    StepButton {
+        width: auto;
+        min-width: 8;
+        height: 1;
+        padding: 0 1;
+        text-align: center;
+        text-style: bold;
+        color: $button-foreground;
+        background: $surface;
+        pointer: pointer;
+        &:focus {
+            text-style: $button-focus-text-style;
+            background-tint: $foreground 5%;
+        }
+        &:hover {
+            background: $surface-darken-1;
+        }
+        &.-primary {
+            color: $button-color-foreground;
+            background: $primary;
+            &:hover {
+                background: $primary-darken-2;
+            }
+        }
+        &:disabled {
+            text-opacity: 0.6;
+            pointer: not-allowed;
+        }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,space", "press", "Press", show=False),
+    ]
+
+    class Pressed(Message):
+        def __init__(self, button: StepButton) -> None:
+            super().__init__()
+            self.button = button
+
+        @property
+        def control(self) -> StepButton:
+            return self.button
+
+    def __init__(self, label: str, *, primary: bool = False, id: str | None = None) -> None:
+        super().__init__(label, markup=False, id=id, classes="-primary" if primary else None)
+        self._label = label
+
+    @property
+    def label(self) -> str:
+        return self._label
+
+    @label.setter
+    def label(self, label: str) -> None:
+        self._label = label
+        self.update(label)
+
+    def action_press(self) -> None:
+        if not self.disabled and self.display:
+            self.post_message(self.Pressed(self))
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.action_press()
