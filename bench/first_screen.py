@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, alternate, report, wizard_command
+from common import ROOT, alternate, compile_bytecode, report, wizard_command
 
 MINIMAL = """
 from textual.app import App
@@ -58,6 +58,7 @@ def main() -> None:
         "detecting the machine in a worker, as a plain `torch-wizard` does",
     )
     args = parser.parse_args()
+    compile_bytecode()
     work = Path(tempfile.mkdtemp(prefix="bench-first-"))
     minimal = work / "minimal.py"
     minimal.write_text(MINIMAL)

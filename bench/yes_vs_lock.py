@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, alternate, fake_index_env, report, wizard_command
+from common import ROOT, alternate, compile_bytecode, fake_index_env, report, wizard_command
 
 from tests.fixtures.fake_index import serve
 
@@ -70,6 +70,7 @@ def main() -> None:
         "does (default: both warm, as a second run)",
     )
     args = parser.parse_args()
+    compile_bytecode()
     work = Path(tempfile.mkdtemp(prefix="bench-yes-"))
     index = serve(work / "index")
     index.delay = args.latency

@@ -8,9 +8,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from wizard.catalog.model import Catalog, Release
 from wizard.errors import BadInput
+
+if TYPE_CHECKING:
+    from wizard.catalog.model import Catalog, Release
 
 # A PyTorch index variant (the last part of its URL, and a wheel's local label): cpu, cu130,
 # rocm7.2, xpu.

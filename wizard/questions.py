@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from wizard.errors import BadInput
 from wizard.plan import Choices, TargetChoice
 from wizard.platforms import PLATFORMS, platform_for
-from wizard.recommend import Recommendation
 from wizard.session import Facts
 from wizard.steps import STEPS as STEPS  # re-exported: the order of the questions' steps
+
+if TYPE_CHECKING:
+    from wizard.recommend import Recommendation
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wizard.catalog.model import Catalog
 from wizard.errors import BadInput, WorkFailed
-from wizard.hardware.profile import HardwareProfile
 from wizard.plan import (
     DEFAULT_INDEX_BASE,
     Additions,
@@ -29,14 +27,16 @@ from wizard.plan import (
     validate_backend,
 )
 from wizard.platforms import PLATFORMS, platform_for
-from wizard.recommend import Recommendation, recommend
 
 if TYPE_CHECKING:
     import threading
 
+    from wizard.catalog.model import Catalog
     from wizard.dependents import TorchRequirement
+    from wizard.hardware.profile import HardwareProfile
     from wizard.lock import LockReport, LockRun, TargetLock
     from wizard.project import ExistingSetup, ProjectFile
+    from wizard.recommend import Recommendation
 
 
 @dataclass(frozen=True)
@@ -260,6 +260,8 @@ def fleet_variants(facts: Facts, torch: str | None, python: str | None) -> tuple
     E.g. a CPU-only CI runner and a CUDA training box, both Linux x86_64: one build per
     platform cannot serve both, so each becomes a selectable extra.
     """
+    from wizard.recommend import recommend
+
     py = lowest_python(facts.requires_python or python)
     by_platform: dict[str, list[str]] = {}
     for profile in facts.profiles:
@@ -291,6 +293,8 @@ def recommendations(facts: Facts, choices: Choices) -> dict[str, Recommendation]
     target: when the choices need an older release than a target's own (an old driver on
     another machine, a build chosen by hand, a companion, the Python), that target's build
     is made again for the shared release."""
+    from wizard.recommend import recommend
+
     py = lowest_python(facts.requires_python or choices.python)
     recs = {
         t.platform: recommend(

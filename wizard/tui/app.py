@@ -13,15 +13,13 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from wizard.catalog.model import Catalog
 from wizard.errors import WizardError
-from wizard.hardware.profile import HardwareProfile
 from wizard.session import (
     Prepared,
     Request,
@@ -49,10 +47,14 @@ from wizard.tui.state import (
     recommended_migration,
 )
 
+if TYPE_CHECKING:
+    from wizard.catalog.model import Catalog
+    from wizard.hardware.profile import HardwareProfile
+
 NO_CHANGES = "No changes were made."
 
-Detector = Callable[[], tuple[Sequence[HardwareProfile], Sequence[str]]]
-CatalogLoader = Callable[[], Catalog]
+Detector = Callable[[], tuple[Sequence["HardwareProfile"], Sequence[str]]]
+CatalogLoader = Callable[[], "Catalog"]
 
 # Each step's screen, imported when it is first shown (the first frame needs only one of them).
 # Lock is pushed with its own setup (start_lock).

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from wizard.catalog.model import Catalog
-from wizard.hardware.profile import HardwareProfile
+if TYPE_CHECKING:
+    from wizard.catalog.model import Catalog
+    from wizard.hardware.profile import HardwareProfile
 
 
 @dataclass

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.errors import WizardError
-from wizard.questions import Question, answer, questions
 from wizard.session import (
     Facts,
     Prepared,
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
     from wizard.migrate import Migration, RequirementsFile
     from wizard.plan import Choices, Plan
     from wizard.project import ExistingSetup, ProjectFile
+    from wizard.questions import Question
     from wizard.recommend import Recommendation
     from wizard.session import Applied
 
@@ -217,6 +217,8 @@ class WizardState:
         return recommendations(self.facts, self.choices)
 
     def questions_for(self, step: str) -> list[Question]:
+        from wizard.questions import questions  # the first step shown asks nothing
+
         if not self.ready:
             return []
         assert self.facts is not None and self.choices is not None
@@ -226,6 +228,8 @@ class WizardState:
 
     def answer(self, question: Question, values: Sequence[str]) -> None:
         """Record an answer; raises BadInput with the message to show."""
+        from wizard.questions import answer
+
         assert self.facts is not None and self.choices is not None
         self.choices = answer(self.choices, question, list(values), self.facts)
 

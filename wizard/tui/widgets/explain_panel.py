@@ -8,10 +8,9 @@ from collections.abc import Sequence
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.events import Resize
-from textual.widgets import Static
 
 from wizard import explain
+from wizard.tui.widgets.wrapped_text import FitText
 
 
 def styled_explanation(text: str, width: int = 1000) -> Content:
@@ -47,7 +46,7 @@ def styled_explanation(text: str, width: int = 1000) -> Content:
 
 
 class ExplainPanel(VerticalScroll):
-    """Shows `explain.render(topic, notes, width)`, re-wrapped when its width changes."""
+    """Shows `explain.render(topic, notes, width)`, wrapped for the width it is drawn at."""
 
     DEFAULT_CSS = """
     ExplainPanel {
@@ -56,7 +55,7 @@ class ExplainPanel(VerticalScroll):
         background: $boost;
         scrollbar-gutter: stable;  /* the text keeps its width when the scrollbar appears */
     }
-    ExplainPanel > Static {
+    ExplainPanel > FitText {
         width: 1fr;
     }
     """
@@ -67,7 +66,7 @@ class ExplainPanel(VerticalScroll):
         self.notes: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
-        yield Static("", markup=False)
+        yield FitText(self._made_for)
 
     def show_topic(self, topic: str | None, notes: Sequence[str] = ()) -> None:
         if topic == self.topic and tuple(notes) == self.notes:
@@ -75,21 +74,12 @@ class ExplainPanel(VerticalScroll):
         self.topic = topic
         self.notes = tuple(notes)
         self.scroll_home(animate=False)
-        self._render_text()
+        if self.is_mounted:
+            self.query_one(FitText).set_make(self._made_for)
 
-    def _render_text(self) -> None:
-        if not self.is_mounted:
-            return
-        static = self.query_one(Static)
+    def _made_for(self, width: int) -> Content:
         if self.topic is None:
-            static.update("")
-            return
-        width = max(self.scrollable_content_region.width - 1, 30)  # a gap before the scrollbar
+            return Content("")
+        width = max(width - 1, 30)  # a gap before the scrollbar, for a line that can break
         text = explain.render(explain.topic_named(self.topic), self.notes, width)
-        static.update(styled_explanation(text, width))
-
-    def on_mount(self) -> None:
-        self._render_text()
-
-    def on_resize(self, event: Resize) -> None:
-        self._render_text()
+        return styled_explanation(text, width)

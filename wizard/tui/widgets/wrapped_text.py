@@ -3,17 +3,54 @@ hanging indents, so a long reason under a column stays under that column."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from textual.content import Content
-from textual.events import Resize
+from textual.geometry import Size
 from textual.widgets import Static
 
 from wizard.wrap import wrap_line
 
 
-class WrappedText(Static):
-    """A Static whose plain text is re-wrapped (hanging indents) when its width changes.
+class FitText(Static):
+    """Text made for the width it is drawn at by `make(width)`.
+
+    The layout measures the height with the same function, and Textual sizes a widget before
+    it draws it, so even the first frame shows the text wrapped for its real width (a text
+    wrapped in a Resize handler is drawn once at a guessed width and again at the right one).
+    """
+
+    def __init__(
+        self,
+        make: Callable[[int], Content] | None = None,
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes, markup=False)
+        self._make = make
+        self._made: tuple[int, Content] | None = None
+
+    def set_make(self, make: Callable[[int], Content] | None) -> None:
+        self._make = make
+        self._made = None
+        self.refresh(layout=True)
+
+    def content_for(self, width: int) -> Content:
+        if self._made is None or self._made[0] != width:
+            made = self._make(width) if self._make is not None and width > 0 else Content("")
+            self._made = (width, made)
+        return self._made[1]
+
+    def render(self) -> Content:
+        return self.content_for(self.size.width)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self.content_for(width).get_height(self.styles, width) if width else 0
+
+
+class WrappedText(FitText):
+    """Text whose lines wrap with hanging indents at the widget's width.
     `line_styles[i]` styles source line i and its continuation lines."""
 
     DEFAULT_CSS = """
@@ -32,26 +69,21 @@ class WrappedText(Static):
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
-        super().__init__(id=id, classes=classes)
+        super().__init__(self._wrapped, id=id, classes=classes)
         self.text = text
         self.line_styles = tuple(line_styles) or ((first_line_style,) if first_line_style else ())
-
-    def on_mount(self) -> None:
-        self.display = bool(self.text)
-        self._show(self.size.width or self.app.size.width)
-
-    def on_resize(self, event: Resize) -> None:
-        self._show(event.size.width)
+        self.display = bool(text)
 
     def set_text(self, text: str, line_styles: Sequence[str] | None = None) -> None:
+        styles = self.line_styles if line_styles is None else tuple(line_styles)
+        if text == self.text and styles == self.line_styles:
+            return
+        self.line_styles = styles
         self.text = text
         self.display = bool(text)
-        if line_styles is not None:
-            self.line_styles = tuple(line_styles)
-        if self.is_mounted:
-            self._show(self.size.width or self.app.size.width)
+        self.set_make(self._wrapped)
 
-    def _show(self, width: int) -> None:
+    def _wrapped(self, width: int) -> Content:
         width = max(width, 20)
         sources = [
             (i, w) for i, line in enumerate(self.text.split("\n")) for w in wrap_line(line, width)
@@ -62,4 +94,4 @@ class WrappedText(Static):
                 parts.append("\n")
             style = self.line_styles[i] if i < len(self.line_styles) else ""
             parts.append(Content.styled(line, style) if style else line)
-        self.update(Content.assemble(*parts))
+        return Content.assemble(*parts)
