@@ -44,9 +44,10 @@ class _TomlError(Exception):
 
 
 if sys.version_info >= (3, 11):
-    import tomllib
 
     def _loads(text: str) -> dict[str, Any]:
+        import tomllib  # only when there is a file to read: a new project needs none
+
         try:
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:

@@ -78,7 +78,8 @@ class StepScreen(Screen[None]):
             yield Static(id="status", markup=False)
             yield StepButton(self.NEXT_LABEL, primary=True, id="next")
         yield KeyBar()
-        yield Static(id="too-small", markup=False)
+        if self.has_class("-too-small"):
+            yield Static(id="too-small", markup=False)  # else mounted when it is needed
 
     def compose_body(self) -> ComposeResult:
         yield from ()
@@ -124,6 +125,8 @@ class StepScreen(Screen[None]):
         if small != was_small:
             self.refresh_bindings()
         if small:
+            if not self.query("#too-small"):
+                self.mount(Static(id="too-small", markup=False))
             self.query_one("#too-small", Static).update(
                 f"Make the terminal at least {MIN_WIDTH}x{MIN_HEIGHT} "
                 f"(it is {width}x{height} now).\n\nq quits; nothing has been written."

@@ -37,12 +37,9 @@ class HardwareScreen(StepScreen):
         self.waiting_to_advance = False
 
     def compose_body(self) -> ComposeResult:
-        yield WrappedText(
-            project_line(self.state), line_styles=("$foreground-muted",), id="project-line"
-        )
-        yield WrappedText(id="machine")
-        yield WrappedText(id="meaning")
-        yield WrappedText(id="catalog")
+        # One text for the whole step (a widget each costs the first frame its styling).
+        text, styles = self._sections()
+        yield WrappedText(text, line_styles=styles, id="hardware")
 
     def step_mounted(self) -> None:
         self.query_one("#body").focus()
@@ -59,13 +56,27 @@ class HardwareScreen(StepScreen):
                 self.set_status("")
 
     def _show(self) -> None:
+        self.query_one("#hardware", WrappedText).set_text(*self._sections())
+        state = self.state
+        if state.profiles is not None and not state.hardware_error:
+            vendors = [g.vendor for p in state.profiles for g in p.gpus]
+            topic = next(
+                (_TOPIC_BY_VENDOR[v] for v in vendors if v in _TOPIC_BY_VENDOR), "cpu-vs-cuda"
+            )
+            self.show_explanation(topic)
+        if state.setup_error:
+            self.set_status(state.setup_error)
+
+    def _sections(self) -> tuple[str, list[str]]:
+        """The project, the machine, what it means for PyTorch and the catalog: the lines of
+        each, a blank line between them, and each line's style."""
         state = self.state
         heading = "bold $text-primary"
-        machine = self.query_one("#machine", WrappedText)
+        sections: list[tuple[str, list[str]]] = [(project_line(state), ["$foreground-muted"])]
         if state.hardware_error:
-            machine.set_text(state.hardware_error, ["$text-error"])
+            sections.append((state.hardware_error, ["$text-error"]))
         elif state.profiles is None:
-            machine.set_text("… detecting this machine's hardware", ["$foreground-muted"])
+            sections.append(("… detecting this machine's hardware", ["$foreground-muted"]))
         else:
             from wizard.commands.detect import format_profile
 
@@ -82,32 +93,35 @@ class HardwareScreen(StepScreen):
                 format_profile(p, state.detect_notes if i == 0 else ())
                 for i, p in enumerate(state.profiles)
             )
-            machine.set_text(f"{title}\n{text}", [heading])
-            vendors = [g.vendor for p in state.profiles for g in p.gpus]
-            topic = next(
-                (_TOPIC_BY_VENDOR[v] for v in vendors if v in _TOPIC_BY_VENDOR), "cpu-vs-cuda"
-            )
-            self.show_explanation(topic)
-        self.query_one("#meaning", WrappedText).set_text(*self._meaning())
-        catalog = self.query_one("#catalog", WrappedText)
+            sections.append((f"{title}\n{text}", [heading]))
+        meaning = self._meaning()
+        if meaning[0]:
+            sections.append(meaning)
         if state.catalog_error:
-            catalog.set_text(state.catalog_error, ["$text-error"])
+            sections.append((state.catalog_error, ["$text-error"]))
         elif state.catalog is None:
             where = (
                 "the bundled catalog"
                 if self.wizard.settings.offline
                 else state.catalog_index_base()
             )
-            catalog.set_text(f"… reading what PyTorch publishes ({where})", ["$foreground-muted"])
+            sections.append((f"… reading what PyTorch publishes ({where})", ["$foreground-muted"]))
         else:
             lines = [
                 "PyTorch catalog",
                 f"Newest release: torch {state.catalog.newest().latest}",
                 *state.catalog.notes,
             ]
-            catalog.set_text("\n".join(lines), [heading])
-        if state.setup_error:
-            self.set_status(state.setup_error)
+            sections.append(("\n".join(lines), [heading]))
+        texts: list[str] = []
+        styles: list[str] = []
+        for text, section_styles in sections:
+            if texts:
+                styles.append("")  # the blank line between sections
+            count = text.count("\n") + 1
+            styles += (section_styles + [""] * count)[:count]
+            texts.append(text)
+        return "\n\n".join(texts), styles
 
     def _meaning(self) -> tuple[str, list[str]]:
         """The core's recommendation for each target, as lines and their styles."""
