@@ -5,23 +5,19 @@ A Plan is plain data; wizard.project turns it into pyproject.toml text.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from wizard.errors import BadInput
+from wizard.names import DEFAULT_INDEX_BASE as DEFAULT_INDEX_BASE
+from wizard.names import TORCH_FAMILY as TORCH_FAMILY
+from wizard.names import VARIANT as VARIANT
+from wizard.names import VARIANT_PATTERN as VARIANT_PATTERN
 
 if TYPE_CHECKING:
     from wizard.catalog.model import Catalog, Release
 
-# A PyTorch index variant (the last part of its URL, and a wheel's local label): cpu, cu130,
-# rocm7.2, xpu.
-VARIANT_PATTERN = r"(cpu|cu\d{2,3}|rocm\d+(?:\.\d+)*|xpu)"
-VARIANT = re.compile(f"^{VARIANT_PATTERN}$")
-
-DEFAULT_INDEX_BASE = "https://download.pytorch.org/whl"
-TORCH_FAMILY = ("torch", "torchvision", "torchaudio", "torchao")
 TRITON_PACKAGES = ("pytorch-triton-rocm", "pytorch-triton-xpu", "pytorch-triton")
 
 

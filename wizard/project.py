@@ -18,12 +18,14 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wizard.errors import BadInput, WorkFailed
-from wizard.names import canonical_name
-from wizard.plan import TORCH_FAMILY, VARIANT, IndexSpec, Plan, SourceEntry, TargetChoice
+from wizard.names import TORCH_FAMILY, VARIANT, canonical_name
 from wizard.platforms import PLATFORMS, TargetPlatform
+
+if TYPE_CHECKING:
+    from wizard.plan import IndexSpec, Plan, SourceEntry, TargetChoice
 
 ANNOTATION = "# torch-wizard:"  # starts every comment the wizard writes
 TRITON_PREFIX = "pytorch-triton"  # pytorch-triton, pytorch-triton-rocm, pytorch-triton-xpu
@@ -1672,6 +1674,8 @@ def read_existing_setup(project: ProjectFile) -> ExistingSetup | None:
 
     def variant_of(entry: Mapping[str, Any]) -> _IndexUrl | None:
         return _pytorch_index(urls.get(entry.get("index")))
+
+    from wizard.plan import TargetChoice
 
     targets = _target_platforms(uv, main)
     choices = []

@@ -14,18 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard.errors import BadInput, WorkFailed
-from wizard.plan import (
-    DEFAULT_INDEX_BASE,
-    Additions,
-    Choices,
-    Plan,
-    TargetChoice,
-    choose_release,
-    clean_index_base,
-    lowest_python,
-    make_plan,
-    validate_backend,
-)
+from wizard.names import DEFAULT_INDEX_BASE
 from wizard.platforms import PLATFORMS, platform_for
 
 if TYPE_CHECKING:
@@ -35,6 +24,7 @@ if TYPE_CHECKING:
     from wizard.dependents import TorchRequirement
     from wizard.hardware.profile import HardwareProfile
     from wizard.lock import LockReport, LockRun, TargetLock
+    from wizard.plan import Additions, Choices, Plan
     from wizard.project import ExistingSetup, ProjectFile
     from wizard.recommend import Recommendation
 
@@ -136,7 +126,7 @@ class Request:
     annotate: bool = False
     allow_insecure_index: bool = False
     # What a migration from requirements files adds besides torch (wizard.migrate).
-    additions: Additions = field(default_factory=Additions)
+    additions: Additions | None = None
 
 
 def request_from_options(opts: Any) -> Request:
@@ -156,10 +146,11 @@ def request_from_options(opts: Any) -> Request:
 
 def check_request(request: Request) -> None:
     """Reject bad flag values before anything slow happens."""
-    from wizard.plan import parse_target
+    if request.targets:
+        from wizard.plan import parse_target
 
-    for t in request.targets:
-        parse_target(t)
+        for t in request.targets:
+            parse_target(t)
     if request.variants is not None:
         _variants(request.variants)
     for c in request.companions:
@@ -169,10 +160,14 @@ def check_request(request: Request) -> None:
                 "Use --with torchvision, --with torchaudio or --with torchao.",
             )
     if request.index_base:
+        from wizard.plan import clean_index_base
+
         clean_index_base(request.index_base, request.allow_insecure_index)
 
 
 def _variants(text: str) -> tuple[str, ...]:
+    from wizard.plan import validate_backend
+
     items = tuple(dict.fromkeys(v.strip().lower() for v in text.split(",") if v.strip()))
     for v in items:
         if validate_backend(v) in ("auto", "default"):
@@ -190,7 +185,7 @@ def _variants(text: str) -> tuple[str, ...]:
 
 def initial_choices(facts: Facts, request: Request) -> Choices:
     """The flags, else what the project already has, else this machine's platform(s)."""
-    from wizard.plan import parse_target
+    from wizard.plan import Additions, Choices, TargetChoice, parse_target
 
     existing = facts.existing
     if request.targets:
@@ -237,7 +232,7 @@ def initial_choices(facts: Facts, request: Request) -> Choices:
         channel=channel,
         lock_scope=lock_scope,
         annotate=request.annotate,
-        additions=request.additions,
+        additions=request.additions or Additions(),
     )
 
 
@@ -260,6 +255,7 @@ def fleet_variants(facts: Facts, torch: str | None, python: str | None) -> tuple
     E.g. a CPU-only CI runner and a CUDA training box, both Linux x86_64: one build per
     platform cannot serve both, so each becomes a selectable extra.
     """
+    from wizard.plan import lowest_python
     from wizard.recommend import recommend
 
     py = lowest_python(facts.requires_python or python)
@@ -293,6 +289,7 @@ def recommendations(facts: Facts, choices: Choices) -> dict[str, Recommendation]
     target: when the choices need an older release than a target's own (an old driver on
     another machine, a build chosen by hand, a companion, the Python), that target's build
     is made again for the shared release."""
+    from wizard.plan import choose_release, lowest_python
     from wizard.recommend import recommend
 
     py = lowest_python(facts.requires_python or choices.python)
@@ -331,6 +328,8 @@ def resolve_auto(
     facts: Facts, choices: Choices, recs: dict[str, Recommendation] | None = None
 ) -> Choices:
     """Replace 'auto' backends with the recommendation; align torch when they need an older one."""
+    from wizard.plan import TargetChoice
+
     recs = recs if recs is not None else recommendations(facts, choices)
     targets = tuple(
         TargetChoice(t.platform, recs[t.platform].backend) if t.backend == "auto" else t
@@ -386,6 +385,7 @@ class Prepared:
 
 
 def prepare(facts: Facts, choices: Choices) -> Prepared:
+    from wizard.plan import make_plan
     from wizard.project import render_plan, unified_diff
 
     plan = make_plan(choices, facts.catalog, facts.requires_python)
@@ -438,6 +438,7 @@ def own_index_note(facts: Facts, plan: Plan) -> str | None:
 
 
 def _root_change(root: Path, plan: Plan) -> FileChange:
+    from wizard.plan import Plan
     from wizard.project import read_project, render_plan
 
     project = read_project(root)
