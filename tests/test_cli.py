@@ -53,3 +53,25 @@ def test_bad_input_with_json_gives_a_script_the_error_on_stdout(tmp_path, capsys
     code = main(["doctor", "--json", "-C", str(tmp_path / "missing")])
     assert code == 2
     assert json.loads(capsys.readouterr().out)["exit_code"] == 2
+
+
+def test_the_collector_paused_for_start_up_is_on_again_when_the_work_runs(tmp_path, monkeypatch):
+    # Start-up runs without the cyclic collector (bench/first_screen.py); every command turns
+    # it back on before its own work, and a run leaves it as it found it.
+    import gc
+
+    from wizard.commands import apply
+
+    seen = []
+    real = apply.run_noninteractive
+
+    def spy(opts):
+        seen.append(gc.isenabled())
+        return real(opts)
+
+    monkeypatch.setattr(apply, "run_noninteractive", spy)
+    assert main(["--yes", "--offline", "--dry-run", "-C", str(tmp_path)]) == 0
+    assert seen == [True]
+    assert gc.isenabled()
+    assert main(["--bogus"]) == 2  # bad input ends before any work
+    assert gc.isenabled()

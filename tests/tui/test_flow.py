@@ -307,6 +307,20 @@ async def test_buttons_take_the_focus_and_press_with_enter_or_space(wizard, proj
         assert step_of(app) == "Hardware"
 
 
+async def test_the_collector_paused_for_start_up_is_on_once_the_first_step_shows(wizard, project):
+    import gc
+
+    app = wizard()
+    gc.disable()  # as torch-wizard's main() leaves it for start-up
+    try:
+        async with app.run_test(size=LARGE) as pilot:
+            await ready(pilot)
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
 # --- the project step ------------------------------------------------------------------------
 
 

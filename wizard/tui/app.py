@@ -120,6 +120,9 @@ class WizardApp(App[None]):
         self.call_after_refresh(self._start_work)
 
     def _start_work(self) -> None:
+        from wizard.cli import resume_gc
+
+        resume_gc(freeze=True)  # the first frame is drawn: start-up is over
         if self.state.profiles is None:
             self._detect()
         if self.state.catalog is None:
