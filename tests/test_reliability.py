@@ -3,6 +3,7 @@ new ones, never a mix or a fragment."""
 
 from __future__ import annotations
 
+import base64
 import shutil
 import signal
 import subprocess
@@ -162,3 +163,48 @@ def test_uvs_reason_is_kept_whole_when_it_continues_on_the_next_lines():
         "cannot be used."
     )
     assert message.startswith("The version requirements cannot all be met: Because torch")
+
+
+def test_recovery_stops_the_uv_lock_a_killed_run_left_running(tmp_path):
+    # Killing the wizard outright does not stop its `uv lock`; the next run must stop it
+    # before putting the old files back, or its uv.lock lands on the old pyproject.toml.
+    import json
+    import sys
+
+    from wizard.lock import JOURNAL, recover
+
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'new'\n")
+    old = b"[project]\nname = 'old'\n"
+    (tmp_path / JOURNAL).write_text(
+        json.dumps(
+            {
+                "files": {
+                    str((tmp_path / "pyproject.toml").resolve()): base64.b64encode(old).decode(),
+                    str((tmp_path / "uv.lock").absolute()): None,
+                }
+            }
+        )
+    )
+    # Stands in for uv: writes uv.lock when it finishes, like the real one would.
+    writer = (
+        "import pathlib, sys, time; time.sleep(3); "
+        "pathlib.Path(sys.argv[-1], 'uv.lock').write_text('late lock')"
+    )
+    left = subprocess.Popen([sys.executable, "-c", writer, "lock", "--directory", str(tmp_path)])
+    other = tmp_path / "other"
+    other.mkdir()
+    unrelated = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(30)", "lock", "--directory", str(other)]
+    )
+    try:
+        time.sleep(0.3)
+        assert recover(tmp_path)
+        assert left.wait(timeout=15) is not None
+        time.sleep(3.5)
+        assert (tmp_path / "pyproject.toml").read_bytes() == old
+        assert not (tmp_path / "uv.lock").exists()
+        assert unrelated.poll() is None  # a lock of another folder is left alone
+    finally:
+        for proc in (left, unrelated):
+            proc.kill()
+            proc.wait()

@@ -146,12 +146,37 @@ def recover(folder: Path) -> str | None:
             f"{journal} is left from an interrupted run but cannot be read.",
             "Check pyproject.toml and uv.lock by hand, then delete that file.",
         ) from None
+    _stop_left_over_lock(folder)
     _restore(saved)
     journal.unlink(missing_ok=True)
     return (
         "An earlier torch-wizard run was interrupted; pyproject.toml and uv.lock were put "
         "back as they were before it."
     )
+
+
+def _stop_left_over_lock(folder: Path) -> None:
+    """Stop the `uv lock` a killed run left behind (killing the wizard outright does not
+    stop its child): it would otherwise write its uv.lock after the old files are back."""
+    import psutil  # type: ignore[import-untyped]
+
+    here = folder.resolve()
+    for proc in psutil.process_iter():
+        try:
+            cmd = proc.cmdline()
+            if "lock" not in cmd or "--directory" not in cmd:
+                continue
+            directory = cmd[cmd.index("--directory") + 1 :][:1]
+            if not directory or Path(directory[0]).resolve() != here:
+                continue
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except psutil.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+        except (psutil.Error, OSError):
+            continue  # gone already, or not ours to look at
 
 
 @dataclass(frozen=True)
