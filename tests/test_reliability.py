@@ -187,10 +187,12 @@ def test_recovery_stops_the_uv_lock_a_killed_run_left_running(tmp_path):
     )
     # Stands in for uv: writes uv.lock when it finishes, like the real one would.
     writer = (
-        "import pathlib, sys, time; time.sleep(3); "
-        "pathlib.Path(sys.argv[-1], 'uv.lock').write_text('late lock')"
+        "import pathlib, sys, time; time.sleep(3); pathlib.Path('uv.lock').write_text('late lock')"
     )
-    left = subprocess.Popen([sys.executable, "-c", writer, "lock", "--directory", str(tmp_path)])
+    # As an earlier wizard started it: `--directory .` from inside the project.
+    left = subprocess.Popen(
+        [sys.executable, "-c", writer, "lock", "--directory", "."], cwd=tmp_path
+    )
     other = tmp_path / "other"
     other.mkdir()
     unrelated = subprocess.Popen(

@@ -167,7 +167,7 @@ def _stop_left_over_lock(folder: Path) -> None:
             if "lock" not in cmd or "--directory" not in cmd:
                 continue
             directory = cmd[cmd.index("--directory") + 1 :][:1]
-            if not directory or Path(directory[0]).resolve() != here:
+            if not directory or (Path(proc.cwd()) / directory[0]).resolve() != here:
                 continue
             proc.terminate()
             try:
@@ -199,7 +199,8 @@ def run_uv_lock(
 
     Setting `cancel` (from another thread) stops uv; the run then reports `cancelled`.
     """
-    cmd = [*find_uv(), "lock", "--directory", str(folder), *extra_args]
+    # An absolute folder: `recover` finds a uv lock left running by it.
+    cmd = [*find_uv(), "lock", "--directory", str(folder.absolute()), *extra_args]
     env = dict(os.environ)
     env.setdefault("NO_COLOR", "1")
     proc = subprocess.Popen(
