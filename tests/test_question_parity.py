@@ -312,3 +312,58 @@ def test_a_companion_another_package_needs_is_ticked_and_says_why(tmp_path):
     assert vision.detail.startswith("vision-models needs it")
     (audio,) = [o for o in question.options if o.value == "torchaudio"]
     assert "needs it" not in audio.detail
+
+
+def _facts_and_choices(tmp_path, *args):
+    from wizard.session import (
+        Facts,
+        initial_choices,
+        load_catalog,
+        load_profiles,
+        load_project,
+        request_from_options,
+    )
+
+    opts = _main_parser().parse_args(["--offline", "-C", str(tmp_path), *args])
+    project, existing = load_project(tmp_path)
+    facts = Facts(tmp_path, project, existing, load_profiles(opts.hardware), load_catalog(True))
+    return facts, initial_choices(facts, request_from_options(opts))
+
+
+def _question(facts, choices, key: str) -> Question:
+    from wizard.questions import questions
+    from wizard.session import recommendations
+
+    return next(
+        q for q in questions(facts, choices, recommendations(facts, choices)) if q.key == key
+    )
+
+
+def test_a_release_without_a_build_chosen_by_hand_is_marked_in_the_release_question(tmp_path):
+    # Windows with cu126 chosen by hand: torch 2.15 has no cu126 build, so picking it cannot
+    # work; the question says so before the Review step does.
+    windows = ["--hardware", str(PROFILES / "windows-rtx3060.json")]
+    facts, choices = _facts_and_choices(tmp_path, *windows, "--target", "windows-x86_64=cu126")
+    by_value = {o.value: o for o in _question(facts, choices, "torch").options}
+    assert not by_value["2.15"].fits
+    assert by_value["2.15"].detail == "has no cu126 build for Windows x86_64"
+    assert by_value["2.14"].fits
+    assert by_value["2.14"].detail.startswith("Last release with CUDA 12")
+    # With the build left to the wizard, every release can serve the target.
+    facts, auto = _facts_and_choices(tmp_path, *windows)
+    assert all(o.fits for o in _question(facts, auto, "torch").options)
+
+
+def test_the_recommended_build_as_an_answer_still_follows_the_release(tmp_path):
+    from wizard.questions import answer
+
+    facts, choices = _facts_and_choices(
+        tmp_path, "--hardware", str(PROFILES / "linux-rtx4090-driver550.json")
+    )
+    question = _question(facts, choices, "backend:linux-x86_64")
+    recommended = next(o.value for o in question.options if o.recommended)
+    assert recommended == "cu126"
+    kept = answer(choices, question, [recommended], facts)
+    assert [t.backend for t in kept.targets] == ["auto"]  # a later torch 2.15 re-recommends
+    own = answer(choices, question, ["cpu"], facts)
+    assert [t.backend for t in own.targets] == ["cpu"]

@@ -221,7 +221,7 @@ def _spec_for_release(release: Release, torch_spec: str | None, channel: str) ->
     return f">={release.minor},<{major}.{int(minor) + 1}"
 
 
-def _problems(release: Release, choices: Choices, catalog: Catalog) -> list[str]:
+def release_problems(release: Release, choices: Choices, catalog: Catalog) -> list[str]:
     """Why this torch release cannot serve the choices (empty: it can)."""
     from wizard.platforms import PLATFORMS
 
@@ -280,7 +280,7 @@ def choose_release(choices: Choices, catalog: Catalog, keep_python: str | None =
     first_problems: list[str] = []
     serving = []
     for release in candidates:
-        problems = _problems(release, choices, catalog)
+        problems = release_problems(release, choices, catalog)
         if not problems:
             serving.append(release)
         elif not first_problems:
@@ -294,7 +294,7 @@ def choose_release(choices: Choices, catalog: Catalog, keep_python: str | None =
             (
                 r
                 for r in catalog.releases
-                if r not in candidates and not _problems(r, choices, catalog)
+                if r not in candidates and not release_problems(r, choices, catalog)
             ),
             None,
         )
@@ -341,7 +341,7 @@ def make_plan(
     notes: list[str] = [f"torch {release.minor} ({release.latest}) on every target."]
     newest = catalog.releases_matching(choices.torch)[0]
     if newest is not release:  # say why the newest release was passed over
-        why = _problems(newest, choices, catalog)
+        why = release_problems(newest, choices, catalog)
         if why:
             notes.append(f"Not torch {newest.minor}: {why[0]}.")
         elif keep_python and keep_python not in newest.python:

@@ -244,9 +244,21 @@ def torch_question(facts: Facts, choices: Choices) -> Question:
     options = [
         Option("", "The newest release that serves every target", "recommended", recommended=True)
     ]
+    from wizard.plan import release_problems
+
+    # A build chosen by hand must exist in the release; 'auto' ones follow the release.
+    chosen = replace(choices, targets=tuple(t for t in choices.targets if t.backend != "auto"))
     for r in facts.catalog.releases[:6]:
+        problems = release_problems(r, chosen, facts.catalog)
         note = r.notes.split(". ")[0].rstrip(".") if r.notes else ""  # "2.14." is not an end
-        options.append(Option(r.minor, f"torch {r.minor} ({r.latest})", note))
+        options.append(
+            Option(
+                r.minor,
+                f"torch {r.minor} ({r.latest})",
+                problems[0].replace(f"torch {r.minor} has", "has") if problems else note,
+                fits=not problems,
+            )
+        )
     if choices.torch and all(o.value != choices.torch for o in options):
         # The project's own requirement (torch>=2.4): offered, and chosen until changed.
         spec = choices.torch
@@ -380,8 +392,12 @@ def answer(
         return replace(choices, variants=variants_question(facts, choices).default)
     if key.startswith("backend:"):
         platform = key.split(":", 1)[1]
+        # The recommended build stays 'auto': it follows a later change of release, as when
+        # the question is passed; another build is the person's own and stays as chosen.
+        recommended = any(o.recommended and o.value == values[0] for o in question.options)
+        backend = "auto" if recommended else values[0]
         targets = tuple(
-            TargetChoice(t.platform, values[0]) if t.platform == platform else t
+            TargetChoice(t.platform, backend) if t.platform == platform else t
             for t in choices.targets
         )
         return replace(choices, targets=targets)
