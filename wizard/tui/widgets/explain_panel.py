@@ -55,6 +55,10 @@ class ExplainPanel(VerticalScroll):
         background: $boost;
         scrollbar-gutter: stable;  /* the text keeps its width when the scrollbar appears */
     }
+    ExplainPanel:focus {  /* Tab reached it: the arrow keys scroll it now */
+        border-left: vkey $accent;
+        background-tint: $foreground 3%;
+    }
     ExplainPanel > FitText {
         width: 1fr;
     }
