@@ -407,7 +407,15 @@ def test_old_driver_gets_both_ways_out():
         CATALOG,
     )
     assert any("Upgrade the NVIDIA driver to 580" in w for w in rec.ways_out)
-    assert any("--torch 2.14" in w for w in rec.ways_out)
+    assert (
+        "Or keep this driver and use torch 2.14 with cu126 "
+        "(--torch 2.14 --target linux-x86_64=cu126)." in rec.ways_out
+    )
+    # In the wizard the release and the build are questions: no flags there.
+    assert rec.ways_out_in_wizard == (
+        "Upgrade the NVIDIA driver to 580 or newer to use torch 2.15 with CUDA (cu130, cu132).",
+        "Or keep this driver and use torch 2.14 with cu126.",
+    )
 
 
 def test_options_say_why_each_build_does_or_does_not_fit():

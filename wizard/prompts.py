@@ -411,7 +411,7 @@ def machine_notes(question: Question, recs: Mapping[str, Recommendation]) -> tup
     rec = recs.get(question.key.split(":", 1)[1])
     if rec is None or rec.hardware is None:
         return ()
-    return (rec.hardware, *rec.reasons, *rec.ways_out, *rec.warnings)
+    return (rec.hardware, *rec.reasons, *rec.ways_out_in_wizard, *rec.warnings)
 
 
 def _ask_one(
@@ -464,7 +464,11 @@ def _review(
     from wizard.session import recommendations
 
     _step(say, "Review")
-    say(hanging_wrap(plan_text(prepared.plan, recommendations(facts, asked)), _width()))
+    say(
+        hanging_wrap(
+            plan_text(prepared.plan, recommendations(facts, asked), in_wizard=True), _width()
+        )
+    )
     say()
     say(
         prepared.diff.rstrip("\n")

@@ -184,7 +184,7 @@ def backend_question(
     label = PLATFORMS[target.platform].label
     help_text = rec.summary if rec else "No machine of this platform is known."
     if rec and rec.ways_out:
-        help_text += " " + " ".join(rec.ways_out)
+        help_text += " " + " ".join(rec.ways_out_in_wizard)
     topic = (
         "compute-capability"
         if default.startswith("cu")

@@ -6,6 +6,7 @@ compute capability, and the variant exists for the torch release, the platform a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from packaging.version import Version
@@ -42,6 +43,21 @@ class Recommendation:
     @property
     def summary(self) -> str:
         return self.reasons[0] if self.reasons else ""
+
+    @property
+    def ways_out_in_wizard(self) -> tuple[str, ...]:
+        """The ways out for a person answering the wizard's questions, where the release and
+        the build are questions: without the flags that take them on the command line."""
+        return tuple(_FLAGS.sub(".", w) for w in self.ways_out)
+
+
+# The flags that take a way out, as `_with_flags` writes them at its end.
+_FLAGS = re.compile(r" \((--[^()]*)\)\.$")
+
+
+def _with_flags(text: str, flags: str) -> str:
+    """`Use torch 2.14 with cu126 (--torch 2.14 --target linux-x86_64=cu126).`"""
+    return f"{text} ({flags})."
 
 
 def _python_minor(python: str | None) -> str | None:
@@ -247,11 +263,14 @@ def _ways_out(
             "bring them back."
         )
     if fallback is not None and fallback_backend:
-        how = f"(--torch {fallback.minor} --target {ctx.platform}={fallback_backend})"
+        how = f"--torch {fallback.minor} --target {ctx.platform}={fallback_backend}"
         out.append(
-            f"Or keep this driver and use torch {fallback.minor} with {fallback_backend} {how}."
-            if driver_blocked
-            else f"Use torch {fallback.minor} with {fallback_backend} {how}."
+            _with_flags(
+                f"Or keep this driver and use torch {fallback.minor} with {fallback_backend}"
+                if driver_blocked
+                else f"Use torch {fallback.minor} with {fallback_backend}",
+                how,
+            )
         )
     return out
 
@@ -333,7 +352,9 @@ def recommend(
                 rec,
                 ways_out=(
                     *rec.ways_out,
-                    f"torch {free.torch} has the {free.backend} build for this machine ({how}).",
+                    _with_flags(
+                        f"torch {free.torch} has the {free.backend} build for this machine", how
+                    ),
                 ),
             )
     return rec

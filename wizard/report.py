@@ -26,9 +26,13 @@ def size_text(n: int) -> str:
 
 
 def plan_text(
-    plan: Plan, recs: Mapping[str, Recommendation] | None = None, kept: Collection[str] = ()
+    plan: Plan,
+    recs: Mapping[str, Recommendation] | None = None,
+    kept: Collection[str] = (),
+    in_wizard: bool = False,
 ) -> str:
-    """The plan in words; `kept`: the platforms whose build was kept from pyproject.toml."""
+    """The plan in words; `kept`: the platforms whose build was kept from pyproject.toml.
+    `in_wizard`: for a person answering questions, so the ways out name no flags."""
     lines = [
         f"Plan: torch {plan.torch_release}"
         + (f" ({plan.channel} channel)" if plan.channel != "stable" else "")
@@ -44,7 +48,7 @@ def plan_text(
         if rec and rec.backend == t.backend and rec.reasons:
             for r in rec.reasons:
                 lines.append(f"  {'':<22} - {r}")
-            for w in rec.ways_out:
+            for w in rec.ways_out_in_wizard if in_wizard else rec.ways_out:
                 lines.append(f"  {'':<22} > {w}")
         elif rec and rec.backend != t.backend and rec.backend:
             if t.platform in kept:

@@ -138,7 +138,7 @@ class HardwareScreen(StepScreen):
             for reason in rec.reasons:
                 lines.append(f"  - {reason}")
                 styles.append("")
-            for way in rec.ways_out:
+            for way in rec.ways_out_in_wizard:
                 lines.append(f"  › {way}")
                 styles.append("$text-warning")
             for warning in rec.warnings:

@@ -82,7 +82,7 @@ class QuestionsScreen(StepScreen):
         rec = self.state.recommendations().get(question.key.split(":", 1)[1])
         if rec is None or rec.hardware is None:
             return ()
-        return (rec.hardware, *rec.reasons, *rec.ways_out, *rec.warnings)
+        return (rec.hardware, *rec.reasons, *rec.ways_out_in_wizard, *rec.warnings)
 
     # --- next -----------------------------------------------------------------------------
 

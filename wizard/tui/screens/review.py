@@ -44,7 +44,9 @@ class ReviewScreen(StepScreen):
             return
         prepared = self.prepared
         yield WrappedText(
-            plan_text(prepared.plan, recs), first_line_style="bold $text-primary", id="plan"
+            plan_text(prepared.plan, recs, in_wizard=True),
+            first_line_style="bold $text-primary",
+            id="plan",
         )
         if prepared.plan.credential_env:
             yield Static(
