@@ -185,18 +185,23 @@ def test_recovery_stops_the_uv_lock_a_killed_run_left_running(tmp_path):
             }
         )
     )
-    # Stands in for uv: writes uv.lock when it finishes, like the real one would.
-    writer = (
-        "import pathlib, sys, time; time.sleep(3); pathlib.Path('uv.lock').write_text('late lock')"
+    # Stands in for uv (a program named uv): writes uv.lock when it finishes, as uv would.
+    uv = tmp_path / "bin" / "uv"
+    uv.parent.mkdir()
+    uv.write_text(
+        f"#!{sys.executable}\nimport pathlib, sys, time\ntime.sleep(3)\n"
+        "folder = sys.argv[sys.argv.index('--directory') + 1]\n"
+        "pathlib.Path(folder, 'uv.lock').write_text('late lock')\n"
     )
+    uv.chmod(0o755)
     # As an earlier wizard started it: `--directory .` from inside the project.
-    left = subprocess.Popen(
-        [sys.executable, "-c", writer, "lock", "--directory", "."], cwd=tmp_path
-    )
+    left = subprocess.Popen([str(uv), "lock", "--directory", "."], cwd=tmp_path)
     other = tmp_path / "other"
     other.mkdir()
-    unrelated = subprocess.Popen(
-        [sys.executable, "-c", "import time; time.sleep(30)", "lock", "--directory", str(other)]
+    unrelated = subprocess.Popen([str(uv), "lock", "--directory", str(other)], cwd=other)
+    not_uv = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(30)", "lock", "--directory", "."],
+        cwd=tmp_path,
     )
     try:
         time.sleep(0.3)
@@ -205,8 +210,11 @@ def test_recovery_stops_the_uv_lock_a_killed_run_left_running(tmp_path):
         time.sleep(3.5)
         assert (tmp_path / "pyproject.toml").read_bytes() == old
         assert not (tmp_path / "uv.lock").exists()
-        assert unrelated.poll() is None  # a lock of another folder is left alone
+        # A lock of another folder is left to finish.
+        assert unrelated.wait(timeout=5) == 0
+        assert (other / "uv.lock").read_text() == "late lock"
+        assert not_uv.poll() is None  # and a program that is not uv
     finally:
-        for proc in (left, unrelated):
+        for proc in (left, unrelated, not_uv):
             proc.kill()
             proc.wait()

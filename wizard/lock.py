@@ -164,7 +164,8 @@ def _stop_left_over_lock(folder: Path) -> None:
     for proc in psutil.process_iter():
         try:
             cmd = proc.cmdline()
-            if "lock" not in cmd or "--directory" not in cmd:
+            runs_uv = any(Path(part).name in ("uv", "uv.exe") for part in cmd[:3])
+            if not runs_uv or "lock" not in cmd or "--directory" not in cmd:
                 continue
             directory = cmd[cmd.index("--directory") + 1 :][:1]
             if not directory or (Path(proc.cwd()) / directory[0]).resolve() != here:
