@@ -281,39 +281,6 @@ def test_selectable_builds_with_only_macos_are_refused_before_any_question(tmp_p
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_companion_another_package_needs_is_ticked_and_says_why(tmp_path):
-    from wizard.questions import companions_question
-    from wizard.session import (
-        Facts,
-        initial_choices,
-        load_catalog,
-        load_profiles,
-        load_project,
-        request_from_options,
-    )
-
-    (tmp_path / "pyproject.toml").write_text(
-        '[project]\nname = "d"\nversion = "0"\ndependencies = ["vision-models"]\n'
-    )
-    # an earlier lock in which vision-models pulls torchvision in
-    (tmp_path / "uv.lock").write_text(
-        'version = 1\n\n[[package]]\nname = "d"\nversion = "0"\nsource = { virtual = "." }\n'
-        'dependencies = [{ name = "vision-models" }]\n\n'
-        '[[package]]\nname = "vision-models"\nversion = "0.9.0"\n'
-        'dependencies = [{ name = "torchvision" }]\n'
-    )
-    opts = _options(tmp_path, "linux-cpu-only", "recommended")
-    project, existing = load_project(tmp_path)
-    facts = Facts(tmp_path, project, existing, load_profiles(opts.hardware), load_catalog(True))
-    choices = initial_choices(facts, request_from_options(opts))
-    assert "torchvision" in choices.companions
-    question = companions_question(facts, choices)
-    (vision,) = [o for o in question.options if o.value == "torchvision"]
-    assert vision.detail.startswith("vision-models needs it")
-    (audio,) = [o for o in question.options if o.value == "torchaudio"]
-    assert "needs it" not in audio.detail
-
-
 def _facts_and_choices(tmp_path, *args):
     from wizard.session import (
         Facts,
@@ -337,6 +304,30 @@ def _question(facts, choices, key: str) -> Question:
     return next(
         q for q in questions(facts, choices, recommendations(facts, choices)) if q.key == key
     )
+
+
+def test_a_companion_another_package_needs_is_ticked_and_says_why(tmp_path):
+    from wizard.questions import companions_question
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "d"\nversion = "0"\ndependencies = ["vision-models"]\n'
+    )
+    # an earlier lock in which vision-models pulls torchvision in
+    (tmp_path / "uv.lock").write_text(
+        'version = 1\n\n[[package]]\nname = "d"\nversion = "0"\nsource = { virtual = "." }\n'
+        'dependencies = [{ name = "vision-models" }]\n\n'
+        '[[package]]\nname = "vision-models"\nversion = "0.9.0"\n'
+        'dependencies = [{ name = "torchvision" }]\n'
+    )
+    facts, choices = _facts_and_choices(
+        tmp_path, "--hardware", str(PROFILES / "linux-cpu-only.json")
+    )
+    assert "torchvision" in choices.companions
+    question = companions_question(facts, choices)
+    (vision,) = [o for o in question.options if o.value == "torchvision"]
+    assert vision.detail.startswith("vision-models needs it")
+    (audio,) = [o for o in question.options if o.value == "torchaudio"]
+    assert "needs it" not in audio.detail
 
 
 def test_a_release_without_a_build_chosen_by_hand_is_marked_in_the_release_question(tmp_path):
