@@ -248,15 +248,19 @@ def torch_question(facts: Facts, choices: Choices) -> Question:
 
     # A build chosen by hand must exist in the release; 'auto' ones follow the release.
     chosen = replace(choices, targets=tuple(t for t in choices.targets if t.backend != "auto"))
-    for r in facts.catalog.releases[:6]:
-        problems = release_problems(r, chosen, facts.catalog)
-        note = r.notes.split(". ")[0].rstrip(".") if r.notes else ""  # "2.14." is not an end
+    releases = facts.catalog.releases[:6]
+    problems = {r.minor: release_problems(r, chosen, facts.catalog) for r in releases}
+    marked = any(problems.values())
+    for r in releases:
+        why_not = problems[r.minor]
+        # With releases marked ✗, a note beside a fitting one would read as a ✓ reason.
+        note = r.notes.split(". ")[0].rstrip(".") if r.notes and not marked else ""
         options.append(
             Option(
                 r.minor,
                 f"torch {r.minor} ({r.latest})",
-                problems[0].replace(f"torch {r.minor} has", "has") if problems else note,
-                fits=not problems,
+                why_not[0].replace(f"torch {r.minor} has", "has") if why_not else note,
+                fits=not why_not,
             )
         )
     if choices.torch and all(o.value != choices.torch for o in options):

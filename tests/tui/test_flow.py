@@ -296,15 +296,20 @@ async def test_buttons_take_the_focus_and_press_with_enter_or_space(wizard, proj
     app = wizard()
     async with app.run_test(size=LARGE) as pilot:
         await ready(pilot)
-        app.screen.query_one("#next", StepButton).focus()
+        app.screen.query_one("#back", StepButton).focus()
         await pilot.pause()
-        # the focused button's Enter is its own: the key line no longer offers "⏎ Next"
-        assert "⏎ Next" not in screen_text(app).splitlines()[-1]
+        # the focused button's Enter is its own, and the key line says so
+        assert screen_text(app).splitlines()[-1].startswith(" ⏎ Back  esc Back")
+        app.screen.query_one("#next", StepButton).focus()
         await pilot.press("space")
         assert step_of(app) == "Targets"
         app.screen.query_one("#back", StepButton).focus()
         await pilot.press("enter")
         assert step_of(app) == "Hardware"
+        await press_until_step(pilot, "Review")
+        app.screen.query_one("#next", StepButton).focus()
+        await pilot.pause()
+        assert screen_text(app).splitlines()[-1].startswith(" ⏎ Write & lock  esc Back")
 
 
 async def test_the_collector_paused_for_start_up_is_on_once_the_first_step_shows(wizard, project):

@@ -7,6 +7,7 @@ time to the first frame; see bench/first_screen.py.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import events
@@ -114,7 +115,8 @@ class StepButton(Static, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,space", "press", "Press", show=False),
+        Binding("enter", "press", "Press"),  # the key line names it after the button
+        Binding("space", "press", "Press", show=False),
     ]
 
     class Pressed(Message):
@@ -129,6 +131,7 @@ class StepButton(Static, can_focus=True):
     def __init__(self, label: str, *, primary: bool = False, id: str | None = None) -> None:
         super().__init__(label, markup=False, id=id, classes="-primary" if primary else None)
         self._label = label
+        self._name_enter(label)
 
     @property
     def label(self) -> str:
@@ -138,6 +141,15 @@ class StepButton(Static, can_focus=True):
     def label(self, label: str) -> None:
         self._label = label
         self.update(label)
+        self._name_enter(label)
+        if self.has_focus:
+            self.screen.refresh_bindings()
+
+    def _name_enter(self, label: str) -> None:
+        """With the focus here, the key line says what Enter does: `⏎ Back`, `⏎ Write & lock`."""
+        # Bindings are copied per widget, so this names only this button's Enter.
+        keys = self._bindings.key_to_bindings
+        keys["enter"] = [replace(b, description=label) for b in keys.get("enter", [])]
 
     def action_press(self) -> None:
         if not self.disabled and self.display:
