@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from wizard.errors import BadInput
-from wizard.questions import STEPS, Option, Question, answer, questions
+from wizard.questions import STEPS, Option, Question, answer, questions, recommendation_notes
 from wizard.wrap import hanging_wrap
 
 if TYPE_CHECKING:
@@ -403,17 +403,6 @@ def ask_questions(facts: Facts, choices: Choices, asker: Asker, say: Say) -> Cho
         answered.add(question.key)
 
 
-def machine_notes(question: Question, recs: Mapping[str, Recommendation]) -> tuple[str, ...]:
-    """What the recommendation found on this machine, shown with a build's explanation (as the
-    full-screen wizard's panel shows it)."""
-    if not question.key.startswith("backend:"):
-        return ()
-    rec = recs.get(question.key.split(":", 1)[1])
-    if rec is None or rec.hardware is None:
-        return ()
-    return (rec.hardware, *rec.reasons, *rec.ways_out_in_wizard, *rec.warnings)
-
-
 def _ask_one(
     facts: Facts,
     choices: Choices,
@@ -429,7 +418,13 @@ def _ask_one(
         values = asker.select(question)
         if EXPLAIN in values:
             say()
-            say(render(topic_named(question.topic), machine_notes(question, recs), width=_width()))
+            say(
+                render(
+                    topic_named(question.topic),
+                    recommendation_notes(question, recs),
+                    width=_width(),
+                )
+            )
             ticked = tuple(v for v in values if v != EXPLAIN)
             if question.kind == "multi" and ticked:  # ask again with the same ticks
                 question = replace(question, default=ticked)

@@ -419,3 +419,14 @@ def answer(
     if key == "lock_scope":
         return replace(choices, lock_scope=values[0])
     raise ValueError(f"unknown question {key}")
+
+
+def recommendation_notes(question: Question, recs: Mapping[str, Recommendation]) -> tuple[str, ...]:
+    """What the recommendation found on this machine, shown with a build question's
+    explanation by both front ends (no command-line flags: the wizard asks instead)."""
+    if not question.key.startswith("backend:"):
+        return ()
+    rec = recs.get(question.key.split(":", 1)[1])
+    if rec is None or rec.hardware is None:
+        return ()
+    return (rec.hardware, *rec.reasons, *rec.ways_out_in_wizard, *rec.warnings)

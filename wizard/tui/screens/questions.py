@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from wizard.errors import BadInput
-from wizard.questions import Question
+from wizard.questions import Question, recommendation_notes
 from wizard.tui.messages import StateChanged
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.widgets.choice_list import ChoiceList
@@ -79,10 +79,7 @@ class QuestionsScreen(StepScreen):
         """What the recommendation found on this machine, for a build question."""
         if not question.key.startswith("backend:") or not self.state.ready:
             return ()
-        rec = self.state.recommendations().get(question.key.split(":", 1)[1])
-        if rec is None or rec.hardware is None:
-            return ()
-        return (rec.hardware, *rec.reasons, *rec.ways_out_in_wizard, *rec.warnings)
+        return recommendation_notes(question, self.state.recommendations())
 
     # --- next -----------------------------------------------------------------------------
 
