@@ -320,6 +320,23 @@ def test_the_defaults_are_the_recommendation_for_this_hardware(tmp_path):
     assert any(t.startswith("CUDA 13.0 (cu130)  ✗ ") and "580" in t for t in titles)
 
 
+def test_selectable_builds_start_with_cpu_and_the_build_this_machine_can_run(tmp_path):
+    # Driver 550 runs CUDA 12.6, not 13.0: switching to extras must not tick cu130 for it.
+    script = Script([("targets", ENTER), ("mode", ["variants"])])
+    code, out = plain(
+        tmp_path, script, "--offline", "--dry-run", hardware="linux-rtx4090-driver550"
+    )
+    assert code == 0
+    builds = script.asked[2]
+    assert builds.key == "variants"
+    assert builds.default == ("cpu", "cu126")
+    titles = [o.title for o in render_question(builds).options]
+    assert "CUDA 12.6 (cu126)  ★ recommended" in titles
+    assert any(t.startswith("CUDA 13.0 (cu130)  ✗ ") and "580" in t for t in titles)
+    diff = out[out.index("--- a/pyproject.toml") :]
+    assert 'extra = "cu126"' in diff and "cu130" not in diff
+
+
 def test_a_bad_answer_is_explained_and_the_question_asked_again(tmp_path):
     script = Script(
         [

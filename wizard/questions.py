@@ -210,18 +210,61 @@ def backend_question(
     )
 
 
-def variants_question(facts: Facts, choices: Choices) -> Question:
+def variants_question(
+    facts: Facts, choices: Choices, recs: Mapping[str, Recommendation] | None = None
+) -> Question:
+    """Builds people can pick as extras. Offered first: CPU and the build recommended for
+    each known machine; a build a known machine cannot run says why, as in the build question."""
+    if recs is None:
+        from wizard.session import recommendations
+
+        recs = recommendations(facts, replace(choices, variants=()))
     newest = facts.catalog.newest()
+    known = [
+        r
+        for t in choices.targets
+        if (r := recs.get(t.platform)) is not None and r.hardware is not None
+    ]
+    # The newest release's builds, and those of the release a known machine needs (driver 550
+    # runs no build of the newest release but cu126 of an older one).
+    releases = [
+        newest,
+        *(rel for r in known if r.torch and (rel := facts.catalog.release(r.torch))),
+    ]
     values: dict[str, None] = {}
     for t in choices.targets:
         if not t.platform.startswith("macos"):
-            for v in newest.variants_on(t.platform):
-                values.setdefault(v)
-    options = tuple(Option(v, _backend_label(v)) for v in sorted(values, key=_backend_order))
-    cuda = sorted((v for v in values if v.startswith("cu")), key=_backend_order)
+            for release in releases:
+                for v in release.variants_on(t.platform):
+                    values.setdefault(v)
+    # A build is marked when no known machine that was asked about it can run it.
+    unfit: dict[str, str] = {}
+    fit: set[str] = set()
+    for r in known:
+        for o in r.options:
+            if o.fits or o.backend == r.backend:
+                fit.add(o.backend)
+            else:
+                unfit.setdefault(o.backend, o.reason)
+    for v in fit:
+        unfit.pop(v, None)
+    recommended = [r.backend for r in known if r.backend in values and r.backend != "cpu"]
+    options = tuple(
+        Option(
+            v,
+            _backend_label(v),
+            unfit.get(v, ""),
+            v not in unfit,
+            v in recommended,
+        )
+        for v in sorted(values, key=_backend_order)
+    )
+    cuda = sorted((v for v in values if v.startswith("cu") and v not in unfit), key=_backend_order)
     pypi_cuda = newest.pypi.get("linux-x86_64", "")
-    first = [pypi_cuda] if pypi_cuda in values else cuda[:1]
-    default = choices.variants or tuple(v for v in ("cpu", *first) if v in values)
+    first = recommended or (
+        [pypi_cuda] if pypi_cuda in values and pypi_cuda not in unfit else cuda[:1]
+    )
+    default = choices.variants or tuple(dict.fromkeys(v for v in ("cpu", *first) if v in values))
     return Question(
         "variants",
         "Accelerators",
@@ -342,7 +385,7 @@ def questions(facts: Facts, choices: Choices, recs: Mapping[str, Recommendation]
     """Every question, in the order both front ends ask them."""
     qs = [targets_question(facts, choices), mode_question(choices)]
     if choices.variants:
-        qs.append(variants_question(facts, choices))
+        qs.append(variants_question(facts, choices, recs))
     else:
         for t in choices.targets:
             qs.append(backend_question(facts, choices, t, recs.get(t.platform)))
