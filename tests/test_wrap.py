@@ -52,3 +52,11 @@ def test_a_path_wider_than_the_pane_breaks_after_a_slash_under_its_label():
         "Profile    /work/main/tests/fixtures/",
         "           profiles/linux-rtx4090-driver550.json",
     ]
+
+
+def test_a_detection_note_wraps_under_its_text_not_under_the_vendor():
+    note = "AMD: nothing detected (rocminfo not found, no GPU in the KFD topology)"
+    assert hanging_wrap(note, 40).split("\n") == [
+        "AMD: nothing detected (rocminfo not",
+        "     found, no GPU in the KFD topology)",
+    ]

@@ -8,9 +8,12 @@ import re
 import textwrap
 
 # What continuation lines align after: an indent plus a bullet, a label column
-# ("Folder   /path"), or a line number column ("  12  torch==2.4.1").
+# ("Folder   /path"), a short label ("AMD: nothing detected (…)"), or a line number column
+# ("  12  torch==2.4.1").
 _BULLETS = "-*>•›→✓✗★!"
-_LEAD = re.compile(rf"^(\s*(?:[{_BULLETS}] |[A-Z][\w ]{{0,14}}?\s{{2,}}|\d+\s{{2,}})?)")
+_LEAD = re.compile(
+    rf"^(\s*(?:[{_BULLETS}] |[A-Z][\w ]{{0,14}}?\s{{2,}}|[A-Z]\w{{0,9}}: |\d+\s{{2,}})?)"
+)
 _SIZE = re.compile(r"(\d) (?=[kMG]?B\b)")  # a number and its unit: "200 MB"
 _SOFT = "\x00"  # where a long word may break: removed, with the space after it, once wrapped
 _SLASH = re.compile(r"(?<!/)/(?=[^/])")  # a '/' inside a path, not the one in '://'

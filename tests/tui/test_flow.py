@@ -261,6 +261,31 @@ async def test_options_that_do_not_fit_are_marked_but_selectable(wizard, project
         assert app.state.choices.targets[0].backend == "cu130"
 
 
+def test_a_long_label_wraps_under_itself_not_under_the_mark():
+    from wizard.questions import Option, Question
+    from wizard.tui.widgets.choice_list import option_prompt
+
+    question = Question(
+        "torch",
+        "Packages",
+        "Which torch release?",
+        "select",
+        (Option("", "The newest release that serves every target", recommended=True),),
+        ("",),
+        "releases",
+        "",
+    )
+    assert option_prompt(question, 0, True, 40).plain.splitlines() == [
+        "(•) The newest release that serves every",
+        "    target  ★ recommended",
+    ]
+    assert option_prompt(question, 0, True, 30).plain.splitlines() == [
+        "(•) The newest release that",
+        "    serves every target",
+        "    ★ recommended",
+    ]
+
+
 async def test_mouse_clicks_choose_and_go_on(wizard, project):
     app = wizard()
     async with app.run_test(size=LARGE) as pilot:

@@ -32,14 +32,24 @@ def option_prompt(
         mark = "[x]" if chosen else "[ ]"
     else:
         mark = "(•)" if chosen else "( )"
-    line = [
+    parts: list[Content | str] = [
         Content.styled(mark, "bold $text-accent" if chosen else "$foreground-muted"),
         " ",
-        Content.styled(option.label, "bold" if chosen else ""),
     ]
+    # A label too long for the list wraps under itself, not under the mark.
+    width = max(width, 30)
+    label_lines = textwrap.wrap(
+        option.label, width, initial_indent="    ", subsequent_indent="    "
+    ) or ["    "]
+    last = len(label_lines[-1])  # the first line's mark and space are in its indent
+    label_lines[0] = label_lines[0][4:]
+    for i, text in enumerate(label_lines):
+        parts += ["\n"] if i else []
+        parts.append(Content.styled(text, "bold" if chosen else ""))
     if option.recommended:
-        line += ["  ", Content.styled(RECOMMENDED, "" if highlighted else "$text-success")]
-    parts: list[Content | str] = list(line)
+        star = Content.styled(RECOMMENDED, "" if highlighted else "$text-success")
+        fits_after = last + 2 + len(RECOMMENDED) <= width
+        parts += ["  " if fits_after else "\n    ", star]
     fitness_matters = any(not o.fits for o in question.options)
     detail = option.detail
     if option.recommended and detail == "recommended":
@@ -55,7 +65,7 @@ def option_prompt(
     hang = "      " if text[:2] in ("✓ ", "✗ ") else "    "
     lines = textwrap.wrap(
         text,
-        max(width, 30),
+        width,
         initial_indent="    ",
         subsequent_indent=hang,
         break_long_words=False,
