@@ -123,6 +123,16 @@ def test_labels_mark_the_recommendation_and_say_why_an_option_does_not_fit():
     )
 
 
+def test_a_choice_too_long_for_the_terminal_ends_in_an_ellipsis_and_shows_whole_below():
+    # questionary draws each choice on one line and cuts it at the edge of the terminal
+    prompt = render_question(BUILD, width=40)
+    cu130 = prompt.options[2]
+    assert cu130.title == "CUDA 13.0 (cu130)  ✗ CUDA 13.0…"
+    assert cu130.description == "CUDA 13.0 needs driver\n" + " " * 15 + "580 or newer"
+    assert all(len(o.title) <= 40 - 6 for o in prompt.options)
+    assert render_question(BUILD, width=100).options[2].description is None  # it fits
+
+
 def test_a_select_starts_on_the_default_with_the_help_under_the_title():
     prompt = render_question(BUILD)
     assert prompt.kind == "select" and prompt.message == BUILD.title

@@ -104,7 +104,8 @@ class _Recorder:
             title = c.title
             fits = "  ✗ " not in title
             label = title.split("  ★")[0].split("  ✗")[0]
-            detail = c.description or ("" if fits else title.split("  ✗ ", 1)[1])
+            # a reason too long for the line ends in '…' and shows whole, wrapped, below
+            detail = _words(c.description or ("" if fits else title.split("  ✗ ", 1)[1]))
             options.append(ShownOption(c.value, label, "★ recommended" in title, fits, detail))
         if prompt.kind == "checkbox":
             defaults = tuple(c.value for c in real if c.checked)

@@ -94,6 +94,36 @@ def option_title(option: Option) -> str:
     return title
 
 
+_DESCRIPTION = len("  Description: ")  # questionary's prefix of the highlighted choice's detail
+
+
+def _shown(option: Option, checked: bool, width: int) -> Shown:
+    """A choice as questionary draws it. Its lines do not wrap, so a title too long for the
+    terminal ends in '…' and its rest shows under the list while the choice is highlighted,
+    where the detail is wrapped by hand under its first line."""
+    title = option_title(option)
+    description = _description(option)
+    room = max(width - 6, 30)  # questionary's pointer and tick box come first
+    if len(title) > room:
+        cut = title[: room - 1]
+        cut = (cut[: cut.rfind(" ")] if " " in cut[len(option.label) // 2 :] else cut).rstrip()
+        if "  ✗ " in cut:  # the label fits; its reason is shown whole under the list
+            description = option.detail
+        else:
+            description = "; ".join(t for t in (title, description) if t)
+        title = cut + "…"
+    if description:
+        lines = textwrap.wrap(
+            description,
+            max(width - 1, 30),
+            initial_indent=" " * _DESCRIPTION,
+            subsequent_indent=" " * _DESCRIPTION,
+            break_long_words=False,
+        )
+        description = "\n".join(lines)[_DESCRIPTION:]
+    return Shown(option.value, title, description, checked)
+
+
 def _description(option: Option) -> str | None:
     """The detail of a fitting option, shown under the list while it is highlighted."""
     if not option.fits or not option.detail:
@@ -112,12 +142,12 @@ def render_question(question: Question, width: int = 80) -> Prompt:
     help_lines = textwrap.wrap(
         question.help, width=max(width - 4, 30), initial_indent="  ", subsequent_indent="  "
     )
-    instruction = "\n".join(["", *help_lines, f"  ({keys})"])
-    defaults = set(question.default)
-    options = tuple(
-        Shown(o.value, option_title(o), _description(o), multi and o.value in defaults)
-        for o in question.options
+    key_lines = textwrap.wrap(
+        f"({keys})", width=max(width - 4, 30), initial_indent="  ", subsequent_indent="   "
     )
+    instruction = "\n".join(["", *help_lines, *key_lines])
+    defaults = set(question.default)
+    options = tuple(_shown(o, multi and o.value in defaults, width) for o in question.options)
     default = None
     if not multi:
         values = [o.value for o in question.options]
