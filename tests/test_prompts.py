@@ -242,16 +242,19 @@ def test_explain_in_a_checkbox_is_asked_for_not_counted_as_a_selection(key):
 def test_ticking_all_or_inverting_never_ticks_explain():
     values, shown = press(PLATFORMS_Q, "a" + ENTER_KEY)
     assert values == ["linux-x86_64", "macos-arm64", "windows-x86_64"]
-    assert shown.endswith("done (3 selections)"), shown
+    assert shown.endswith("[linux-x86_64, macos-arm64, windows-x86_64]"), shown
     values, shown = press(PLATFORMS_Q, "i" + ENTER_KEY)
     assert values == ["macos-arm64", "windows-x86_64"]
-    assert shown.endswith("done (2 selections)"), shown
+    assert shown.endswith("[macos-arm64, windows-x86_64]"), shown
 
 
-def test_a_plain_enter_on_an_option_answers_with_the_ticks():
+def test_a_plain_enter_on_an_option_answers_with_the_ticks_and_names_them():
     values, shown = press(PLATFORMS_Q, DOWN + SPACE + ENTER_KEY)
     assert values == ["linux-x86_64", "macos-arm64"]
-    assert shown.endswith("done (2 selections)"), shown
+    assert shown.endswith(f"{PLATFORMS_Q.title} [linux-x86_64, macos-arm64]"), shown
+    values, shown = press(PLATFORMS_Q, SPACE + ENTER_KEY)  # the default unticked: nothing left
+    assert values == []
+    assert shown.endswith(f"{PLATFORMS_Q.title} [none]"), shown
 
 
 # --------------------------------------------------------------------------------------------

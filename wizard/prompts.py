@@ -223,6 +223,37 @@ def explain_is_no_tick(q: questionary.Question) -> None:
         ic.selected_options = [v for v in options if v not in ic.selected_options]
 
 
+def echo_names_the_ticks(q: questionary.Question, labels: Mapping[str, str]) -> None:
+    """Once a checkbox is answered, its line names what was ticked (“[Linux x86_64, macOS
+    Apple Silicon]”, “[none]”) where questionary says only “done (2 selections)”."""
+    from prompt_toolkit.filters import Condition
+    from prompt_toolkit.keys import Keys
+    from questionary import Choice
+    from questionary.prompts.common import InquirerControl
+
+    ic = next(
+        w.content
+        for w in q.application.layout.find_all_windows()
+        if isinstance(w.content, InquirerControl)
+    )
+    bindings = q.application.key_bindings
+    assert bindings is not None
+    not_on_explain = Condition(lambda: ic.get_pointed_at().value != EXPLAIN)
+
+    @bindings.add(Keys.ControlM, eager=True, filter=not_on_explain)
+    def _accept(event: Any) -> None:
+        ticked = [v for v in ic.selected_options if v != EXPLAIN]
+        names = ", ".join(labels.get(v, str(v)) for v in ticked) or "none"
+        # questionary echoes a single selection as “[its title]”: make the names that one
+        ic.choices.append(Choice(names, value=_ECHO))
+        ic.selected_options = [_ECHO]
+        ic.is_answered = True
+        event.app.exit(result=ticked)
+
+
+_ECHO = "\x00echo"  # the value of the one choice a checkbox's answered line shows
+
+
 def _width() -> int:
     return min(shutil.get_terminal_size((80, 24)).columns, 100)
 
@@ -239,14 +270,18 @@ class QuestionaryAsker:
     def select(self, question: Question) -> list[str]:
         prompt = render_question(question, _width())
         choices, default = questionary_choices(prompt)
-        q = self._question(prompt, choices, default)
+        q = self._question(prompt, choices, default, {o.value: o.label for o in question.options})
         result = q.unsafe_ask()
         if result is None:  # questionary's own Ctrl+C handling
             raise KeyboardInterrupt
         return [result] if prompt.kind == "select" else in_default_order(question, result)
 
     def _question(
-        self, prompt: Prompt, choices: list[questionary.Choice], default: questionary.Choice | None
+        self,
+        prompt: Prompt,
+        choices: list[questionary.Choice],
+        default: questionary.Choice | None,
+        labels: Mapping[str, str],
     ) -> questionary.Question:
         import questionary
 
@@ -262,6 +297,7 @@ class QuestionaryAsker:
             prompt.message, choices, instruction=prompt.instruction, **self.terminal
         )
         explain_is_no_tick(q)
+        echo_names_the_ticks(q, labels)
         return q
 
     def confirm(self, text: str, default: bool) -> bool:
