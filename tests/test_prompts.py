@@ -350,6 +350,25 @@ def test_selectable_builds_start_with_cpu_and_the_build_this_machine_can_run(tmp
     assert 'extra = "cu126"' in diff and "cu130" not in diff
 
 
+def test_going_back_keeps_the_recommendation_of_a_build_chosen_by_hand(tmp_path):
+    # Driver 550: cu126 of torch 2.14 is recommended. ROCm 7.2 (torch 2.15) chosen by hand,
+    # then back to the questions: the hand choice must not turn the star into the CPU build.
+    first = [("targets", ENTER), ("mode", ENTER), ("backend:linux-x86_64", ["rocm7.2"])]
+    rest = [("torch", ENTER), ("companions", ENTER), ("lock_scope", ENTER)]
+    again = [("targets", ENTER), ("mode", ENTER), ("backend:linux-x86_64", KeyboardInterrupt)]
+    script = Script(first + rest + again, confirms=[False, True])  # not now; change answers
+    code, out = plain(tmp_path, script, "--offline", hardware="linux-rtx4090-driver550")
+    assert code == 130
+    build = script.asked[-1]
+    assert build.default == ("rocm7.2",)
+    star = [o.value for o in build.options if o.recommended]
+    assert star == ["cu126"]
+    assert "your choice; the recommendation was cu126" in out
+    rocm = next(o for o in build.options if o.value == "rocm7.2")
+    assert not rocm.fits and rocm.detail.startswith("no AMD GPU here")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_bad_answer_is_explained_and_the_question_asked_again(tmp_path):
     script = Script(
         [

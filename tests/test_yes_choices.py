@@ -151,8 +151,27 @@ def test_a_chosen_build_that_cannot_run_here_is_flagged(tmp_path, capsys):
     )
     assert code == 0, err
     assert (
-        "! cu132 will not run on this machine: CUDA 13.2 needs driver 580 or newer; "
+        "! cu132 does not fit this machine: CUDA 13.2 needs driver 580 or newer; "
         "this machine has 550.54.15." in out
+    )
+
+
+def test_a_build_for_a_gpu_vendor_the_machine_lacks_is_flagged(tmp_path, capsys):
+    # An NVIDIA machine: ROCm and xpu builds would only use its CPU.
+    code, out, err = yes(
+        tmp_path,
+        capsys,
+        "--dry-run",
+        "--hardware",
+        profile("linux-rtx4090-driver580"),
+        "--target",
+        "linux-x86_64=rocm7.2",
+    )
+    assert code == 0, err
+    assert "your choice; the recommendation was cu130" in out
+    assert (
+        "! rocm7.2 does not fit this machine: no AMD GPU here: it would run on the CPU, "
+        "with ROCm libraries it cannot use." in " ".join(out.split())
     )
 
 

@@ -357,7 +357,36 @@ def recommend(
                     ),
                 ),
             )
-    return rec
+    return _with_other_vendors(rec, profile, catalog)
+
+
+_NO_GPU_FOR = {  # a build for a GPU vendor this machine has none of
+    "cu": (
+        "nvidia",
+        "no NVIDIA GPU here: it would run on the CPU, with CUDA libraries it cannot use",
+    ),
+    "rocm": ("amd", "no AMD GPU here: it would run on the CPU, with ROCm libraries it cannot use"),
+    "xpu": ("intel", "no Intel GPU here: it would run on the CPU"),
+}
+
+
+def _with_other_vendors(
+    rec: Recommendation, profile: HardwareProfile | None, catalog: Catalog
+) -> Recommendation:
+    """On a known machine, the release's builds for GPU vendors it has none of do not fit,
+    and say so (a ROCm build on an NVIDIA machine would only use the CPU)."""
+    release = catalog.release(rec.torch) if rec.torch and rec.hardware else None
+    if profile is None or release is None:
+        return rec
+    vendors = {g.vendor for g in profile.gpus}
+    known = {o.backend for o in rec.options} | {rec.backend}
+    extra = []
+    for v in release.variants_on(rec.platform):
+        kind = next((k for k in _NO_GPU_FOR if v.startswith(k)), None)
+        if v in known or kind is None or _NO_GPU_FOR[kind][0] in vendors:
+            continue
+        extra.append(Option(v, False, _NO_GPU_FOR[kind][1]))
+    return replace(rec, options=rec.options + tuple(extra)) if extra else rec
 
 
 def _recommend_in(ctx: _Context, profile: HardwareProfile | None) -> Recommendation:

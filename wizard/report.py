@@ -66,9 +66,7 @@ def plan_text(
                 )
             unfit = next((o for o in rec.options if o.backend == t.backend and not o.fits), None)
             if unfit is not None:
-                lines.append(
-                    f"  {'':<22} ! {t.backend} will not run on this machine: {unfit.reason}."
-                )
+                lines.append(f"  {'':<22} ! {t.backend} does not fit this machine: {unfit.reason}.")
     for note in plan.notes:
         lines.append(f"  * {note}")
     return "\n".join(lines)

@@ -289,7 +289,7 @@ def recommendations(facts: Facts, choices: Choices) -> dict[str, Recommendation]
     target: when the choices need an older release than a target's own (an old driver on
     another machine, a build chosen by hand, a companion, the Python), that target's build
     is made again for the shared release."""
-    from wizard.plan import choose_release, lowest_python
+    from wizard.plan import TargetChoice, choose_release, lowest_python
     from wizard.recommend import recommend
 
     py = lowest_python(facts.requires_python or choices.python)
@@ -299,20 +299,38 @@ def recommendations(facts: Facts, choices: Choices) -> dict[str, Recommendation]
         )
         for t in choices.targets
     }
-    try:
-        shared = choose_release(
-            resolve_auto(facts, choices, recs),
-            facts.catalog,
-            lowest_python(facts.requires_python),
-        ).minor
-    except BadInput:
-        return recs  # the plan says why; the builds stay those of each target's release
-    return {
-        platform: rec
-        if rec.torch in (None, shared)
-        else recommend(facts.profile_for(platform), platform, facts.catalog, shared, py)
-        for platform, rec in recs.items()
-    }
+
+    def shared_release(choices: Choices) -> str | None:
+        try:
+            return choose_release(
+                resolve_auto(facts, choices, recs),
+                facts.catalog,
+                lowest_python(facts.requires_python),
+            ).minor
+        except BadInput:
+            return None  # the plan says why; the builds stay those of each target's release
+
+    shared = shared_release(choices)
+
+    def own(platform: str) -> str | None:
+        """The release the others leave this target: its own build chosen by hand does not
+        count, or going back to its question would recommend for that build's release."""
+        mine = next(t for t in choices.targets if t.platform == platform)
+        if mine.backend == "auto":
+            return shared
+        others = tuple(
+            TargetChoice(t.platform, "auto") if t.platform == platform else t
+            for t in choices.targets
+        )
+        return shared_release(replace(choices, targets=others))
+
+    result = {}
+    for platform, rec in recs.items():
+        release = own(platform)
+        if release is not None and rec.torch not in (None, release):
+            rec = recommend(facts.profile_for(platform), platform, facts.catalog, release, py)
+        result[platform] = rec
+    return result
 
 
 def recommended_here(facts: Facts, recs: Mapping[str, Recommendation]) -> str | None:
