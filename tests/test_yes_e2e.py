@@ -614,3 +614,20 @@ def test_the_report_warns_when_a_companion_comes_from_another_index():
         "cu130 index"
     )
     assert "`torch-wizard --with torchvision`" in warning
+
+
+def test_an_exact_pin_keeps_torch_on_the_platforms_that_are_not_targets(tmp_path, env, fake_index):
+    # The lock serves every platform: a Linux-only CUDA setup must not leave macOS and Windows
+    # without torch (the pin carries the target's label, so each target has its own line).
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "pinned"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+        'dependencies = ["torch==2.14.0", "numpy"]\n'
+    )
+    code, out, err = yes(
+        tmp_path, env, fake_index.base_url, "--hardware", profile("linux-rtx4090-driver580")
+    )
+    assert code == 0, err
+    assert "torch 2.14.0 (pinned) on every target." in out
+    assert installs(tmp_path, "linux-x86_64", env)["torch"] == "2.14.0+cu130"
+    assert installs(tmp_path, "macos-arm64", env)["torch"] == "2.14.0"
+    assert installs(tmp_path, "windows-x86_64", env)["torch"] == "2.14.0"

@@ -338,7 +338,12 @@ def make_plan(
     release = choose_release(choices, catalog, keep_python)
     channel = choices.channel
     torch_req = "torch" + _spec_for_release(release, choices.torch, channel)
-    notes: list[str] = [f"torch {release.minor} ({release.latest}) on every target."]
+    pinned = _exact_version(choices.torch)
+    notes: list[str] = [
+        f"torch {pinned} (pinned) on every target."
+        if pinned
+        else f"torch {release.minor} ({release.latest}) on every target."
+    ]
     newest = catalog.releases_matching(choices.torch)[0]
     if newest is not release:  # say why the newest release was passed over
         why = release_problems(newest, choices, catalog)
@@ -400,6 +405,16 @@ def make_plan(
                 label = "" if b == "default" else f"+{b}"
                 for pkg, version in pins.items():
                     deps.append(f"{pkg}=={version}{label} ; {PLATFORMS[t.platform].marker}")
+            if choices.lock_scope != "targets" and channel == "stable":
+                # The lock serves every platform: the others get the same pin from PyPI,
+                # or they would install the project without torch.
+                others = " and ".join(
+                    f"({PLATFORMS[t.platform].other_marker})" for t in choices.targets
+                )
+                if len(choices.targets) == 1:
+                    others = PLATFORMS[choices.targets[0].platform].other_marker
+                for pkg, version in pins.items():
+                    deps.append(f"{pkg}=={version} ; {others}")
         for t in choices.targets:
             marker = PLATFORMS[t.platform].marker
             backend = backend_on(t)

@@ -27,6 +27,15 @@ class TargetPlatform:
             f" and platform_machine == '{self.platform_machine}'"
         )
 
+    @property
+    def other_marker(self) -> str:
+        """The PEP 508 marker that is true everywhere but on this platform (PEP 508 has no
+        `not`: each comparison is turned round instead)."""
+        return (
+            f"sys_platform != '{self.sys_platform}'"
+            f" or platform_machine != '{self.platform_machine}'"
+        )
+
     def matches_wheel_platform(self, platform_tag: str) -> bool:
         prefix = {"linux": ("manylinux", "linux"), "macos": ("macosx",), "windows": ("win",)}[
             self.os
