@@ -65,6 +65,21 @@ CASES = {
     ),
     "bad-python-spec": (None, ("--python", "three"), "--python"),
     "no-torch-for-target": (GOOD, ("--target", "windows-arm64=cpu"), "Windows ARM64"),
+    "platform-twice": (
+        GOOD,
+        ("--target", "linux-x86_64=cpu", "--target", "linux-x86_64=cu130"),
+        "twice",
+    ),
+    "variants-and-a-chosen-build": (
+        GOOD,
+        ("--variants", "cpu,cu130", "--target", "linux-x86_64=cu126"),
+        "both choose the build",
+    ),
+    "companion-without-that-build": (
+        GOOD,
+        ("--with", "torchaudio", "--target", "linux-x86_64=cu132"),
+        "has no cu132 build",
+    ),
 }
 
 

@@ -369,6 +369,27 @@ def test_going_back_keeps_the_recommendation_of_a_build_chosen_by_hand(tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_companion_without_a_build_for_the_chosen_one_is_marked_and_refused(tmp_path):
+    # torchaudio 2.11.0 is not on the cu132 index: the question says so, the plan refuses.
+    script = Script(
+        [
+            ("targets", ENTER),
+            ("mode", ENTER),
+            ("backend:linux-x86_64", ["cu132"]),
+            ("torch", ENTER),
+            ("companions", ["torchaudio"]),
+            ("lock_scope", ENTER),
+        ],
+        confirms=[False],  # do not change the answers
+    )
+    code, out = plain(tmp_path, script, "--offline", hardware="linux-rtx4090-driver580")
+    assert code == 2
+    audio = next(o for o in script.asked[4].options if o.value == "torchaudio")
+    assert not audio.fits and audio.detail.startswith("torchaudio 2.11.0 has no cu132 build")
+    assert "has no cu132 build" in out and "leave out torchaudio" in out
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_bad_answer_is_explained_and_the_question_asked_again(tmp_path):
     script = Script(
         [

@@ -505,8 +505,9 @@ _TOPIC_LIST: tuple[Topic, ...] = (
             "Companion packages are built against one torch release and are paired with it: "
             "torch 2.14 with torchvision 0.29 (torchvision 0.29.2 requires torch>=2.14.0), "
             "torch 2.13 with torchvision 0.28. torchaudio stopped at 2.11 and is in "
-            "maintenance: torchaudio 2.11.0 is used with torch 2.11 to 2.13, requires "
-            "torch>=2.11, and has no cu132 build (pytorch/pytorch#193651). The wizard takes "
+            "maintenance: torchaudio 2.11.0 is paired with torch 2.11 and every release since, "
+            "requires torch>=2.11, and has no cu132 build (pytorch/pytorch#193651), so the "
+            "wizard refuses torchaudio with a cu132 build. The wizard takes "
             "these pairings from its catalog and the live index, never from guesses.",
         ),
         sources=(

@@ -201,6 +201,29 @@ def parse_target(text: str) -> TargetChoice:
     return TargetChoice(platform.name, validate_backend(backend or "auto"))
 
 
+def _refuse_missing_companions(
+    choices: Choices, catalog: Catalog, release: Release, paired: list[str]
+) -> None:
+    """A paired companion the chosen build's index does not have would fail `uv lock`
+    (torchaudio 2.11.0 has no cu132 build): say so before writing anything."""
+    from wizard.platforms import PLATFORMS
+
+    wanted: list[tuple[str, str | None]] = [(v, None) for v in choices.variants] or [
+        (t.backend, t.platform) for t in choices.targets
+    ]
+    for pkg in paired:
+        for variant, platform in wanted:
+            version = catalog.companion_missing(release, pkg, variant)
+            if version is None:
+                continue
+            where = f" for {PLATFORMS[platform].label}" if platform else ""
+            raise BadInput(
+                f"{pkg} {version}, the release paired with torch {release.minor}, has no "
+                f"{variant} build (the {variant} index does not publish it).",
+                f"Choose another build than {variant}{where}, or leave out {pkg}.",
+            )
+
+
 def _exact_version(spec: str | None) -> str | None:
     """'2.14.1' or '==2.14.1' -> '2.14.1'; ranges and release lines -> None."""
     if not spec:
@@ -365,6 +388,8 @@ def make_plan(
             notes.append(f"{pkg} from PyPI, unpinned: its own requirement on torch decides.")
     paired = [pkg for pkg in choices.companions if pkg in _PAIRED]
     torch_pkgs = ["torch", *paired]
+    if channel == "stable":
+        _refuse_missing_companions(choices, catalog, release, paired)
 
     indexes: dict[str, IndexSpec] = {}
     sources: dict[str, list[SourceEntry]] = {}

@@ -323,9 +323,27 @@ def torch_question(facts: Facts, choices: Choices) -> Question:
     )
 
 
-def companions_question(facts: Facts, choices: Choices) -> Question:
+def companions_question(
+    facts: Facts, choices: Choices, recs: Mapping[str, Recommendation] | None = None
+) -> Question:
     pulled = facts.pulled_companions
     releases = facts.catalog.releases_matching(choices.torch)
+
+    def build_of(t: TargetChoice) -> str | None:
+        if t.backend != "auto":
+            return t.backend
+        rec = (recs or {}).get(t.platform)
+        return rec.backend if rec else None
+
+    builds = choices.variants or tuple(b for t in choices.targets if (b := build_of(t)))
+
+    def missing(name: str) -> str | None:
+        """Why a paired companion cannot come with the chosen builds (no such build)."""
+        for variant in builds if releases else ():
+            version = facts.catalog.companion_missing(releases[0], name, variant)
+            if version:
+                return f"{name} {version} has no {variant} build: choose another build to use it"
+        return None
 
     def detail(name: str, text: str) -> str:
         if name in pulled:
@@ -338,15 +356,13 @@ def companions_question(facts: Facts, choices: Choices) -> Question:
             )
         return text
 
+    def paired(name: str, text: str) -> Option:
+        why_not = missing(name)
+        return Option(name, name, why_not or detail(name, text), fits=why_not is None)
+
     options = (
-        Option(
-            "torchvision",
-            "torchvision",
-            detail("torchvision", "image models and transforms; paired per release"),
-        ),
-        Option(
-            "torchaudio", "torchaudio", detail("torchaudio", "audio; in maintenance since 2.11")
-        ),
+        paired("torchvision", "image models and transforms; paired per release"),
+        paired("torchaudio", "audio; in maintenance since 2.11"),
         Option("torchao", "torchao", "quantization and sparsity; from PyPI"),
     )
     return Question(
@@ -391,7 +407,7 @@ def questions(facts: Facts, choices: Choices, recs: Mapping[str, Recommendation]
             qs.append(backend_question(facts, choices, t, recs.get(t.platform)))
     qs += [
         torch_question(facts, choices),
-        companions_question(facts, choices),
+        companions_question(facts, choices, recs),
         lock_scope_question(choices),
     ]
     return qs

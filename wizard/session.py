@@ -149,8 +149,22 @@ def check_request(request: Request) -> None:
     if request.targets:
         from wizard.plan import parse_target
 
-        for t in request.targets:
-            parse_target(t)
+        seen: dict[str, str] = {}
+        for text in request.targets:
+            target = parse_target(text)
+            if target.platform in seen:
+                raise BadInput(
+                    f"--target names {target.platform} twice ({seen[target.platform]}, {text}).",
+                    "Give each platform once; for several builds of one platform use "
+                    "--variants, e.g. --variants cpu,cu130.",
+                )
+            seen[target.platform] = text
+        hand_picked = [t for t in request.targets if parse_target(t).backend != "auto"]
+        if request.variants is not None and hand_picked:
+            raise BadInput(
+                f"--variants and --target {hand_picked[0]} both choose the build.",
+                "Use --variants with --target PLATFORM (no =BACKEND), or leave out --variants.",
+            )
     if request.variants is not None:
         _variants(request.variants)
     for c in request.companions:

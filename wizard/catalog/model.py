@@ -114,6 +114,8 @@ class Catalog:
     sources: Mapping[str, str]
     snapshot: str
     compiled_against_torch: frozenset[str] = frozenset()
+    # (package, version) -> the variants whose index lacks that companion build
+    companion_gaps: Mapping[tuple[str, str], frozenset[str]] = field(default_factory=dict)
     origin: str = "bundled"  # "bundled" or "live"
     notes: tuple[str, ...] = ()
 
@@ -194,6 +196,14 @@ class Catalog:
                 return row.get(package)
         return None
 
+    def companion_missing(self, release: Release, package: str, variant: str) -> str | None:
+        """The paired version of `package` when the `variant` index has no build of it."""
+        for torch_version in release.versions:
+            version = self.companion_for(torch_version, package)
+            if version and variant in self.companion_gaps.get((package, version), ()):
+                return version
+        return None
+
     def companion_spec(self, release: Release, package: str) -> str | None:
         """A requirement range for `package` paired with this torch release, or None."""
         versions = [self.companion_for(v, package) for v in release.versions]
@@ -253,6 +263,10 @@ def catalog_from_data(data: Mapping[str, Any]) -> Catalog:
         compiled_against_torch=frozenset(
             data.get("compiled_against_torch", {}).get("packages", ())
         ),
+        companion_gaps={
+            (r["package"], r["version"]): frozenset(r["variants"])
+            for r in data.get("companion_gaps", {}).get("rows", ())
+        },
         sources=dict(data["sources"]),
         snapshot=data["snapshot"],
     )
