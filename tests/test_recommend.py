@@ -400,22 +400,31 @@ def test_there_are_at_least_25_machines():
     assert len(ROWS) >= 25
 
 
-def test_old_driver_gets_both_ways_out():
+def test_old_driver_gets_the_way_to_the_newest_and_not_the_plan_it_already_has():
     rec = recommend(
         profile_from_dict(nv("NVIDIA GeForce RTX 4090", "8.9", "550.54.15")),
         "linux-x86_64",
         CATALOG,
     )
-    assert any("Upgrade the NVIDIA driver to 580" in w for w in rec.ways_out)
-    assert (
-        "Or keep this driver and use torch 2.14 with cu126 "
-        "(--torch 2.14 --target linux-x86_64=cu126)." in rec.ways_out
-    )
-    # In the wizard the release and the build are questions: no flags there.
-    assert rec.ways_out_in_wizard == (
+    assert (rec.torch, rec.backend) == ("2.14", "cu126")
+    # Keeping the driver is this recommendation: offering it as an alternative contradicts it.
+    assert rec.ways_out == (
         "Upgrade the NVIDIA driver to 580 or newer to use torch 2.15 with CUDA (cu130, cu132).",
-        "Or keep this driver and use torch 2.14 with cu126.",
     )
+    # Asked for torch 2.15, the CPU build runs; the way back to cu126 names its flags on the
+    # command line and not in the wizard, where the release and the build are questions.
+    forced = recommend(
+        profile_from_dict(nv("NVIDIA GeForce RTX 4090", "8.9", "550.54.15")),
+        "linux-x86_64",
+        CATALOG,
+        "2.15",
+    )
+    assert forced.backend == "cpu"
+    assert (
+        "torch 2.14 has the cu126 build for this machine "
+        "(--torch 2.14 --target linux-x86_64=cu126)." in forced.ways_out
+    )
+    assert "torch 2.14 has the cu126 build for this machine." in forced.ways_out_in_wizard
 
 
 def test_options_say_why_each_build_does_or_does_not_fit():
@@ -471,8 +480,8 @@ def test_a_gpu_without_kernels_is_not_told_to_upgrade_its_driver():
     assert not any("Upgrade the NVIDIA driver" in w for w in rec.ways_out)
     by = {o.backend: o for o in rec.options}
     assert "no kernels for sm_61" in by["cu130"].reason
-    assert rec.ways_out[-1] == (
-        "Use torch 2.14 with cu126 (--torch 2.14 --target linux-x86_64=cu126)."
+    assert rec.ways_out == (
+        "torch 2.15 has no kernels for this GPU; newer releases will not bring them back.",
     )
 
 

@@ -203,7 +203,7 @@ def _recommend_nvidia(
         ways_out: list[str] = []
         if newest is not None and release is not newest:
             reasons.append(f"No CUDA build of torch {newest.minor} fits this machine.")
-            ways_out = _ways_out(ctx, newest, first_blockers, release, best.backend)
+            ways_out = _ways_out(ctx, newest, first_blockers)
         if not best.stable:
             reasons.append(f"{best.backend} is marked experimental for torch {release.minor}.")
         all_options = tuple(options) + _cpu_default_options(ctx, release, gpus, driver, wsl)
@@ -232,18 +232,14 @@ def _recommend_nvidia(
         top.minor if top else None,
         tuple(reasons),
         tuple(first_blockers) + (_cpu_default_options(ctx, top, gpus, driver, wsl) if top else ()),
-        ways_out=tuple(_ways_out(ctx, top, first_blockers, None, None)) if top else (),
+        ways_out=tuple(_ways_out(ctx, top, first_blockers)) if top else (),
         hardware=profile.describe(),
     )
 
 
-def _ways_out(
-    ctx: _Context,
-    newest: Release,
-    blockers: list[Option],
-    fallback: Release | None,
-    fallback_backend: str | None,
-) -> list[str]:
+def _ways_out(ctx: _Context, newest: Release, blockers: list[Option]) -> list[str]:
+    """How to get the newest release's CUDA builds. (Staying on an older release is the
+    recommendation itself, or, when --torch asks for the newest, a way out `recommend` adds.)"""
     cat = ctx.catalog
     out = []
     driver_blocked = [o for o in blockers if "needs driver" in o.reason]
@@ -261,16 +257,6 @@ def _ways_out(
         out.append(
             f"torch {newest.minor} has no kernels for this GPU; newer releases will not "
             "bring them back."
-        )
-    if fallback is not None and fallback_backend:
-        how = f"--torch {fallback.minor} --target {ctx.platform}={fallback_backend}"
-        out.append(
-            _with_flags(
-                f"Or keep this driver and use torch {fallback.minor} with {fallback_backend}"
-                if driver_blocked
-                else f"Use torch {fallback.minor} with {fallback_backend}",
-                how,
-            )
         )
     return out
 
