@@ -1173,10 +1173,8 @@ class _Planner:
         if profile is not None:
             rec = recommend(profile, platform, self.catalog, spec, self.python_for(platform))
             if rec.torch is not None:
-                why = (
-                    f"{gone}: the recommendation for {profile.describe()} is {rec.backend} "
-                    f"(torch {rec.torch})"
-                )
+                # The release is the plan's to choose (companions can hold it back).
+                why = f"{gone}: the recommendation for {profile.describe()} is {rec.backend}"
                 if _family(rec.backend) != _family(wanted):
                     why += (
                         f", not a {_family(wanted).upper()} build; pass --target "
