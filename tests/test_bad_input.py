@@ -133,6 +133,26 @@ def test_missing_project_folder(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2
     one_sentence(err)
+    assert "does not exist" in err
+
+
+def test_project_folder_that_is_a_file(tmp_path, capsys):
+    file = tmp_path / "notes.txt"
+    file.write_text("x")
+    code, err = run(file, capsys, "--hardware", profile("linux-cpu-only"))
+    assert code == 2
+    one_sentence(err)
+    assert "is a file, not a project folder" in err
+    assert file.read_text() == "x" and sorted(tmp_path.iterdir()) == [file]
+
+
+def test_a_migrate_command_points_to_from(tmp_path, capsys):
+    code = main(["migrate", "requirements.txt", "-C", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2
+    one_sentence(err)
+    assert "Use `torch-wizard --from requirements.txt`." in err
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("error", [errno.EACCES, errno.EROFS, errno.ENOSPC])

@@ -10,6 +10,7 @@ from wizard.cli import main
 
 def test_a_subcommand_after_the_folder_option_runs_that_subcommand(tmp_path, capsys):
     # git-style habit: `torch-wizard -C DIR doctor` is `torch-wizard doctor -C DIR`.
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "p"\nversion = "0.1.0"\n')
     code = main(
         [
             "-C",

@@ -655,11 +655,13 @@ def test_answers_that_make_no_plan_and_are_not_changed_exit_2(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_json_goes_with_yes_not_plain(tmp_path):
+@pytest.mark.parametrize("ui", [["--plain"], []], ids=["plain", "full-screen"])
+def test_json_goes_with_yes_in_either_front_end(tmp_path, capsys, ui):
     from wizard.cli import main
 
-    code = main(["--plain", "--json", "-C", str(tmp_path), "--offline"])
+    code = main([*ui, "--json", "-C", str(tmp_path), "--offline"])
     assert code == 2
+    assert "--json goes with --yes" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 
 

@@ -152,6 +152,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = _subcommand_first(args)
         if args and args[0] in SUBCOMMANDS:
             return _run_subcommand(args[0], args[1:])
+        if args and args[0] == "migrate":
+            named = next(
+                (args[1:i] for i, a in enumerate(args) if i and a.startswith("-")), args[1:]
+            )
+            files = " ".join(f"--from {f}" for f in named)
+            raise BadInput(
+                "torch-wizard has no migrate command: the wizard migrates requirements files "
+                "given with --from.",
+                f"Use `torch-wizard {files or '--from requirements.txt'}`.",
+            )
         return _run_wizard(_main_parser().parse_args(args))
     except WizardError as exc:
         print(f"torch-wizard: {exc}", file=sys.stderr)
@@ -233,6 +243,11 @@ def _run_wizard(opts: argparse.Namespace) -> int:
 
         resume_gc()
         return run_noninteractive(opts)
+    if opts.json:
+        raise BadInput(
+            "--json goes with --yes: the questions are asked at the terminal.",
+            "Use `torch-wizard --yes --json` with a flag for every choice.",
+        )
     if opts.plain:
         from wizard.prompts import run_prompts
 
@@ -246,8 +261,8 @@ def _run_wizard(opts: argparse.Namespace) -> int:
         )
     if not interactive_terminal():
         raise BadInput(
-            "torch-wizard needs a terminal for the full-screen wizard.",
-            "Use `--yes` (with flags for every choice) or `--plain` for step-by-step prompts.",
+            "torch-wizard needs a terminal to ask its questions (so does --plain).",
+            "Use `--yes` with a flag for every choice, or `--yes --dry-run` to see the plan.",
         )
     from wizard.tui.app import run_tui
 

@@ -315,11 +315,6 @@ class QuestionaryAsker:
 
 def run_prompts(opts: argparse.Namespace) -> int:
     """`torch-wizard --plain` at a terminal."""
-    if opts.json:
-        raise BadInput(
-            "--json goes with --yes: the step-by-step prompts talk to the terminal.",
-            "Use `torch-wizard --yes --json` with a flag for every choice.",
-        )
     from wizard.cli import interactive_terminal
 
     if not interactive_terminal():

@@ -62,6 +62,11 @@ class Facts:
 def load_project(folder: Path) -> tuple[ProjectFile, ExistingSetup | None]:
     from wizard.project import read_existing_setup, read_project
 
+    if folder.exists() and not folder.is_dir():
+        raise BadInput(
+            f"{folder} is a file, not a project folder.",
+            "Pass the folder that holds (or will hold) pyproject.toml with -C.",
+        )
     if not folder.is_dir():
         raise BadInput(
             f"The project folder {folder} does not exist.",
