@@ -137,6 +137,17 @@ def _detect_parser() -> ArgumentParser:
         help="describe these profiles instead of this machine",
     )
     p.add_argument("--offline", action="store_true", help="use only the bundled catalog")
+    p.add_argument(
+        "--index-base",
+        metavar="URL",
+        help="base of the PyTorch indexes to read, e.g. a mirror "
+        "(default: https://download.pytorch.org/whl)",
+    )
+    p.add_argument(
+        "--allow-insecure-index",
+        action="store_true",
+        help="accept an http:// index base on a host other than this machine",
+    )
     return p
 
 

@@ -170,3 +170,23 @@ def test_format_profile_of_a_wsl_container_without_gpu() -> None:
         "Memory    16.0 GB",
         "GPU       none detected",
     ]
+
+
+def test_detect_reads_the_index_given_as_a_mirror(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fake_index, monkeypatch
+) -> None:
+    monkeypatch.setenv("TORCH_WIZARD_CACHE_DIR", str(tmp_path / "cache"))
+    box = _write(tmp_path, "gpu-box.json", GPU_BOX)
+    assert main(["--index-base", fake_index.base_url, "detect", "--hardware", box]) == 0
+    out = capsys.readouterr().out
+    assert f"Read the PyTorch index at {fake_index.base_url}" in out
+    assert "download.pytorch.org" not in out
+    assert any(path.startswith("/whl/") for path in fake_index.requests)
+
+
+def test_detect_refuses_a_bad_index_base_before_probing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["detect", "--index-base", "ftp://mirror/whl"]) == 2
+    err = capsys.readouterr().err
+    assert "is not an http(s) URL" in err and len(err.strip().splitlines()) == 1

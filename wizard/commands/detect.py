@@ -15,6 +15,7 @@ _LABEL_WIDTH = 10
 
 def run_detect(opts: argparse.Namespace) -> int:
     """Print the profile(s); a malformed --hardware file raises BadInput (exit 2)."""
+    base = _index_base(opts)  # a bad --index-base fails before the probes
     notes: tuple[str, ...] = ()
     if opts.hardware:
         profiles = [load_profile(path) for path in opts.hardware]
@@ -27,7 +28,7 @@ def run_detect(opts: argparse.Namespace) -> int:
         else:
             print(json.dumps([p.to_dict() for p in profiles], indent=2))
         return 0
-    catalog = _catalog(opts.offline)
+    catalog = _catalog(opts.offline, base)
     blocks = [format_profile(p, notes) + "\n" + format_recommendation(p, catalog) for p in profiles]
     print("\n\n".join(blocks))
     for note in catalog.notes:
@@ -35,10 +36,20 @@ def run_detect(opts: argparse.Namespace) -> int:
     return 0
 
 
-def _catalog(offline: bool) -> Catalog:
+def _index_base(opts: argparse.Namespace) -> str:
+    from wizard.names import DEFAULT_INDEX_BASE
+
+    if not opts.index_base:
+        return DEFAULT_INDEX_BASE
+    from wizard.plan import clean_index_base
+
+    return clean_index_base(opts.index_base, opts.allow_insecure_index)[0]
+
+
+def _catalog(offline: bool, base: str) -> Catalog:
     from wizard.session import load_catalog
 
-    return load_catalog(offline)
+    return load_catalog(offline, base)
 
 
 def format_recommendation(profile: HardwareProfile, catalog: Catalog) -> str:
