@@ -216,7 +216,7 @@ def test_explain_topic_prints_the_rendered_topic(
 ) -> None:
     monkeypatch.setenv("COLUMNS", columns)
     assert main(["explain", "driver", "--hardware", PROFILE_3060]) == 0
-    notes = ["Your driver is 581.57.", "It runs torch 2.15's cu130 (needs 580), cu132 (needs 580)."]
+    notes = ["Your driver is 581.57.", "It runs torch 2.15's cu130 and cu132 (need 580)."]
     assert capsys.readouterr().out == render(TOPICS["driver"], notes, width=width)
 
 
@@ -232,7 +232,7 @@ def test_explain_says_what_a_topic_means_for_a_given_machine(
     old_card = Path(__file__).parent / "fixtures" / "profiles" / "linux-rtx4090-driver550.json"
     assert main(["explain", "driver", "--hardware", str(old_card)]) == 0
     out = capsys.readouterr().out
-    assert "It is too old for cu130 (needs 580)" in out
+    assert "It is too old for cu130 and cu132 (need 580)." in out
 
 
 def test_explain_topic_json(capsys: pytest.CaptureFixture[str]) -> None:

@@ -390,6 +390,16 @@ def test_a_companion_without_a_build_for_the_chosen_one_is_marked_and_refused(tm
     assert list(tmp_path.iterdir()) == []
 
 
+def test_targets_name_the_profile_files_they_come_from_not_this_machine(tmp_path):
+    script = Script([("targets", KeyboardInterrupt)])
+    args = ("--offline", "--hardware", profile("macbook-m3-max"))
+    plain(tmp_path, script, *args, hardware="windows-rtx3060")
+    details = {o.value: o.detail for o in script.asked[0].options}
+    assert details["windows-x86_64"] == "windows-rtx3060.json"
+    assert details["macos-arm64"] == "macbook-m3-max.json"
+    assert "this machine" not in " ".join(details.values())
+
+
 def test_a_bad_answer_is_explained_and_the_question_asked_again(tmp_path):
     script = Script(
         [

@@ -502,6 +502,6 @@ def test_passing_over_a_newer_cuda_build_that_fits_says_why():
     )
     assert rec.backend == "cu130"
     assert (
-        "cu132 fits too; cu130 is the build PyPI's own Linux torch uses, so the most tested."
+        "cu132 fits too; cu130 is the most tested: PyPI's own torch for Linux is built with it."
         in rec.reasons
     )

@@ -52,25 +52,25 @@ def machine_notes(topic: str, profile: HardwareProfile, catalog: Catalog) -> lis
             notes.append("No NVIDIA driver was found on this machine.")
         else:
             os_name = "windows" if profile.wsl else profile.os
-            ok: list[str] = []
-            too_old: list[str] = []
+            # Builds grouped by the driver they need: "cu130 and cu132 (need 580)".
+            ok: dict[str | None, list[str]] = {}
+            too_old: dict[str | None, list[str]] = {}
             for v in cuda:
                 need = catalog.min_driver(v, os_name)
                 try:
-                    (ok if need is None or Version(driver) >= Version(need) else too_old).append(
-                        f"{v} (needs {need})"
-                    )
+                    runs = need is None or Version(driver) >= Version(need)
                 except InvalidVersion:
                     continue
+                (ok if runs else too_old).setdefault(need, []).append(v)
             notes.append(
                 f"Your driver is {driver}"
                 + (" (the Windows driver, seen from WSL)" if profile.wsl else "")
                 + "."
             )
             if ok:
-                notes.append(f"It runs torch {release.minor}'s {', '.join(ok)}.")
+                notes.append(f"It runs torch {release.minor}'s {_by_driver(ok)}.")
             if too_old:
-                notes.append(f"It is too old for {', '.join(too_old)}.")
+                notes.append(f"It is too old for {_by_driver(too_old)}.")
     elif topic == "rocm":
         for g in profile.gpus_of("amd"):
             if not g.gfx:
@@ -119,3 +119,16 @@ def machine_notes(topic: str, profile: HardwareProfile, catalog: Catalog) -> lis
             f"For this machine ({tp.label}) the wizard recommends {backend}: {rec.summary}"
         )
     return notes
+
+
+def _by_driver(groups: dict[str | None, list[str]]) -> str:
+    """{"580": ["cu130", "cu132"], "525.60.13": ["cu126"]} -> "cu130 and cu132 (need 580),
+    cu126 (needs 525.60.13)"."""
+    parts = []
+    for need, builds in groups.items():
+        names = builds[0] if len(builds) == 1 else ", ".join(builds[:-1]) + " and " + builds[-1]
+        if need is None:
+            parts.append(names)
+        else:
+            parts.append(f"{names} ({'needs' if len(builds) == 1 else 'need'} {need})")
+    return ", ".join(parts)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.errors import BadInput
@@ -42,12 +43,18 @@ class Question:
 
 
 def targets_question(facts: Facts, choices: Choices) -> Question:
-    machines = (platform_for(p.os, p.arch) for p in facts.profiles)
-    here = {tp.name for tp in machines if tp is not None}
+    # Which machine each platform is: this one, or the profile files given with --hardware.
+    machines: dict[str, list[str]] = {}
+    for profile in facts.profiles:
+        tp = platform_for(profile.os, profile.arch)
+        if tp is not None:
+            name = Path(profile.source).name if profile.source else "this machine"
+            machines.setdefault(tp.name, []).append(name)
+    here = set(machines)
     options = []
     newest = facts.catalog.newest()
     for p in PLATFORMS.values():
-        notes = ["this machine"] if p.name in here else []
+        notes = [", ".join(machines[p.name])] if p.name in machines else []
         fits = True
         if not newest.has_wheels(p.name):
             last = next((r for r in facts.catalog.releases if r.has_wheels(p.name)), None)

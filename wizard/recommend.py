@@ -197,8 +197,8 @@ def _recommend_nvidia(
                 f"{newer[-1].backend} fits too but is marked experimental for torch "
                 f"{release.minor}."
                 if not newer[-1].stable
-                else f"{newer[-1].backend} fits too; {best.backend} is the build PyPI's own "
-                "Linux torch uses, so the most tested."
+                else f"{newer[-1].backend} fits too; {best.backend} is the most tested: "
+                "PyPI's own torch for Linux is built with it."
             )
         ways_out: list[str] = []
         if newest is not None and release is not newest:
