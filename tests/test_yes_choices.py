@@ -219,3 +219,12 @@ def test_a_hand_written_torch_index_that_is_replaced_is_named(tmp_path, capsys):
         "torch came from your index 'pytorch' (https://download.pytorch.org/whl/cu121); the "
         "plan's indexes replace it and nothing uses it now" in out
     )
+
+
+def test_a_nightly_plan_says_its_range_is_open(tmp_path, capsys):
+    # The nightly range (>=2.15.0.dev0) takes the newest dev build the index has.
+    code, out, err = yes(tmp_path, capsys, "--dry-run", "--channel", "nightly")
+    assert code == 0, err
+    assert "Plan: torch 2.15 or newer (nightly channel)" in out
+    assert "* torch nightly builds (>=2.15.0.dev0) on every target." in out
+    assert "(2.15.0) on every target" not in out

@@ -362,11 +362,13 @@ def make_plan(
     channel = choices.channel
     torch_req = "torch" + _spec_for_release(release, choices.torch, channel)
     pinned = _exact_version(choices.torch)
-    notes: list[str] = [
-        f"torch {pinned} (pinned) on every target."
-        if pinned
-        else f"torch {release.minor} ({release.latest}) on every target."
-    ]
+    if channel == "nightly":  # the range is open: the newest dev build wins
+        first = f"torch nightly builds ({torch_req.removeprefix('torch')}) on every target."
+    elif pinned:
+        first = f"torch {pinned} (pinned) on every target."
+    else:
+        first = f"torch {release.minor} ({release.latest}) on every target."
+    notes: list[str] = [first]
     newest = catalog.releases_matching(choices.torch)[0]
     if newest is not release:  # say why the newest release was passed over
         why = release_problems(newest, choices, catalog)

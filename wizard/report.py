@@ -35,6 +35,7 @@ def plan_text(
     `in_wizard`: for a person answering questions, so the ways out name no flags."""
     lines = [
         f"Plan: torch {plan.torch_release}"
+        + (" or newer" if plan.channel == "nightly" else "")
         + (f" ({plan.channel} channel)" if plan.channel != "stable" else "")
     ]
     for t in plan.targets:
