@@ -42,6 +42,7 @@ def test_a_wrapped_added_line_keeps_its_plus_sign():
     lines = highlighted_diff(diff, 50).plain.split("\n")
     added = lines[3:-1]
     assert len(added) > 1 and all(line.startswith("+") for line in added)
+    assert all(line.startswith("+↪") for line in added[1:]) and added[0][1] != "↪"
     assert all(len(line) <= 50 for line in lines)
     assert lines[-1] == ' name = "x"'
 

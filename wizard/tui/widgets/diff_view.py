@@ -41,7 +41,8 @@ def diff_lines(diff: str) -> list[tuple[Content, Content]]:
 
 def highlighted_diff(diff: str, width: int = 1000) -> Content:
     """The whole diff; lines longer than `width` continue under their text, their +/- sign
-    repeated in the gutter (a continuation of an added line is not an unchanged line)."""
+    repeated in the gutter (a continuation of an added line is not an unchanged line) and a
+    "↪" after it (nor is it a line of its own)."""
     parts: list[Content | str] = []
     for n, (gutter, text) in enumerate(diff_lines(diff)):
         if n:
@@ -54,9 +55,9 @@ def highlighted_diff(diff: str, width: int = 1000) -> Content:
         for k, piece in enumerate(pieces):
             if k:
                 parts.append("\n")
-            parts.append(
-                gutter + (Content(" ") if k else Content("")) + piece if gutter.plain else piece
-            )
+            # "↪" marks where a line goes on: a wrapped piece is not a line of the file
+            cont = Content.styled("↪", "$text-muted") if k else Content("")
+            parts.append(gutter + cont + piece if gutter.plain else piece)
     return Content.assemble(*parts)
 
 
