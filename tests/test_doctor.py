@@ -169,6 +169,156 @@ def test_no_environment_is_a_problem_with_uv_sync_as_the_fix(tmp_path, capsys):
     assert code == 1 and "uv sync" in out
 
 
+def test_folder_without_pyproject_is_bad_input_not_uv_sync(tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    profile = str(PROFILES / "linux-cpu-only.json")
+    code, out, err = doctor(["-C", str(empty), "--hardware", profile], capsys)
+    sentence = (
+        f"No pyproject.toml in {empty}, so there is no project to check. Run "
+        f"`torch-wizard -C {empty}` first to set up PyTorch there, or pass the project's folder "
+        "with -C."
+    )
+    assert (code, out, err) == (2, "", f"torch-wizard: {sentence}\n")
+    code, out, err = doctor(["-C", str(empty), "--json", "--hardware", profile], capsys)
+    assert code == 2 and json.loads(out) == {"error": sentence, "exit_code": 2}
+    assert list(empty.iterdir()) == []
+    # Inside a project's subfolder, the way out names the project above it.
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "0"\n')
+    code, out, err = doctor(["-C", str(empty), "--hardware", profile], capsys)
+    assert code == 2 and out == ""
+    assert err.endswith(
+        f"or check the project above it with `torch-wizard doctor -C {tmp_path}`.\n"
+    )
+    assert list(empty.iterdir()) == []
+
+
+def test_folder_without_pyproject_in_the_current_folder(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = doctor([], capsys)
+    assert code == 2
+    assert "Run `torch-wizard` first to set up PyTorch there" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+NOT_YET = (
+    "Not `uv sync` yet: it would install uv.lock's build, which does not fit this machine; "
+    "follow the fix below first."
+)
+
+
+def locked_project(tmp_path: Path, lock: str = "markers") -> Path:
+    """A project with uv.lock and no environment yet (uv.lock has the cp311 wheels)."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "0.1.0"\n')
+    shutil.copy(LOCKS / f"{lock}.uv.lock", tmp_path / "uv.lock")
+    return tmp_path
+
+
+def test_no_environment_checks_the_cuda_lock_before_recommending_uv_sync(tmp_path, capsys):
+    # The project is locked to cu130 for Linux; this machine has no GPU.
+    project = wizard_project(
+        tmp_path / "p",
+        capsys,
+        "--target",
+        "linux-x86_64=cu130",
+        "--target",
+        "windows-x86_64=cpu",
+        "--torch",
+        "2.14",
+    )
+    shutil.copy(LOCKS / "markers.uv.lock", project / "uv.lock")
+    (project / ".python-version").write_text("3.11\n")  # what `uv sync` creates .venv with
+    before = tree(project)
+    cpu_only = PROFILES / "linux-cpu-only.json"
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(cpu_only)], capsys)
+    assert code == 1
+    assert (
+        f"✗ No environment at {project / '.venv'}.\n"
+        "    Why: Nothing is installed for this project yet, so nothing it runs can import torch.\n"
+        f"    Fix: {NOT_YET}\n"
+        "! uv.lock's torch 2.14.1+cu130 is the CUDA 13.0 build (cu130), but this machine has no "
+        "NVIDIA GPU.\n"
+        "    Why: `uv sync` would download about 3 GB of GPU libraries this machine cannot use, "
+        "and torch would run on the CPU only; the CPU build is about 200 MB.\n"
+        "    Fix: `torch-wizard --target linux-x86_64=cpu --target windows-x86_64=cpu`, "
+        "then `uv sync`\n" in out
+    )
+    assert "Fix: `uv sync`" not in out
+    assert tree(project) == before  # doctor writes nothing
+    # The printed way out works, and locks the CPU build for Linux.
+    code, text = run_fix(printed_fixes(out)[0], project, tmp_path, cpu_only, capsys)
+    assert code == 0, text
+    assert "/whl/cpu" in (tmp_path / "fix-0" / "pyproject.toml").read_text()
+    # On the GPU machine the lock was made for, the same project only needs the sync.
+    gpu = PROFILES / "linux-rtx4090-driver580.json"
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(gpu)], capsys)
+    assert code == 1
+    assert "    Fix: `uv sync`\n" in out
+    assert (
+        "✓ uv.lock's torch 2.14.1+cu130 is the CUDA 13.0 build (cu130), for NVIDIA GeForce "
+        "RTX 4090." in out
+    )
+
+
+def test_no_environment_judges_the_locked_build_like_an_installed_one(tmp_path):
+    project = locked_project(tmp_path)
+    findings = check(project, linux())
+    assert codes(findings, "problem") == ["no-environment"]
+    assert one(findings, "no-environment").fix == NOT_YET
+    f = one(findings, "gpu-build-without-gpu")
+    assert (
+        f.severity == "warning"
+        and f.fix == "`torch-wizard --target linux-x86_64=cpu`, then `uv sync`"
+    )
+    # The driver and the GPU's kernels, as for an installed build.
+    findings = check(project, linux(RTX4090_OLD_DRIVER))
+    f = one(findings, "cuda-newer-than-driver")
+    assert f.what == (
+        "uv.lock's torch 2.14.1+cu130 is the CUDA 13.0 build (cu130), which needs NVIDIA driver "
+        "580 or newer; this machine has 550.54.15."
+    )
+    assert f.fix.startswith("Upgrade the NVIDIA driver to 580 or newer; or `torch-wizard")
+    assert one(findings, "no-environment").fix == NOT_YET
+    f = one(check(project, linux(GTX1080TI)), "arch-not-compiled")
+    assert "has no kernels in uv.lock's torch 2.14.1+cu130" in f.what
+    f = one(check(project, linux(RX7900XTX)), "gpu-build-without-gpu")
+    assert f.severity == "problem" and "linux-x86_64=rocm7.2" in f.fix
+    findings = check(project, linux(RTX4090))
+    assert one(findings, "no-environment").fix == "`uv sync`"
+    assert codes(findings, "problem") == ["no-environment"] and codes(findings, "warning") == []
+    assert codes(findings) == ["no-environment", "build-fits", "driver-ok", "arch-ok"]
+
+
+def test_no_environment_in_a_variants_project_syncs_the_extra_that_fits(tmp_path):
+    project = locked_project(tmp_path, "variants")
+    findings = check(project, linux(RTX4090))
+    assert one(findings, "no-environment").fix == "`uv sync --extra cu130`"
+    assert "(extra cu130)" in one(findings, "build-fits").what
+    findings = check(project, linux())
+    assert one(findings, "no-environment").fix == "`uv sync --extra cpu`"
+    # No extra fits an AMD GPU: the one `uv sync --extra cpu` installs is judged.
+    findings = check(project, linux(RX7900XTX))
+    assert one(findings, "no-environment").fix == NOT_YET
+    assert "uv.lock's torch 2.14.1+cpu (extra cpu)" in one(findings, "cpu-build-with-gpu").what
+
+
+def test_torch_missing_waits_for_the_lock_to_fit(tmp_path):
+    project_with(tmp_path, "markers", {"torchvision": "0.29.1+cu130"})
+    findings = check(tmp_path, linux())
+    assert one(findings, "not-installed").fix == NOT_YET
+    assert one(findings, "gpu-build-without-gpu").severity == "warning"
+
+
+def test_no_environment_uses_the_python_uv_sync_would_use(tmp_path):
+    # uv.lock has only cp311 wheels; this machine's own Python is 3.12, the project pins 3.11.
+    project = locked_project(tmp_path)
+    machine = linux(python="3.12.7")
+    assert codes(check(project, machine), "warning") == ["not-in-lock"]
+    for pin in ("3.11\n", "cpython@3.11.7\n", "# pinned\ncpython-3.11.7-linux-x86_64-gnu\n"):
+        (project / ".python-version").write_text(pin)
+        assert codes(check(project, machine), "warning") == ["gpu-build-without-gpu"], pin
+
+
 def test_uv_project_environment_relative_to_the_project(tmp_path):
     project_with(tmp_path, None, {"torch": "2.14.1+cpu"}, folder="envs/cpu")
     assert codes(check(tmp_path, linux()), "problem") == ["no-environment"]
@@ -663,6 +813,7 @@ def test_missing_project_folder_is_bad_input(tmp_path, capsys):
 
 
 def test_bad_hardware_profile_is_bad_input(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "0"\n')
     (tmp_path / "bad.json").write_text('{"os": "plan9", "arch": "x86_64"}')
     code, _, err = doctor(["-C", str(tmp_path), "--hardware", str(tmp_path / "bad.json")], capsys)
     assert code == 2 and "plan9" in err
@@ -813,21 +964,64 @@ def test_run_import_failure_is_a_finding(tmp_path):
     assert f.severity == "problem" and "libcudnn.so.9" in f.what
 
 
-def test_run_crash_is_a_finding_not_a_traceback(tmp_path, capsys):
+def this_machine(monkeypatch: pytest.MonkeyPatch, profile: HardwareProfile) -> None:
+    """What detection finds on "this machine" (--run checks this machine: no --hardware)."""
+    import wizard.hardware.detect as detect
+
+    monkeypatch.setattr(detect, "detect_hardware", lambda *a, **k: profile)
+
+
+def test_run_crash_is_a_finding_not_a_traceback(tmp_path, capsys, monkeypatch):
     fake_torch_env(tmp_path, prelude="import os, signal; os.kill(os.getpid(), signal.SIGSEGV)")
     f = one(check(tmp_path, linux(RTX4090), run=True), "run-crashed")
     assert f.severity == "problem" and "SIGSEGV" in f.what
-    code, out, err = doctor(
-        [
-            "-C",
-            str(tmp_path),
-            "--run",
-            "--hardware",
-            str(PROFILES / "linux-rtx4090-driver580.json"),
-        ],
-        capsys,
-    )
+    this_machine(monkeypatch, linux(RTX4090))
+    code, out, err = doctor(["-C", str(tmp_path), "--run"], capsys)
     assert code == 1 and "Traceback" not in out + err
+    assert "Python in the environment crashed while importing torch" in out
+
+
+RUN_WITH_PROFILE = (
+    "torch-wizard: --run tries torch on this machine, not on the machine in the --hardware "
+    "profile. Leave out --hardware to check this machine with --run, or drop --run to check "
+    "the project against the profile.\n"
+)
+
+
+def tree(folder: Path) -> dict[str, bytes | None]:
+    """Every path under `folder` with its bytes (None for a folder): to prove nothing changed."""
+    return {
+        str(p.relative_to(folder)): (None if p.is_dir() or p.is_symlink() else p.read_bytes())
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+def test_run_with_a_hardware_profile_is_bad_input(tmp_path, capsys, monkeypatch):
+    # This machine's CUDA torch sees no GPU; the profile is another machine, with an RTX 4090
+    # and driver 580. Judging the one against the other blamed a driver that is not this one.
+    fake_torch_env(tmp_path, available=False)
+    before = tree(tmp_path)
+    profile = str(PROFILES / "linux-rtx4090-driver580.json")
+    code, out, err = doctor(["-C", str(tmp_path), "--run", "--hardware", profile], capsys)
+    assert (code, out, err) == (2, "", RUN_WITH_PROFILE)
+    code, out, err = doctor(["-C", str(tmp_path), "--hardware", profile, "--run", "--json"], capsys)
+    assert code == 2 and err == RUN_WITH_PROFILE
+    assert json.loads(out) == {
+        "error": RUN_WITH_PROFILE.removeprefix("torch-wizard: ").strip(),
+        "exit_code": 2,
+    }
+    assert tree(tmp_path) == before
+    # Each half alone does what it says: the profile checks the project (no import here) ...
+    code, out, _ = doctor(["-C", str(tmp_path), "--hardware", profile], capsys)
+    assert code == 0 and "import torch" not in out
+    # ... and --run judges this machine's import against this machine.
+    this_machine(monkeypatch, linux())
+    code, out, _ = doctor(["-C", str(tmp_path), "--run"], capsys)
+    assert "torch.cuda.is_available() is False" in out
+    assert "run-cuda-unavailable" not in out and "upgrade the NVIDIA driver" not in out
+    this_machine(monkeypatch, linux(RTX4090))
+    code, out, _ = doctor(["-C", str(tmp_path), "--run"], capsys)
+    assert code == 1 and "upgrade the NVIDIA driver" in out
 
 
 def test_run_time_out_is_a_finding(tmp_path):
@@ -911,17 +1105,9 @@ def real_torch_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.slow
 def test_real_cpu_torch_runs(real_torch_venv, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("UV_PROJECT_ENVIRONMENT", str(real_torch_venv))
-    code, out, _ = doctor(
-        [
-            "-C",
-            str(tmp_path),
-            "--run",
-            "--json",
-            "--hardware",
-            str(PROFILES / "linux-cpu-only.json"),
-        ],
-        capsys,
-    )
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "0"\n')
+    this_machine(monkeypatch, linux())
+    code, out, _ = doctor(["-C", str(tmp_path), "--run", "--json"], capsys)
     data = json.loads(out)
     runtime = data["runtime"]
     assert runtime["failure"] is None, runtime
@@ -1046,6 +1232,12 @@ FIX_SCENARIOS = {
         "markers",
     ),
     "not-in-lock": (CU130_PAIR, ("--target", "linux-x86_64=cu130", "--torch", "2.14"), "drop"),
+    # No environment yet: what uv.lock would install is judged before `uv sync`.
+    "no-environment": (
+        None,
+        ("--target", "linux-x86_64=cu130", "--target", "windows-x86_64=cpu", "--torch", "2.14"),
+        "markers",
+    ),
 }
 FIX_PROFILES = sorted(p.name for p in PROFILES.glob("*.json"))
 
@@ -1057,7 +1249,10 @@ def fix_scenario(scenario: str, folder: Path, capsys: pytest.CaptureFixture[str]
         shutil.copy(LOCKS / f"{'markers' if lock == 'drop' else lock}.uv.lock", project / "uv.lock")
         if lock == "drop":
             _drop_linux_torch_wheels(project / "uv.lock")
-    make_env(project, packages)
+    if packages is None:
+        (project / ".python-version").write_text("3.11\n")  # the lock's wheels are cp311
+    else:
+        make_env(project, packages)
     return project
 
 

@@ -22,6 +22,10 @@ Finding codes:
 When the hardware profile is of another platform than the environment's wheels (a macOS
 profile checked in a Linux environment), the installed build is not judged against that
 machine: doctor says so, and checks what uv.lock installs on the profile's platform instead.
+
+When nothing is installed yet (no environment, or no torch in it), the build checks judge the
+torch `uv sync` would install from uv.lock, so a build that does not fit the machine (a 3 GB
+CUDA build on a machine without a GPU) is named before the sync is recommended.
 """
 
 from __future__ import annotations
@@ -608,15 +612,47 @@ def _switch_fix(ctx: Context, backend: str) -> str:
     return _wizard_fix(ctx, backend, release)
 
 
-def _sync_command(ctx: Context, prefer: Sequence[str | None] = ()) -> str:
+def _sync_extra(ctx: Context, prefer: Sequence[str | None] = ()) -> str | None:
+    """The variant extra `uv sync` should name (the first of `prefer` the lock has)."""
     extras = ctx.lock.extras if ctx.lock else ()
     if not extras:
-        return "uv sync"
-    chosen = next((e for e in prefer if e and e in extras), extras[0])
-    return f"uv sync --extra {chosen}"
+        return None
+    return next((e for e in prefer if e and e in extras), extras[0])
 
 
-def check_environment(ctx: Context) -> list[Finding]:
+def _sync_command(ctx: Context, prefer: Sequence[str | None] = ()) -> str:
+    extra = _sync_extra(ctx, prefer)
+    return f"uv sync --extra {extra}" if extra else "uv sync"
+
+
+def _wanted(ctx: Context) -> str | None:
+    return ctx.recommendation.backend if ctx.recommendation else None
+
+
+# Findings on what uv.lock installs that make a plain `uv sync` the wrong first step.
+_BLOCKS_SYNC = (
+    "not-in-lock",
+    "cpu-build-with-gpu",
+    "gpu-build-without-gpu",
+    "cuda-newer-than-driver",
+    "arch-not-compiled",
+    "rocm-gfx-unsupported",
+)
+
+
+def _sync_fix(ctx: Context, ahead: Sequence[Finding], prefer: Sequence[str | None] = ()) -> str:
+    """`uv sync` to install what uv.lock has; the fix below first when that does not fit
+    (it ends with the sync that fits, or a driver upgrade makes the lock fit)."""
+    if any(f.code in _BLOCKS_SYNC and f.severity != "ok" for f in ahead):
+        return (
+            "Not `uv sync` yet: it would install uv.lock's build, which does not fit this "
+            "machine; follow the fix below first."
+        )
+    return f"`{_sync_command(ctx, prefer)}`"
+
+
+def check_environment(ctx: Context, ahead: Sequence[Finding] = ()) -> list[Finding]:
+    """`ahead`: the findings on what uv.lock installs here (the sync waits for their fix)."""
     if ctx.environment is None:
         return [
             Finding(
@@ -626,7 +662,7 @@ def check_environment(ctx: Context) -> list[Finding]:
                 if ctx.env_path.exists()
                 else f"No environment at {ctx.env_path}.",
                 "Nothing is installed for this project yet, so nothing it runs can import torch.",
-                f"`{_sync_command(ctx)}`",
+                _sync_fix(ctx, ahead, [_wanted(ctx)]),
             )
         ]
     env = ctx.environment
@@ -634,7 +670,8 @@ def check_environment(ctx: Context) -> list[Finding]:
     return [Finding("environment", "ok", f"Environment {env.path} ({py}).")]
 
 
-def check_installed(ctx: Context) -> list[Finding]:
+def check_installed(ctx: Context, ahead: Sequence[Finding] = ()) -> list[Finding]:
+    """`ahead`: the findings on what uv.lock installs here (the sync waits for their fix)."""
     inst = ctx.installed
     if inst is None:
         return []
@@ -651,7 +688,6 @@ def check_installed(ctx: Context) -> list[Finding]:
             )
         )
     torch = inst.torch
-    wanted = ctx.recommendation.backend if ctx.recommendation else None
     if torch is None:
         out.append(
             Finding(
@@ -659,7 +695,7 @@ def check_installed(ctx: Context) -> list[Finding]:
                 "problem",
                 "torch is not installed in the environment.",
                 "`import torch` fails in this project.",
-                f"`{_sync_command(ctx, [wanted])}`",
+                _sync_fix(ctx, ahead, [_wanted(ctx)]),
             )
         )
         return out
@@ -708,11 +744,15 @@ def _lock_words(s: LockedSet) -> str:
 
 
 def check_lock(ctx: Context) -> list[Finding]:
+    """The environment against uv.lock; with no environment, whether uv.lock serves this
+    platform at all (the build checks then judge what it installs)."""
     inst = ctx.installed
-    if inst is None or ctx.platform is None:
+    if ctx.platform is None:
         return []
     lock = ctx.lock
     if lock is None:
+        if inst is None:
+            return []  # nothing to compare; `uv sync` locks first
         return [
             Finding(
                 "no-lock",
@@ -728,7 +768,9 @@ def check_lock(ctx: Context) -> list[Finding]:
                 "lock-unreadable",
                 "warning",
                 f"{lock.error}.",
-                "The environment cannot be compared with the lock.",
+                "What `uv sync` installs here cannot be checked."
+                if inst is None
+                else "The environment cannot be compared with the lock.",
                 "`uv lock`",
             )
         ]
@@ -738,10 +780,14 @@ def check_lock(ctx: Context) -> list[Finding]:
                 "not-in-lock",
                 "warning",
                 f"uv.lock installs no torch on {ctx.platform.label}.",
-                "`uv sync` would remove torch here, or the lock was made for other platforms.",
+                "`uv sync` would install no torch here: the lock was made for other platforms."
+                if inst is None
+                else "`uv sync` would remove torch here, or the lock was made for other platforms.",
                 _add_platform_fix(ctx),
             )
         ]
+    if inst is None:
+        return []  # check_build judges the torch uv.lock installs here
     if ctx.foreign:  # the environment is another platform's: compare nothing with it
         locked = ", ".join(
             f"{s.torch.version}{_lock_words(s)}"
@@ -826,14 +872,46 @@ def check_lock(ctx: Context) -> list[Finding]:
     return out
 
 
+def _locked_for_sync(ctx: Context) -> LockedSet | None:
+    """What `uv sync` (with the extra doctor names) installs from uv.lock on this platform."""
+    lock = ctx.lock
+    if lock is None or lock.error:
+        return None
+    extra = _sync_extra(ctx, [_wanted(ctx)])
+    return next((s for s in lock.sets if s.extra == extra and s.torch), None)
+
+
 def check_build(ctx: Context) -> list[Finding]:
-    """The installed build against the hardware: GPU use, driver, kernels, gfx."""
-    inst, platform, profile, rec = ctx.installed, ctx.platform, ctx.profile, ctx.recommendation
-    if inst is None or inst.torch is None or platform is None or profile is None:
+    """The installed build against the hardware: GPU use, driver, kernels, gfx.
+
+    With nothing installed, the same checks judge the torch `uv sync` would install from
+    uv.lock, before that sync downloads it.
+    """
+    inst, platform, profile = ctx.installed, ctx.platform, ctx.profile
+    if platform is None or profile is None:
         return []
+    torch = inst.torch if inst else None
+    if torch is None:
+        locked = _locked_for_sync(ctx)
+        if locked is None or locked.torch is None:
+            return []
+        pkg = InstalledPackage(locked.torch.name, locked.torch.version)
+        subject = f"uv.lock's torch {pkg.version}{_lock_words(locked)}"
+        return _judge_build(ctx, pkg, subject, installed=False)
     if ctx.foreign:
         return _check_locked_build(ctx)
-    torch = inst.torch
+    return _judge_build(ctx, torch, f"torch {torch.version}", installed=True)
+
+
+def _judge_build(
+    ctx: Context, torch: InstalledPackage, subject: str, *, installed: bool
+) -> list[Finding]:
+    """`torch` (installed, or what uv.lock would install: `installed`) against the hardware.
+
+    `subject` names it in the findings: "torch 2.15.0+cu130", "uv.lock's torch 2.15.0+cu130".
+    """
+    platform, profile, rec = ctx.platform, ctx.profile, ctx.recommendation
+    assert platform is not None and profile is not None
     cat = ctx.catalog
     variant = build_variant(torch, platform, cat)
     words = _build_words(variant, torch, cat)
@@ -846,7 +924,7 @@ def check_build(ctx: Context) -> list[Finding]:
             Finding(
                 "build-unknown",
                 "warning",
-                f"torch {torch.version} is {words}; it cannot be checked.",
+                f"{subject} is {words}; it cannot be checked.",
                 "The catalog has no facts about this release.",
                 "Run without --offline to read the live index.",
             )
@@ -858,7 +936,7 @@ def check_build(ctx: Context) -> list[Finding]:
             Finding(
                 "cpu-build-with-gpu",
                 "problem",
-                f"torch {torch.version} is {words}, but this machine has {gpus}.",
+                f"{subject} is {words}, but this machine has {gpus}.",
                 "Everything runs on the CPU; the GPU is never used."
                 + (f" {rec.reasons[0]}" if rec and rec.reasons else f" The {wanted} build fits."),
                 _switch_fix(ctx, wanted),
@@ -869,7 +947,7 @@ def check_build(ctx: Context) -> list[Finding]:
             Finding(
                 "build-fits",
                 "ok",
-                f"torch {torch.version} is {words}, which is what this machine can use.",
+                f"{subject} is {words}, which is what this machine can use.",
             )
         ]
     vendor = (
@@ -891,48 +969,52 @@ def check_build(ctx: Context) -> list[Finding]:
                 Finding(
                     "gpu-build-without-gpu",
                     "problem",
-                    f"torch {torch.version} is {words}, but this machine has no {gpu_word} GPU; "
+                    f"{subject} is {words}, but this machine has no {gpu_word} GPU; "
                     f"it has {_gpu_names(other)}.",
                     "torch runs on the CPU only and the GPU this machine has goes unused.",
                     _switch_fix(ctx, wanted),
                 )
             ]
         size = cat.sizes_mb.get("pypi-linux-cuda", 3000) / 1000
+        cpu_mb = cat.sizes_mb.get("cpu", 200)
         return [
             Finding(
                 "gpu-build-without-gpu",
                 "warning",
-                f"torch {torch.version} is {words}, but this machine has no {gpu_word} GPU.",
+                f"{subject} is {words}, but this machine has no {gpu_word} GPU.",
                 f"It runs on the CPU only, after a download of about {size:.0f} GB of GPU "
-                f"libraries; the CPU build is about {cat.sizes_mb.get('cpu', 200)} MB.",
+                f"libraries; the CPU build is about {cpu_mb} MB."
+                if installed
+                else f"`uv sync` would download about {size:.0f} GB of GPU libraries this machine "
+                f"cannot use, and torch would run on the CPU only; the CPU build is about "
+                f"{cpu_mb} MB.",
                 _switch_fix(ctx, "cpu"),
             )
         ]
     if variant.startswith("cu"):
-        out += _check_cuda(ctx, torch, variant, words, nvidia)
+        out += _check_cuda(ctx, torch, subject, variant, words, nvidia)
     elif variant.startswith("rocm"):
-        out += _check_rocm(ctx, torch, variant, words, amd)
+        out += _check_rocm(ctx, torch, subject, variant, words, amd, installed)
     else:
         runs = tuple(g for g in intel if intel_runs_xpu(g, cat))
         if runs:
             out.append(
-                Finding(
-                    "build-fits", "ok", f"torch {torch.version} is {words}, for {_gpu_names(runs)}."
-                )
+                Finding("build-fits", "ok", f"{subject} is {words}, for {_gpu_names(runs)}.")
             )
         else:
             out.append(
                 Finding(
                     "gpu-build-without-gpu",
                     "warning",
-                    f"torch {torch.version} is {words}, but {_gpu_names(intel)} is not among the "
+                    f"{subject} is {words}, but {_gpu_names(intel)} is not among the "
                     "Intel GPUs it supports (Arc, Core Ultra with Arc graphics, Data Center GPU "
                     "Max).",
                     "torch runs on the CPU only.",
                     _switch_fix(ctx, "cpu"),
                 )
             )
-        out += _check_triton(ctx, variant)
+        if installed:
+            out += _check_triton(ctx, variant)
     return out
 
 
@@ -1000,7 +1082,12 @@ def _fallback_fix(ctx: Context, blocked: str) -> str:
 
 
 def _check_cuda(
-    ctx: Context, torch: InstalledPackage, variant: str, words: str, gpus: tuple[GPU, ...]
+    ctx: Context,
+    torch: InstalledPackage,
+    subject: str,
+    variant: str,
+    words: str,
+    gpus: tuple[GPU, ...],
 ) -> list[Finding]:
     assert ctx.profile is not None and ctx.platform is not None
     cat, profile = ctx.catalog, ctx.profile
@@ -1037,7 +1124,7 @@ def _check_cuda(
             Finding(
                 "cuda-newer-than-driver",
                 "problem",
-                f"torch {torch.version} is {words}, which needs NVIDIA driver {needed} or newer; "
+                f"{subject} is {words}, which needs NVIDIA driver {needed} or newer; "
                 f"this machine has {driver}.",
                 "CUDA cannot start with a driver older than its toolkit needs: "
                 "torch.cuda.is_available() is False and everything runs on the CPU.",
@@ -1083,31 +1170,30 @@ def _check_cuda(
                 Finding(
                     "arch-not-compiled",
                     "problem",
-                    f"{name} ({sm}) has no kernels in torch {torch.version}: it is built for "
-                    f"{built}.",
+                    f"{name} ({sm}) has no kernels in {subject}: it is built for {built}.",
                     "Every operation on the GPU fails with 'no kernel image is available for "
                     "execution on the device'.",
                     _fallback_fix(ctx, variant),
                 )
             )
         else:
-            out.append(
-                Finding(
-                    "arch-ok", "ok", f"{name} ({sm}) runs {support.how} of torch {torch.version}."
-                )
-            )
+            out.append(Finding("arch-ok", "ok", f"{name} ({sm}) runs {support.how} of {subject}."))
     if not any(f.severity == "problem" for f in out):
         out.insert(
             0,
-            Finding(
-                "build-fits", "ok", f"torch {torch.version} is {words}, for {_gpu_names(gpus)}."
-            ),
+            Finding("build-fits", "ok", f"{subject} is {words}, for {_gpu_names(gpus)}."),
         )
     return out
 
 
 def _check_rocm(
-    ctx: Context, torch: InstalledPackage, variant: str, words: str, gpus: tuple[GPU, ...]
+    ctx: Context,
+    torch: InstalledPackage,
+    subject: str,
+    variant: str,
+    words: str,
+    gpus: tuple[GPU, ...],
+    installed: bool = True,
 ) -> list[Finding]:
     out: list[Finding] = []
     known = ctx.catalog.rocm_gfx.get(variant)
@@ -1152,9 +1238,9 @@ def _check_rocm(
         return out  # its own triton matters only once the build runs here
     out.insert(
         0,
-        Finding("build-fits", "ok", f"torch {torch.version} is {words}, for {_gpu_names(gpus)}."),
+        Finding("build-fits", "ok", f"{subject} is {words}, for {_gpu_names(gpus)}."),
     )
-    return out + _check_triton(ctx, variant)
+    return out + (_check_triton(ctx, variant) if installed else [])
 
 
 def _check_triton(ctx: Context, variant: str) -> list[Finding]:
@@ -1283,11 +1369,18 @@ def check_hardware(ctx: Context) -> list[Finding]:
 
 def diagnose_context(ctx: Context) -> list[Finding]:
     """Every check, in checklist order (pure: reads only `ctx`)."""
-    findings = check_project(ctx) + check_environment(ctx) + check_hardware(ctx)
+    # What uv.lock installs, against the hardware, comes first: the sync that the environment
+    # (or a missing torch) calls for waits for the fix when that does not fit this machine.
+    ahead = check_lock(ctx) + check_build(ctx)
     if ctx.environment is None:
-        return findings
+        return check_project(ctx) + check_environment(ctx, ahead) + check_hardware(ctx) + ahead
     return (
-        findings + check_installed(ctx) + check_lock(ctx) + check_build(ctx) + check_companions(ctx)
+        check_project(ctx)
+        + check_environment(ctx)
+        + check_hardware(ctx)
+        + check_installed(ctx, ahead)
+        + ahead
+        + check_companions(ctx)
     )
 
 
@@ -1724,6 +1817,17 @@ def _paired_releases(catalog: Catalog, existing: ExistingSetup | None) -> str | 
     return f"<{newer.minor}"
 
 
+def _pinned_python(project: Path) -> str | None:
+    """The minor version in the project's .python-version ("3.11", "cpython@3.11.7"), if any."""
+    text = _read_text(project / ".python-version") or ""
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            found = re.search(r"(?<![\d.])(3\.\d+)", line)
+            return found.group(1) if found else None
+    return None
+
+
 def gather(
     project: Path,
     profile: HardwareProfile | None,
@@ -1741,7 +1845,8 @@ def gather(
     environment = find_environment(env_path)
     installed = read_installed(environment.site_packages) if environment else None
     platform = platform_for(profile.os, profile.arch) if profile else None
-    python = (environment.python_minor if environment else None) or (
+    # With no environment yet, the Python `uv sync` would create it with: the project's pin.
+    python = (environment.python_minor if environment else _pinned_python(project)) or (
         ".".join(profile.python.split(".")[:2]) if profile and profile.python else "3.12"
     )
     lock = read_locked(project, platform, python) if platform else None

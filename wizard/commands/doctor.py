@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -16,7 +17,8 @@ def _parser() -> ArgumentParser:
         prog="torch-wizard doctor",
         description="Check that the project's environment holds the PyTorch build this "
         "machine needs: the installed packages against uv.lock, the driver, the GPU's "
-        "architecture and the companions. Exit code 0 when healthy, 1 when not.",
+        "architecture and the companions (with no environment yet, what uv.lock would "
+        "install). Exit code 0 when healthy, 1 when not, 2 for bad input.",
     )
     p.add_argument(
         "-C",
@@ -30,12 +32,13 @@ def _parser() -> ArgumentParser:
         "--run",
         action="store_true",
         help="also import torch in the environment and try a tiny tensor on each "
-        "device (up to 60 s)",
+        "device of this machine (up to 60 s; not with --hardware)",
     )
     p.add_argument(
         "--hardware",
         metavar="FILE",
-        help="check against this hardware profile instead of detecting the machine",
+        help="check against this hardware profile instead of detecting the machine "
+        "(not with --run, which tries this machine)",
     )
     p.add_argument("--offline", action="store_true", help="use only the bundled catalog")
     return p
@@ -51,14 +54,50 @@ def _hardware(path: str | None) -> HardwareProfile:
     return detect_hardware()
 
 
-def run_doctor(args: list[str]) -> int:
-    """Print the checklist (or JSON); 0 when healthy, 1 when not, BadInput (2) for bad input."""
-    opts = _parser().parse_args(args)
+def _enclosing_project(folder: Path) -> Path | None:
+    """The nearest folder above `folder` with a pyproject.toml (where uv would look)."""
+    return next((p for p in folder.resolve().parents if (p / "pyproject.toml").is_file()), None)
+
+
+def _check_input(opts: argparse.Namespace) -> Path:
+    """The project folder; BadInput (exit 2, nothing read or written) when there is none to
+    check, or when the flags ask for two machines at once."""
+    if opts.run and opts.hardware:
+        # --run imports torch here; judging that against another machine's profile mixes two
+        # machines (a driver that is not this one's, GPUs this one does not have).
+        raise BadInput(
+            "--run tries torch on this machine, not on the machine in the --hardware profile.",
+            "Leave out --hardware to check this machine with --run, or drop --run to check the "
+            "project against the profile.",
+        )
     folder = Path(opts.project)
     if not folder.is_dir():
         raise BadInput(
             f"The project folder {folder} does not exist.", "Pass an existing folder with -C."
         )
+    if not (folder / "pyproject.toml").is_file():
+        # `uv sync` (every fix doctor prints) needs a project: say so rather than recommend it.
+        import shlex
+
+        here = folder.resolve() == Path.cwd().resolve()
+        setup = "`torch-wizard`" if here else f"`torch-wizard -C {shlex.quote(str(folder))}`"
+        parent = _enclosing_project(folder)
+        other = (
+            f"check the project above it with `torch-wizard doctor -C {shlex.quote(str(parent))}`"
+            if parent
+            else "pass the project's folder with -C"
+        )
+        raise BadInput(
+            f"No pyproject.toml in {folder.resolve()}, so there is no project to check.",
+            f"Run {setup} first to set up PyTorch there, or {other}.",
+        )
+    return folder
+
+
+def run_doctor(args: list[str]) -> int:
+    """Print the checklist (or JSON); 0 when healthy, 1 when not, BadInput (2) for bad input."""
+    opts = _parser().parse_args(args)
+    folder = _check_input(opts)
     from wizard.doctor import RUN_TIMEOUT, Style, diagnose, read_setup, report_text
 
     # First: a pyproject.toml that uv cannot read either stops here with the reader's error
