@@ -186,6 +186,24 @@ async def test_back_from_the_first_screen_shows_project(wizard, project):
         assert step_of(app) == "Targets"
 
 
+async def test_project_step_names_a_hand_written_pytorch_index(wizard, project):
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "p"\nversion = "0.1.0"\ndependencies = ["torch>=2.4"]\n\n'
+        '[tool.uv.sources]\ntorch = { index = "pytorch" }\n\n'
+        '[[tool.uv.index]]\nname = "pytorch"\n'
+        'url = "https://download.pytorch.org/whl/cu126"\nexplicit = true\n'
+    )
+    app = wizard()
+    async with app.run_test(size=LARGE) as pilot:
+        await ready(pilot)
+        if step_of(app) != "Project":
+            await pilot.press("escape")
+        text = screen_text(app)
+        assert "Torch    from your index 'pytorch'" in text
+        assert "(https://download.pytorch.org/whl/cu126); the plan's" in text
+        assert "no PyTorch index set up yet" not in text
+
+
 async def test_edits_reach_the_review_diff(wizard, project, canned_apply):
     app = wizard()
     async with app.run_test(size=LARGE) as pilot:

@@ -81,8 +81,8 @@ def migration_question(state: WizardState) -> Question | None:
         tuple(options),
         (current,),
         "explicit-index",
-        "pip's --extra-index-url pools indexes; the wizard writes each PyTorch index "
-        "as explicit, used only for the torch packages.",
+        "pip's --index-url and --extra-index-url serve every package; the wizard writes "
+        "each PyTorch index as explicit, used only for the torch packages.",
     )
 
 
@@ -171,6 +171,11 @@ class ProjectScreen(StepScreen):
                     f"Torch    set up by an earlier run ({builds}"
                     + (f", torch {existing.torch_spec}" if existing.torch_spec else "")
                     + "): those answers are filled in"
+                )
+            elif existing and existing.own_index:
+                name, url = existing.own_index
+                lines.append(
+                    f"Torch    from your index '{name}' ({url}); the plan's indexes replace it"
                 )
             elif not (existing and existing.conflicts_found):
                 lines.append("Torch    no PyTorch index set up yet")
