@@ -266,11 +266,11 @@ def variants_question(
         )
         for v in sorted(values, key=_backend_order)
     )
-    cuda = sorted((v for v in values if v.startswith("cu") and v not in unfit), key=_backend_order)
+    # Besides CPU: the build each known machine runs; with none (a machine without a GPU),
+    # PyPI's own CUDA build, for the other machines that will pick it.
+    cuda = sorted((v for v in values if v.startswith("cu")), key=_backend_order)
     pypi_cuda = newest.pypi.get("linux-x86_64", "")
-    first = recommended or (
-        [pypi_cuda] if pypi_cuda in values and pypi_cuda not in unfit else cuda[:1]
-    )
+    first = recommended or ([pypi_cuda] if pypi_cuda in values else cuda[:1])
     default = choices.variants or tuple(dict.fromkeys(v for v in ("cpu", *first) if v in values))
     return Question(
         "variants",

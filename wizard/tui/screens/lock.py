@@ -1,26 +1,24 @@
 """Lock: write pyproject.toml and run `uv lock` in a worker, showing uv's output live, then the
 per-target lock report. A failed lock has already put the files back; Back returns to Review.
 
-Escape while uv works stops it (the files are put back, Back is possible again); q and Ctrl+C
-stop it too and then quit with "No changes were made."."""
+Escape (the button beside it: Stop uv lock) while uv works stops it (the files are put back,
+Back is possible again); q and Ctrl+C stop it too and then quit with "No changes were made.".
+Once the files are written there is no going back, so no Back button; Next shows only then."""
 
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.content import Content
 from textual.message import Message
-from textual.widgets import RichLog, Static
 
 from wizard.errors import WizardError
 from wizard.session import Applied, Prepared
 from wizard.tui.screens.base import StepScreen
-from wizard.tui.widgets.keys import StepButton
+from wizard.tui.widgets.output_log import OutputLog
 from wizard.tui.widgets.wrapped_text import WrappedText
 
 
@@ -57,42 +55,35 @@ class LockScreen(StepScreen):
 
     def compose_body(self) -> ComposeResult:
         no_lock = self.wizard.settings.no_lock
-        yield Static(
+        yield WrappedText(
             "… writing pyproject.toml"
             if no_lock
             else "… writing pyproject.toml and running `uv lock`",
             id="lock-status",
-            markup=False,
         )
-        yield RichLog(
-            id="uv-output", max_lines=500, wrap=True, markup=False, min_width=20, highlight=False
-        )
+        yield OutputLog(id="uv-output", max_lines=500)
         yield WrappedText("", first_line_style="bold $text-primary", id="lock-report")
 
     def step_mounted(self) -> None:
-        self.query_one("#next", StepButton).disabled = True
-        self.query_one("#back", StepButton).disabled = True
         self.state.lock_running = True
         self.state.lock_error = None
-        self._describe_escape("Stop uv lock")
+        self.describe_back("Stop uv lock")
         self.set_status("uv is working… Escape stops it (the files are put back)")
         self._apply()
 
-    def _describe_escape(self, label: str) -> None:
-        key_to_bindings = self._bindings.key_to_bindings
-        key_to_bindings["escape"] = [
-            replace(b, description=label) for b in key_to_bindings.get("escape", [])
-        ]
-        self.refresh_bindings()
+    def _show_status(self, text: str, style: str = "") -> None:
+        """The sentence above uv's output; a long one continues under its text, after the mark."""
+        lines = text.count("\n") + 1
+        self.query_one("#lock-status", WrappedText).set_text(text, [style] * lines)
 
     def stop_lock(self) -> None:
         """Ask the worker to stop uv (once); the Failed message follows."""
         if not self.state.lock_running or self.cancel.is_set():
             return
         self.cancel.set()
-        status = self.query_one("#lock-status", Static)
-        status.update("… stopping uv lock and putting the files back")
+        self._show_status("… stopping uv lock and putting the files back")
         self.set_status("Stopping…")
+        self.refresh_bindings()  # Stop uv lock is done: dimmed
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="lock")
     def _apply(self) -> None:
@@ -122,7 +113,7 @@ class LockScreen(StepScreen):
 
     @on(Output)
     def _output(self, message: Output) -> None:
-        self.query_one(RichLog).write(message.line)
+        self.query_one(OutputLog).write(message.line)
 
     @on(Finished)
     def _finished(self, message: Finished) -> None:
@@ -144,17 +135,13 @@ class LockScreen(StepScreen):
             words = [
                 "pyproject.toml and uv.lock already have this configuration: nothing was changed."
             ]
-        self.query_one("#lock-status", Static).update(
-            Content.styled("✓ " + " ".join(words), "bold $text-success")
-        )
-        self.query_one(RichLog).display = False  # done: the report says what matters
+        self._show_status("✓ " + " ".join(words), "bold $text-success")
+        self.query_one(OutputLog).display = False  # done: the report says what matters
         if applied.report is not None:
             self.query_one("#lock-report", WrappedText).set_text(
                 "What each target installs\n" + lock_report_text(applied.report)
             )
-        self.query_one("#next", StepButton).disabled = False
-        self.query_one("#back", StepButton).disabled = True
-        self._describe_escape("Back")
+        self.describe_back("Back")  # not offered: the files are written (see offers)
         self.set_status("Done: Enter for the next commands")
         if state.quit_after_stop is not None:  # uv finished before it could be stopped
             self.wizard.finish()
@@ -163,42 +150,36 @@ class LockScreen(StepScreen):
     def _failed(self, message: Failed) -> None:
         state = self.state
         state.lock_running = False
-        self._describe_escape("Back")
+        self.describe_back("Back")
         if self.cancel.is_set():
             if state.quit_after_stop is not None:
                 self.wizard.quit_unchanged(interrupted=state.quit_after_stop)
                 return
         else:
             state.lock_error = message.message
-        self.query_one("#lock-status", Static).update(
-            Content.assemble(
-                Content.styled("✗ ", "bold $text-error"),
-                Content.styled(message.message, "$text-error"),
-            )
-        )
-        self.query_one("#back", StepButton).disabled = False
+        self._show_status("✗ " + message.message, "$text-error")
         self.set_status("Escape: back to change the answers · q: quit")
         self.refresh_bindings()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def offers(self, action: str) -> bool | None:
         state = self.state
-        if not super().check_action(action, parameters):
-            return False
         if action == "next":
-            return state.written
+            return state.written  # not while uv works, not after it failed
         if action == "back":
-            return not state.written  # while uv works, Escape stops it
-        return True
+            if state.lock_running:  # Escape stops uv; once asked, it is stopping
+                return None if self.cancel.is_set() else True
+            return not state.written  # written: nothing to go back to
+        return super().offers(action)
+
+    def escape_closes_explanation(self) -> bool:
+        return not self.state.lock_running  # while uv works, Escape stops it
 
     def action_next(self) -> None:
         if self.state.written:
             super().action_next()
 
-    def action_back(self) -> None:
+    def back(self) -> None:
         if self.state.lock_running:
             self.stop_lock()
-            return
-        if self.state.written:
-            self.notify("The files are written; run the wizard again to change them.")
-            return
-        self.wizard.go_back()
+        elif not self.state.written:
+            self.wizard.go_back()

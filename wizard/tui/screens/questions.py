@@ -22,6 +22,10 @@ from wizard.tui.widgets.question_view import QuestionView
 class QuestionsScreen(StepScreen):
     INTRO = ""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._warned = False  # Enter raised "Fix this answer first"; it goes with the error
+
     def compose_body(self) -> ComposeResult:
         if self.INTRO:
             yield Static(self.INTRO, id="intro", markup=False)
@@ -46,6 +50,13 @@ class QuestionsScreen(StepScreen):
             return
         view.set_error(None)
         await self._refresh_questions(keep_focus=view.question.key)
+        self._withdraw_warning()
+
+    def _withdraw_warning(self) -> None:
+        """Every answer is acceptable again: the warning Enter raised about one goes."""
+        if self._warned and not any(v.error for v in self.query(QuestionView)):
+            self._warned = False
+            self.app.clear_notifications()
 
     async def _refresh_questions(self, keep_focus: str | None = None) -> None:
         """Show the questions as they are now; rebuild if the set of questions changed."""
@@ -62,6 +73,7 @@ class QuestionsScreen(StepScreen):
         for v in self.query(QuestionView):
             if v.question.key == keep_focus:
                 v.choice_list.focus()
+        self._withdraw_warning()  # the wrong question may have gone (variants → markers)
 
     def on_state_changed(self, message: StateChanged) -> None:
         self.run_worker(self._refresh_questions(), exclusive=True, group="refresh")
@@ -87,6 +99,12 @@ class QuestionsScreen(StepScreen):
         invalid = [v for v in self.query(QuestionView) if v.error]
         if invalid:
             invalid[0].choice_list.focus()
-            self.notify(invalid[0].error or "", title="Fix this answer first", severity="warning")
+            self.notify(
+                invalid[0].error or "",
+                title="Fix this answer first",
+                severity="warning",
+                markup=False,
+            )
+            self._warned = True
             return
         super().action_next()

@@ -13,7 +13,6 @@ from wizard.errors import WizardError
 from wizard.session import Prepared
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.widgets.diff_view import DiffView
-from wizard.tui.widgets.keys import StepButton
 from wizard.tui.widgets.wrapped_text import WrappedText
 
 
@@ -95,8 +94,7 @@ class ReviewScreen(StepScreen):
     def step_mounted(self) -> None:
         self.query_one("#body").focus()
         if self.error or self.prepared is None:
-            self.query_one("#next", StepButton).disabled = True
-            return
+            return  # nothing to write: no Enter, no Write & lock button (see offers)
         no_lock = self.wizard.settings.no_lock
         has_lock = (self.state.folder / "uv.lock").exists()
         if not self.prepared.changed and (no_lock or has_lock):
@@ -106,10 +104,10 @@ class ReviewScreen(StepScreen):
         elif no_lock:
             self.describe_next("Write")
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def offers(self, action: str) -> bool | None:
         if action == "next" and (self.error or self.prepared is None):
-            return False  # nothing to write: the footer does not offer it
-        return super().check_action(action, parameters)
+            return False  # nothing to write: neither the footer nor a button offers it
+        return super().offers(action)
 
     def action_next(self) -> None:
         if self.error or self.prepared is None:

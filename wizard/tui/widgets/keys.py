@@ -20,7 +20,8 @@ from textual.widgets import Static
 
 class KeyBar(Static):
     """The keys the focused step offers now (` ⏎ Next  esc Back  ? Explain …`), redrawn when
-    its bindings change; clicking a key presses it."""
+    its bindings change; clicking a key presses it. The step's Back and Next buttons follow the
+    same bindings (StepScreen.sync_buttons): a button shows only what its key does."""
 
     DEFAULT_CSS = """
     KeyBar {
@@ -49,21 +50,31 @@ class KeyBar(Static):
             self._show()
 
     def _show(self) -> None:
-        parts: list[Content | str] = []
-        spans: list[tuple[int, int, str, bool]] = []
+        # (keys shown, description, enabled, the key a click presses); two keys of one widget
+        # that do the same thing are shown together: `esc/? Back to the step`.
+        items: list[tuple[list[str], str, bool, str, object]] = []
         seen: set[str] = set()
-        at = 0
-        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+        for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            key = f" {self.app.get_key_display(binding)} "
-            description = f"{binding.description} "
+            shown = self.app.get_key_display(binding)
+            last = items[-1] if items else None
+            if last and (last[1], last[2], last[4]) == (binding.description, enabled, node):
+                last[0].append(shown)
+                continue
+            items.append(([shown], binding.description, enabled, binding.key, node))
+        parts: list[Content | str] = []
+        spans: list[tuple[int, int, str, bool]] = []
+        at = 0
+        for keys, description, enabled, press, _node in items:
+            key = f" {'/'.join(keys)} "
+            words = f"{description} "
             dim = "" if enabled else " dim"
             parts.append(Content.styled(key, f"bold $footer-key-foreground{dim}"))
-            parts.append(Content.styled(description, f"$footer-description-foreground{dim}"))
-            end = at + len(key) + len(description)
-            spans.append((at, end, binding.key, enabled))
+            parts.append(Content.styled(words, f"$footer-description-foreground{dim}"))
+            end = at + len(key) + len(words)
+            spans.append((at, end, press, enabled))
             at = end
         self._spans = spans
         self.update(Content.assemble(*parts))
