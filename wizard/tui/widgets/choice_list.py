@@ -79,8 +79,9 @@ class ChoiceList(OptionList, inherit_bindings=False):
     """The options of one `Question`, showing which are chosen, recommended and fitting."""
 
     BINDINGS = [
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("up", "cursor_up", "Up", show=False),
+        # Shown together in the key line: "↑/↓ Move".
+        Binding("up", "cursor_up", "Move"),
+        Binding("down", "cursor_down", "Move"),
         Binding("home", "first", "First", show=False),
         Binding("end", "last", "Last", show=False),
         Binding("pagedown", "page_down", "Page Down", show=False),
