@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -631,3 +632,25 @@ def test_an_exact_pin_keeps_torch_on_the_platforms_that_are_not_targets(tmp_path
     assert installs(tmp_path, "linux-x86_64", env)["torch"] == "2.14.0+cu130"
     assert installs(tmp_path, "macos-arm64", env)["torch"] == "2.14.0"
     assert installs(tmp_path, "windows-x86_64", env)["torch"] == "2.14.0"
+
+
+def test_a_fleet_whose_builds_exist_on_one_platform_only_is_planned(tmp_path, env, fake_index):
+    # A Windows NVIDIA box, a Linux AMD box and a Linux CPU box: the builds become extras, and
+    # rocm7.2 exists for Linux only. Windows takes PyPI's torch with that extra instead of the
+    # whole plan being refused ("torch 2.15 has no rocm7.2 build for Windows x86_64").
+    fleet = ("windows-rtx3060", "linux-rx7900xtx", "linux-cpu-only")
+    code, out, err = yes(
+        tmp_path,
+        env,
+        fake_index.base_url,
+        *(a for name in fleet for a in ("--hardware", profile(name))),
+    )
+    assert code == 0, err
+    assert "Windows x86_64: torch 2.15 has no rocm7.2 build; there `--extra rocm7.2` installs" in (
+        " ".join(out.split())
+    )
+    # The report reads uv's normalised extra name (rocm7-2) for the rocm7.2 extra.
+    assert re.search(r"Linux x86_64 \[rocm7\.2\]\s+2\.15\.0\+rocm7\.2", out), out
+    assert installs(tmp_path, "linux-x86_64", env, extra="rocm7.2")["torch"] == "2.15.0+rocm7.2"
+    assert installs(tmp_path, "windows-x86_64", env, extra="rocm7.2")["torch"] == "2.15.0"
+    assert installs(tmp_path, "windows-x86_64", env, extra="cu130")["torch"] == "2.15.0+cu130"

@@ -541,14 +541,16 @@ def read_lock(
     for name in platforms:
         tp = PLATFORMS[name]
         for extra in extras:
-            encoded = f"extra-{len(project)}-{project}-{extra}" if extra else ""
+            # uv.lock names extras as PEP 685 normalises them: "rocm7.2" is "rocm7-2".
+            normal = canonical_name(extra) if extra else ""
+            encoded = f"extra-{len(project)}-{project}-{normal}" if extra else ""
             env = _env_for(tp, py, encoded)
             seen: set[tuple[str, str, str]] = set()
             chosen: dict[str, dict[str, Any]] = {}
             stack: list[dict[str, Any]] = []
             deps = list(root.get("dependencies", []))
             if extra:
-                deps += root.get("optional-dependencies", {}).get(extra, [])
+                deps += root.get("optional-dependencies", {}).get(normal, [])
             stack.extend(deps)
             while stack:
                 dep = stack.pop()

@@ -244,8 +244,12 @@ def _spec_for_release(release: Release, torch_spec: str | None, channel: str) ->
     return f">={release.minor},<{major}.{int(minor) + 1}"
 
 
-def release_problems(release: Release, choices: Choices, catalog: Catalog) -> list[str]:
-    """Why this torch release cannot serve the choices (empty: it can)."""
+def release_problems(
+    release: Release, choices: Choices, catalog: Catalog, partial_variants: bool = False
+) -> list[str]:
+    """Why this torch release cannot serve the choices (empty: it can). `partial_variants`:
+    a selectable build needs to exist for one of the platforms only (the others take PyPI's
+    torch with that extra), as when a fleet's Linux AMD box and Windows NVIDIA box meet."""
     from wizard.platforms import PLATFORMS
 
     problems = []
@@ -257,8 +261,19 @@ def release_problems(release: Release, choices: Choices, catalog: Catalog) -> li
             if backend == "default" or (choices.variants and t.platform.startswith("macos")):
                 if t.platform not in release.pypi and not release.has("cpu", t.platform):
                     problems.append(f"torch {release.minor} has no wheels for {label}")
+            elif partial_variants and choices.variants:
+                if t.platform not in release.pypi and not release.has("cpu", t.platform):
+                    problems.append(f"torch {release.minor} has no wheels for {label}")
             elif not release.has(backend, t.platform):
                 problems.append(f"torch {release.minor} has no {backend} build for {label}")
+    if partial_variants and choices.variants:
+        for variant in choices.variants:
+            if not any(
+                release.has(variant, t.platform)
+                for t in choices.targets
+                if not t.platform.startswith("macos")
+            ):
+                problems.append(f"torch {release.minor} has no {variant} build for any target")
     for pkg in choices.companions:
         if pkg in _PAIRED and catalog.companion_spec(release, pkg) is None:
             problems.append(f"no {pkg} release is paired with torch {release.minor}")
@@ -308,6 +323,10 @@ def choose_release(choices: Choices, catalog: Catalog, keep_python: str | None =
             serving.append(release)
         elif not first_problems:
             first_problems = problems
+    if not serving and choices.variants:
+        # No release has every selectable build on every platform: one that has each on
+        # some platform will do; the others take PyPI's torch with that extra (plan notes).
+        serving = [r for r in candidates if not release_problems(r, choices, catalog, True)]
     if serving:
         keeps = [r for r in serving if keep_python in r.python]
         return keeps[0] if keep_python and keeps else serving[0]
@@ -468,12 +487,30 @@ def make_plan(
         for variant in choices.variants:
             extras[variant] = (torch_req, *companion_reqs)
             name = use_index(variant)
+            having = [t for t in non_mac if release.has(variant, t.platform)]
+            where = gate
+            if len(having) < len(non_mac):  # only the platforms that have the build
+                where = " or ".join(f"({PLATFORMS[t.platform].marker})" for t in having)
+                if len(having) == 1:
+                    where = PLATFORMS[having[0].platform].marker
+                for t in non_mac:
+                    if t not in having:
+                        pypi = release.pypi.get(t.platform, "cpu")
+                        notes.append(
+                            f"{PLATFORMS[t.platform].label}: torch {release.minor} has no "
+                            f"{variant} build; there `--extra {variant}` installs PyPI's torch "
+                            f"({pypi} build)."
+                        )
             for pkg in torch_pkgs:
-                add_source(pkg, SourceEntry(name, marker=gate, extra=variant))
+                add_source(pkg, SourceEntry(name, marker=where, extra=variant))
             triton = _triton_for(catalog, variant, channel, "linux-x86_64")
-            if triton:
-                add_source(triton, SourceEntry(name, marker=gate, extra=variant))
-                extras[variant] = (*extras[variant], f"{triton} ; sys_platform == 'linux'")
+            linux = [PLATFORMS[t.platform].marker for t in having if t.platform.startswith("linux")]
+            if triton and linux:
+                # Required where its source applies: on the Linux targets that have the build
+                # (elsewhere uv would look for it on PyPI, which does not have it).
+                on = linux[0] if len(linux) == 1 else " or ".join(f"({m})" for m in linux)
+                add_source(triton, SourceEntry(name, marker=on, extra=variant))
+                extras[variant] = (*extras[variant], f"{triton} ; {on}")
         if mac and channel != "stable":
             name = use_index("cpu")
             for pkg in torch_pkgs:
