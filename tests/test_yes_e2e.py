@@ -301,6 +301,24 @@ def test_nightly_channel_locks_a_nightly_build_on_each_target(tmp_path, env, fak
     assert doc["tool"]["uv"]["environments"] == doc["tool"]["uv"]["required-environments"]
 
 
+def test_a_nightly_project_goes_back_to_stable_with_channel_stable(tmp_path, env, fake_index):
+    nightly = ("--target", "linux-x86_64=cu130", "--channel", "nightly")
+    code, _, err = yes(tmp_path, env, fake_index.base_url, *nightly)
+    assert code == 0, err
+    # Re-run without --channel: the project's channel stays.
+    code, out, err = yes(tmp_path, env, fake_index.base_url, "--dry-run")
+    assert code == 0, err
+    assert "pyproject.toml already has this configuration." in out
+    # --channel stable: the nightly range and indexes go, a stable release comes in.
+    code, out, err = yes(tmp_path, env, fake_index.base_url, "--channel", "stable")
+    assert code == 0, err
+    doc = pyproject(tmp_path)
+    assert "torch>=2.15,<2.16" in doc["project"]["dependencies"]
+    assert not any("triton" in d for d in doc["project"]["dependencies"])
+    assert [i["url"] for i in doc["tool"]["uv"]["index"]] == [f"{fake_index.base_url}/cu130"]
+    assert installs(tmp_path, "linux-x86_64", env)["torch"] == "2.15.0+cu130"
+
+
 def test_test_channel_locks_the_release_candidate(tmp_path, env, fake_index):
     code, out, err = yes(
         tmp_path, env, fake_index.base_url, "--channel", "test", "--target", "linux-x86_64=rocm7.2"

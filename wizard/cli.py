@@ -95,8 +95,8 @@ def _main_parser() -> ArgumentParser:
     p.add_argument(
         "--channel",
         choices=("stable", "test", "nightly"),
-        default="stable",
-        help="stable (default), test or nightly builds",
+        default=None,
+        help="stable, test or nightly builds (default: the project's channel, else stable)",
     )
     p.add_argument(
         "--allow-insecure-index",

@@ -787,9 +787,9 @@ class _TorchLine:
 def index_settings(request: Request, files: Sequence[RequirementsFile]) -> Request:
     """The channel and index base the files ask for (needed before the catalog is read)."""
     indexes = _torch_indexes(files)
-    channel = request.channel
-    if channel == "stable":
-        channel = next((i.channel for _, i in indexes if i.channel != "stable"), "stable")
+    channel = request.channel  # --channel wins; else a test or nightly index in the files
+    if channel is None:
+        channel = next((i.channel for _, i in indexes if i.channel != "stable"), None)
     base = request.index_base
     if base is None:
         mirror = next((i.base for _, i in indexes if i.base != DEFAULT_INDEX_BASE), None)
@@ -1225,7 +1225,7 @@ class _Planner:
 
     # -- options and indexes --------------------------------------------------------------------
     def options(self) -> None:
-        channel = self.settings.channel
+        channel = self.settings.channel or "stable"
         for f in self.files:
             for line in f.lines:
                 if line.kind == "option":

@@ -389,6 +389,7 @@ def _start(opts: argparse.Namespace, say: Say) -> tuple[Facts, Choices, Migratio
     from wizard.plan import DEFAULT_INDEX_BASE
     from wizard.session import (
         Facts,
+        channel_of,
         check_request,
         initial_choices,
         load_catalog,
@@ -426,7 +427,9 @@ def _start(opts: argparse.Namespace, say: Say) -> tuple[Facts, Choices, Migratio
     for p in profiles:
         say(f"  {p.describe()}" + (f"  (from {p.source})" if p.source else ""))
     base = request.index_base or (existing.index_base if existing and existing.index_base else None)
-    catalog = load_catalog(opts.offline, base or DEFAULT_INDEX_BASE, request.channel)
+    catalog = load_catalog(
+        opts.offline, base or DEFAULT_INDEX_BASE, channel_of(request, existing)
+    )
     for note in catalog.notes:
         say(f"  {note}")
     migration = None

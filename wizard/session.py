@@ -99,6 +99,11 @@ def load_profiles(files: Sequence[str]) -> tuple[HardwareProfile, ...]:
     return (detect_hardware(),)
 
 
+def channel_of(request: Request, existing: ExistingSetup | None) -> str:
+    """--channel when given, else the project's channel, else stable."""
+    return request.channel or (existing.channel if existing else "stable")
+
+
 def load_catalog(
     offline: bool, index_base: str = DEFAULT_INDEX_BASE, channel: str = "stable"
 ) -> Catalog:
@@ -126,7 +131,7 @@ class Request:
     companions: tuple[str, ...] = ()
     python: str | None = None
     index_base: str | None = None
-    channel: str = "stable"
+    channel: str | None = None  # None: the project's channel, else stable
     lock_scope: str | None = None
     annotate: bool = False
     allow_insecure_index: bool = False
@@ -233,13 +238,16 @@ def initial_choices(facts: Facts, request: Request) -> Choices:
         variants = fleet_variants(facts, request.torch, request.python)
     companions = request.companions or (tuple(existing.companions) if existing else ())
     companions += tuple(facts.pulled_companions)
-    torch_spec = request.torch or (existing.torch_spec if existing else None)
+    channel = channel_of(request, existing)
+    # A project moved to another channel leaves its torch range behind (>=2.16.0.dev0 is no
+    # stable release).
+    moved = existing is not None and channel != existing.channel
+    torch_spec = request.torch or (existing.torch_spec if existing and not moved else None)
     if torch_spec is None and facts.catalog.origin == "live":
         torch_spec = _release_dependents_allow(facts)
     index_base = request.index_base or (
         existing.index_base if existing and existing.index_base else DEFAULT_INDEX_BASE
     )
-    channel = request.channel if request.channel != "stable" or not existing else (existing.channel)
     lock_scope = request.lock_scope or (existing.lock_scope if existing else "all")
     return Choices(
         targets=targets,

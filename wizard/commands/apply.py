@@ -12,6 +12,7 @@ from wizard.session import (
     Facts,
     LockFailed,
     apply,
+    channel_of,
     check_request,
     initial_choices,
     load_catalog,
@@ -53,7 +54,9 @@ def run_noninteractive(opts: argparse.Namespace) -> int:
     base = request.index_base or (existing.index_base if existing and existing.index_base else None)
     from wizard.plan import DEFAULT_INDEX_BASE
 
-    catalog = load_catalog(opts.offline, base or DEFAULT_INDEX_BASE, request.channel)
+    catalog = load_catalog(
+        opts.offline, base or DEFAULT_INDEX_BASE, channel_of(request, existing)
+    )
     migration: Migration | None = None
     if requirement_files:
         from wizard.migrate import plan_migration

@@ -118,7 +118,9 @@ class WizardState:
 
     def catalog_key(self) -> tuple[str, str]:
         """Which catalog the answers need: (index base, channel), as the files may name them."""
-        return self.catalog_index_base(), self.effective_request.channel
+        from wizard.session import channel_of
+
+        return self.catalog_index_base(), channel_of(self.effective_request, self.existing)
 
     def set_profiles(self, profiles: Sequence[HardwareProfile], notes: Sequence[str] = ()) -> None:
         self.profiles = tuple(profiles)
