@@ -228,3 +228,18 @@ def test_a_nightly_plan_says_its_range_is_open(tmp_path, capsys):
     assert "Plan: torch 2.15 or newer (nightly channel)" in out
     assert "* torch nightly builds (>=2.15.0.dev0) on every target." in out
     assert "(2.15.0) on every target" not in out
+
+
+def test_a_companion_that_holds_torch_back_is_named(tmp_path, capsys):
+    code, out, err = yes(
+        tmp_path,
+        capsys,
+        "--dry-run",
+        "--with",
+        "torchvision",
+        "--hardware",
+        profile("linux-rtx4090-driver580"),
+    )
+    assert code == 0, err
+    assert "Plan: torch 2.14" in out
+    assert "* Not torch 2.15: no torchvision release is paired with torch 2.15." in out

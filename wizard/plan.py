@@ -389,8 +389,13 @@ def make_plan(
         first = f"torch {release.minor} ({release.latest}) on every target."
     notes: list[str] = [first]
     newest = catalog.releases_matching(choices.torch)[0]
+    aligned = newest is release and release is not catalog.newest()
+    if aligned:  # a release line the wizard aligned to: a companion's, or a machine's
+        newest = catalog.newest()
     if newest is not release:  # say why the newest release was passed over
         why = release_problems(newest, choices, catalog)
+        if aligned:  # a machine's reason is in its recommendation already
+            why = [w for w in why if " build for " not in w and " wheels for " not in w]
         if why:
             notes.append(f"Not torch {newest.minor}: {why[0]}.")
         elif keep_python and keep_python not in newest.python:
