@@ -243,3 +243,15 @@ def test_a_companion_that_holds_torch_back_is_named(tmp_path, capsys):
     assert code == 0, err
     assert "Plan: torch 2.14" in out
     assert "* Not torch 2.15: no torchvision release is paired with torch 2.15." in out
+
+
+def test_targets_left_out_of_target_flags_are_said_to_go(tmp_path, capsys):
+    three = ("--target", "linux-x86_64=cpu", "--target", "windows-x86_64=cpu")
+    code, _, err = yes(tmp_path, capsys, "--no-lock", *three, "--target", "macos-arm64")
+    assert code == 0, err
+    code, out, err = yes(tmp_path, capsys, "--dry-run", "--target", "macos-arm64")
+    assert code == 0, err
+    assert (
+        "* Linux x86_64, Windows x86_64: no longer targets; their sources and indexes go "
+        "from pyproject.toml." in out
+    )

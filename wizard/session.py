@@ -447,6 +447,7 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
             ),
             indirect_torch_note(facts),
             own_index_note(facts, plan),
+            dropped_targets_note(facts, choices),
             *compiled_notes(facts, plan),
         )
         if n
@@ -467,6 +468,21 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
         rel = os.path.relpath(root_change.path, facts.folder)
         diff += unified_diff(root_change.old_text, root_change.new_text, rel)
     return Prepared(choices, plan, old, new, diff, root_change)
+
+
+def dropped_targets_note(facts: Facts, choices: Choices) -> str | None:
+    """Say which of the project's targets the plan no longer serves (only the diff showed it)."""
+    if not facts.existing:
+        return None
+    kept = {t.platform for t in choices.targets}
+    gone = [PLATFORMS[t.platform].label for t in facts.existing.targets if t.platform not in kept]
+    if not gone:
+        return None
+    one = len(gone) == 1
+    return (
+        f"{', '.join(gone)}: no longer {'a target; its' if one else 'targets; their'} sources "
+        "and indexes go from pyproject.toml."
+    )
 
 
 def own_index_note(facts: Facts, plan: Plan) -> str | None:
