@@ -64,6 +64,7 @@ CASES = {
         "requirements",
     ),
     "bad-python-spec": (None, ("--python", "three"), "--python"),
+    "python-2": (None, ("--python", "2.7"), "admits Python 2"),
     "no-torch-for-target": (GOOD, ("--target", "windows-arm64=cpu"), "Windows ARM64"),
     "platform-twice": (
         GOOD,

@@ -672,3 +672,12 @@ def test_a_fleet_whose_builds_exist_on_one_platform_only_is_planned(tmp_path, en
     assert installs(tmp_path, "linux-x86_64", env, extra="rocm7.2")["torch"] == "2.15.0+rocm7.2"
     assert installs(tmp_path, "windows-x86_64", env, extra="rocm7.2")["torch"] == "2.15.0"
     assert installs(tmp_path, "windows-x86_64", env, extra="cu130")["torch"] == "2.15.0+cu130"
+
+
+def test_a_release_the_index_lacks_is_said_to_be_missing_there(tmp_path, env, fake_index):
+    # The bundled catalog knows torch 2.3; the index (a partial mirror here) does not have it.
+    code, _, err = yes(tmp_path, env, fake_index.base_url, "--dry-run", "--torch", "2.3")
+    assert code == 2
+    assert "No torch release the PyTorch index has matches '2.3'" in err
+    assert "or --offline for the bundled catalog's releases." in err
+    assert list(tmp_path.iterdir()) == []

@@ -310,10 +310,16 @@ def choose_release(choices: Choices, catalog: Catalog, keep_python: str | None =
     candidates = catalog.releases_matching(choices.torch)
     if not candidates:
         known = ", ".join(r.minor for r in catalog.releases)
+        where = "the PyTorch index has" if catalog.origin == "live" else "the catalog knows"
         raise BadInput(
-            f"No torch release the catalog knows matches '{choices.torch}' (--torch or the "
-            "project's requirement).",
-            f"Use --torch with one of {known}.",
+            f"No torch release {where} matches '{choices.torch}' (--torch or the project's "
+            "requirement).",
+            f"Use --torch with one of {known}"
+            + (
+                ", or --offline for the bundled catalog's releases."
+                if catalog.origin == "live"
+                else "."
+            ),
         )
     first_problems: list[str] = []
     serving = []

@@ -183,6 +183,22 @@ def check_request(request: Request) -> None:
                 f"'{c}' is not a companion package the wizard knows.",
                 "Use --with torchvision, --with torchaudio or --with torchao.",
             )
+    if request.python:
+        from wizard.plan import lowest_python
+
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+        spec = request.python.strip()
+        try:
+            python2 = SpecifierSet(f">={spec}" if spec[:1].isdigit() else spec).contains("2.7")
+        except InvalidSpecifier:
+            python2 = False  # the plan says what is wrong with it
+        if python2:  # else "no wheels for Python 3.0" would be the first thing said
+            raise BadInput(
+                f"--python '{spec}' admits Python 2, and PyTorch publishes wheels only for "
+                "Python 3.",
+                "Use e.g. --python '>=3.11'.",
+            )
     if request.index_base:
         from wizard.plan import clean_index_base
 
