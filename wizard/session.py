@@ -184,8 +184,6 @@ def check_request(request: Request) -> None:
                 "Use --with torchvision, --with torchaudio or --with torchao.",
             )
     if request.python:
-        from wizard.plan import lowest_python
-
         from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
         spec = request.python.strip()
