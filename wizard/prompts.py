@@ -427,9 +427,7 @@ def _start(opts: argparse.Namespace, say: Say) -> tuple[Facts, Choices, Migratio
     for p in profiles:
         say(f"  {p.describe()}" + (f"  (from {p.source})" if p.source else ""))
     base = request.index_base or (existing.index_base if existing and existing.index_base else None)
-    catalog = load_catalog(
-        opts.offline, base or DEFAULT_INDEX_BASE, channel_of(request, existing)
-    )
+    catalog = load_catalog(opts.offline, base or DEFAULT_INDEX_BASE, channel_of(request, existing))
     for note in catalog.notes:
         say(f"  {note}")
     migration = None

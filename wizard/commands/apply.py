@@ -54,9 +54,7 @@ def run_noninteractive(opts: argparse.Namespace) -> int:
     base = request.index_base or (existing.index_base if existing and existing.index_base else None)
     from wizard.plan import DEFAULT_INDEX_BASE
 
-    catalog = load_catalog(
-        opts.offline, base or DEFAULT_INDEX_BASE, channel_of(request, existing)
-    )
+    catalog = load_catalog(opts.offline, base or DEFAULT_INDEX_BASE, channel_of(request, existing))
     migration: Migration | None = None
     if requirement_files:
         from wizard.migrate import plan_migration
