@@ -400,6 +400,23 @@ def test_targets_name_the_profile_files_they_come_from_not_this_machine(tmp_path
     assert "this machine" not in " ".join(details.values())
 
 
+def test_a_rerun_starts_on_the_projects_build_and_says_so(tmp_path):
+    from wizard.cli import main
+
+    cpu = ["--yes", "--no-lock", "--offline", "-C", str(tmp_path), "--hardware"]
+    assert main([*cpu, profile("linux-cpu-only")]) == 0
+    script = Script(
+        [("targets", ENTER), ("mode", ENTER), ("backend:linux-x86_64", KeyboardInterrupt)]
+    )
+    plain(tmp_path, script, "--offline", hardware="linux-rtx4090-driver580")
+    build = script.asked[2]
+    assert build.default == ("cpu",)  # Enter keeps what the file has
+    by = {o.value: o for o in build.options}
+    assert by["cu130"].recommended
+    assert by["cpu"].detail.startswith("in pyproject.toml now; ")
+    assert not by["cu130"].detail.startswith("in pyproject.toml now")
+
+
 def test_a_bad_answer_is_explained_and_the_question_asked_again(tmp_path):
     script = Script(
         [

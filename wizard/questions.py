@@ -185,6 +185,22 @@ def backend_question(
     facts: Facts, choices: Choices, target: TargetChoice, rec: Recommendation | None
 ) -> Question:
     options = backend_options(facts, target.platform, rec)
+    now = next(
+        (
+            t.backend
+            for t in (facts.existing.targets if facts.existing else ())
+            if t.platform == target.platform
+        ),
+        None,
+    )
+    if now is not None and now != "auto" and (rec is None or now != rec.backend):
+        # A re-run starts on the project's build: say that it is what the file has now.
+        options = tuple(
+            replace(o, detail="in pyproject.toml now" + (f"; {o.detail}" if o.detail else ""))
+            if o.value == now
+            else o
+            for o in options
+        )
     default = (
         target.backend if target.backend != "auto" else (rec.backend if rec else options[0].value)
     )
