@@ -65,6 +65,11 @@ CASES = {
     ),
     "bad-python-spec": (None, ("--python", "three"), "--python"),
     "python-2": (None, ("--python", "2.7"), "admits Python 2"),
+    "requires-python-beyond-every-torch": (
+        '[project]\nname = "a"\nversion = "1"\nrequires-python = ">=3.16"\n',
+        (),
+        "which no torch release has wheels for",
+    ),
     "no-torch-for-target": (GOOD, ("--target", "windows-arm64=cpu"), "Windows ARM64"),
     "platform-twice": (
         GOOD,

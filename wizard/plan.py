@@ -383,6 +383,16 @@ def make_plan(
     if not choices.targets:
         raise BadInput("No target platform was chosen.", "Add one with --target PLATFORM.")
     keep_python = lowest_python(existing_requires_python)
+    if keep_python and not any(keep_python in r.python for r in catalog.releases):
+        # uv would try to lock for a Python no torch wheel is built for, and fail.
+        newest = catalog.newest()
+        low, high = min(newest.python, key=_minor_key), max(newest.python, key=_minor_key)
+        raise BadInput(
+            f"requires-python '{existing_requires_python}' starts at Python {keep_python}, "
+            f"which no torch release has wheels for (torch {newest.minor}: Python {low} to "
+            f"{high}).",
+            f"Lower requires-python in pyproject.toml, e.g. to '>={low}'.",
+        )
     release = choose_release(choices, catalog, keep_python)
     channel = choices.channel
     torch_req = "torch" + _spec_for_release(release, choices.torch, channel)
