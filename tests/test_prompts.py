@@ -417,6 +417,18 @@ def test_a_rerun_starts_on_the_projects_build_and_says_so(tmp_path):
     assert not by["cu130"].detail.startswith("in pyproject.toml now")
 
 
+def test_a_fleet_is_recommended_selectable_builds_with_each_machines_build(tmp_path):
+    # Driver 550 and a CPU-only box, both Linux x86_64: one build per platform cannot serve both.
+    script = Script([("targets", ENTER), ("mode", ENTER), ("variants", KeyboardInterrupt)])
+    args = ("--offline", "--hardware", profile("linux-cpu-only"))
+    plain(tmp_path, script, *args, hardware="linux-rtx4090-driver550")
+    mode, builds = script.asked[1], script.asked[2]
+    assert mode.default == ("variants",)
+    assert [o.value for o in mode.options if o.recommended] == ["variants"]
+    assert sorted(builds.default) == ["cpu", "cu126"]
+    assert sorted(o.value for o in builds.options if o.recommended) == ["cpu", "cu126"]
+
+
 def test_a_bad_answer_is_explained_and_the_question_asked_again(tmp_path):
     script = Script(
         [

@@ -87,22 +87,32 @@ def _has_selectable_platform(choices: Choices) -> bool:
     return any(not t.platform.startswith("macos") for t in choices.targets)
 
 
-def mode_question(choices: Choices) -> Question:
+def mode_question(facts: Facts, choices: Choices) -> Question:
+    from wizard.session import fleet_variants
+
     selectable = _has_selectable_platform(choices)
+    # Machines of one platform that need different builds (a fleet): extras are recommended.
+    fleet = selectable and bool(fleet_variants(facts, choices.torch, choices.python))
     options = (
         Option(
             "markers",
             "One build per platform",
             "each platform gets its accelerator through markers; `uv sync` just works",
-            recommended=True,
+            recommended=not fleet,
         ),
         Option(
             "variants",
             "Selectable builds (extras)",
-            "e.g. `uv sync --extra cpu` or `--extra cu130`; uv keeps them apart with conflicts"
+            (
+                "the machines in the profiles need different builds of one platform; "
+                if fleet
+                else ""
+            )
+            + "e.g. `uv sync --extra cpu` or `--extra cu130`; uv keeps them apart with conflicts"
             if selectable
             else "needs a Linux or Windows target: macOS always takes PyPI's build",
             fits=selectable,
+            recommended=fleet,
         ),
     )
     return Question(
@@ -271,7 +281,12 @@ def variants_question(
                 unfit.setdefault(o.backend, o.reason)
     for v in fit:
         unfit.pop(v, None)
-    recommended = [r.backend for r in known if r.backend in values and r.backend != "cpu"]
+    from wizard.session import fleet_variants
+
+    # A fleet (machines of one platform needing different builds): each machine's build;
+    # else the build of each known machine besides CPU.
+    fleet = [v for v in fleet_variants(facts, choices.torch, choices.python) if v in values]
+    recommended = fleet or [r.backend for r in known if r.backend in values and r.backend != "cpu"]
     options = tuple(
         Option(
             v,
@@ -287,7 +302,9 @@ def variants_question(
     cuda = sorted((v for v in values if v.startswith("cu")), key=_backend_order)
     pypi_cuda = newest.pypi.get("linux-x86_64", "")
     first = recommended or ([pypi_cuda] if pypi_cuda in values else cuda[:1])
-    default = choices.variants or tuple(dict.fromkeys(v for v in ("cpu", *first) if v in values))
+    default = choices.variants or tuple(
+        dict.fromkeys(v for v in (*(() if fleet else ("cpu",)), *first) if v in values)
+    )
     return Question(
         "variants",
         "Accelerators",
@@ -422,7 +439,7 @@ def lock_scope_question(choices: Choices) -> Question:
 
 def questions(facts: Facts, choices: Choices, recs: Mapping[str, Recommendation]) -> list[Question]:
     """Every question, in the order both front ends ask them."""
-    qs = [targets_question(facts, choices), mode_question(choices)]
+    qs = [targets_question(facts, choices), mode_question(facts, choices)]
     if choices.variants:
         qs.append(variants_question(facts, choices, recs))
     else:
