@@ -1190,6 +1190,43 @@ def test_cpu_build_fix_carries_the_release_of_the_build_that_fits(tmp_path, caps
     assert "    Fix: `torch-wizard --target linux-x86_64=cu130`, then `uv sync`" in out
 
 
+def test_recommendation_is_for_the_projects_torch_release(tmp_path, capsys):
+    # Set up with --torch 2.14: doctor recommends torch 2.14's build, not the newest release's.
+    project = wizard_project(tmp_path / "p", capsys, "--torch", "2.14")
+    assert "torch>=2.14,<2.15" in (project / "pyproject.toml").read_text()
+    make_env(project, {"torch": "2.14.1+cpu"})
+    cpu_only = str(PROFILES / "linux-cpu-only.json")
+    code, out, _ = doctor(["-C", str(project), "--hardware", cpu_only], capsys)
+    assert "  Recommended  cpu (torch 2.14)\n" in out
+    assert "torch 2.15" not in out
+    _, out, _ = doctor(["-C", str(project), "--json", "--hardware", cpu_only], capsys)
+    assert json.loads(out)["recommended"]["torch"] == "2.14"
+    gpu = str(PROFILES / "linux-rtx4090-driver580.json")
+    code, out, _ = doctor(["-C", str(project), "--hardware", gpu], capsys)
+    assert code == 1
+    assert "  Recommended  cu130 (torch 2.14)\n" in out
+    assert (
+        "    Why: Everything runs on the CPU; the GPU is never used. NVIDIA GeForce RTX 4090: "
+        "the cu130 build of torch 2.14 fits" in out
+    )
+    assert "    Fix: `torch-wizard --target linux-x86_64=cu130`, then `uv sync`\n" in out
+    assert "torch 2.15" not in out
+    # A requirement written by hand, with no PyTorch index: the same release.
+    hand = tmp_path / "hand"
+    hand.mkdir()
+    (hand / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\nversion = "0"\ndependencies = ["torch>=2.14,<2.15"]\n'
+    )
+    _, out, _ = doctor(["-C", str(hand), "--hardware", cpu_only], capsys)
+    assert "  Recommended  cpu (torch 2.14)\n" in out
+    # A range the catalog has no release in: the newest release, as without a requirement.
+    (hand / "pyproject.toml").write_text(
+        '[project]\nname = "demo"\nversion = "0"\ndependencies = ["torch>=9"]\n'
+    )
+    _, out, _ = doctor(["-C", str(hand), "--hardware", cpu_only], capsys)
+    assert "  Recommended  cpu (torch 2.15)\n" in out
+
+
 def test_fix_keeps_the_projects_other_targets(tmp_path, capsys):
     project = wizard_project(
         tmp_path / "p", capsys, "--target", "linux-x86_64=cpu", "--target", "macos-arm64"

@@ -1817,6 +1817,42 @@ def _paired_releases(catalog: Catalog, existing: ExistingSetup | None) -> str | 
     return f"<{newer.minor}"
 
 
+def _recommendation(
+    profile: HardwareProfile | None,
+    platform: str,
+    catalog: Catalog,
+    existing: ExistingSetup | None,
+    python: str,
+) -> Recommendation:
+    """The build for `platform` in the torch release the project uses.
+
+    The project's torch requirement bounds the release, as a re-run of the wizard keeps it
+    (and so every fix stays in it, without --torch). Only when that range has no build that
+    uses the machine's GPU but another release has one, or when the catalog knows no release
+    in it, is the recommendation the newest release that serves (the fix then carries --torch).
+    """
+    paired = _paired_releases(catalog, existing)
+
+    def wider() -> Recommendation:
+        return recommend(profile, platform, catalog, paired, python=python)
+
+    own_spec = existing.torch_spec if existing else None
+    if not own_spec:
+        return wider()
+    try:
+        spec = ",".join(s for s in (own_spec, paired) if s)
+        own = recommend(profile, platform, catalog, spec, python=python)
+    except BadInput:  # not a range the catalog can read: judge by the newest release
+        return wider()
+    if own.torch is None:
+        return wider()
+    if not _is_gpu(own.backend):
+        free = wider()
+        if _is_gpu(free.backend):
+            return free
+    return own
+
+
 def _pinned_python(project: Path) -> str | None:
     """The minor version in the project's .python-version ("3.11", "cpython@3.11.7"), if any."""
     text = _read_text(project / ".python-version") or ""
@@ -1852,8 +1888,7 @@ def gather(
     lock = read_locked(project, platform, python) if platform else None
     rec = None
     if platform is not None and platform.name in PLATFORMS:
-        spec = _paired_releases(catalog, setup.existing)
-        rec = recommend(profile, platform.name, catalog, spec, python=python)
+        rec = _recommendation(profile, platform.name, catalog, setup.existing, python)
     return Context(
         project, env_path, environment, installed, lock, profile, platform, catalog, rec, setup
     )

@@ -806,3 +806,17 @@ def test_run_tui_without_a_terminal_says_what_to_use(tmp_path: Path):
     )
     assert proc.returncode == 2
     assert "--yes" in proc.stderr and "--plain" in proc.stderr
+
+
+async def test_lock_step_explains_the_lock_not_the_targets(wizard, project, canned_apply):
+    app = wizard(profile="linux-rtx4090-driver580")
+    async with app.run_test(size=LARGE) as pilot:
+        await ready(pilot)
+        await press_until_step(pilot, "Lock")
+        await wait_until(pilot, lambda: app.state.written)
+        panel = app.screen.query_one(ExplainPanel)
+        assert panel.display
+        assert panel.topic == "one-release"
+        text = screen_text(app)
+        assert "One torch release on every target" in text
+        assert "Which platforms the lock covers" not in text

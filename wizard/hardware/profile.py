@@ -128,6 +128,21 @@ def _type_word(types: type | tuple[type, ...]) -> str:
     return " or ".join(names.get(t, t.__name__) for t in seq)
 
 
+def _choices(values: tuple[str, ...]) -> str:
+    """'linux, macos or windows'."""
+    return f"{', '.join(values[:-1])} or {values[-1]}" if len(values) > 1 else values[0]
+
+
+def _one_of(value: Any, where: str, values: tuple[str, ...], source: str) -> str:
+    """A required field: one of `values`. Absent (or null) says it is missing."""
+    hint = "Regenerate it with `torch-wizard detect --json`."
+    if value is None:
+        raise BadInput(f"{source}: '{where}' is missing; it must be {_choices(values)}.", hint)
+    if value not in values:
+        raise BadInput(f"{source}: '{where}' must be {_choices(values)}, not {value!r}.", hint)
+    return str(value)
+
+
 def profile_from_dict(data: Any, source: str = "hardware profile") -> HardwareProfile:
     """Build a profile from its JSON form; a wrong type is a BadInput naming the field."""
     hint = "Regenerate it with `torch-wizard detect --json`."
@@ -136,12 +151,8 @@ def profile_from_dict(data: Any, source: str = "hardware profile") -> HardwarePr
     schema = data.get("schema", SCHEMA)
     if schema != SCHEMA:
         raise BadInput(f"{source}: schema {schema!r} is not supported (expected {SCHEMA}).", hint)
-    os_name = _expect(data.get("os"), str, "os", source)
-    arch = _expect(data.get("arch"), str, "arch", source)
-    if os_name not in ("linux", "macos", "windows"):
-        raise BadInput(f"{source}: 'os' must be linux, macos or windows, not {os_name!r}.", hint)
-    if arch not in ("x86_64", "aarch64", "arm64"):
-        raise BadInput(f"{source}: 'arch' must be x86_64, aarch64 or arm64, not {arch!r}.", hint)
+    os_name = _one_of(data.get("os"), "os", ("linux", "macos", "windows"), source)
+    arch = _one_of(data.get("arch"), "arch", ("x86_64", "aarch64", "arm64"), source)
     cpu_data = _expect(data.get("cpu"), dict, "cpu", source) or {}
     cpu = CPU(
         brand=_expect(cpu_data.get("brand"), str, "cpu.brand", source),
@@ -151,12 +162,7 @@ def profile_from_dict(data: Any, source: str = "hardware profile") -> HardwarePr
     for i, g in enumerate(_expect(data.get("gpus"), list, "gpus", source) or []):
         where = f"gpus[{i}]"
         _expect(g, dict, where, source)
-        vendor = _expect(g.get("vendor"), str, f"{where}.vendor", source)
-        if vendor not in VENDORS:
-            raise BadInput(
-                f"{source}: '{where}.vendor' must be one of {', '.join(VENDORS)}, not {vendor!r}.",
-                hint,
-            )
+        vendor = _one_of(g.get("vendor"), f"{where}.vendor", VENDORS, source)
         cc = g.get("compute_capability")
         if isinstance(cc, (int, float)) and not isinstance(cc, bool):
             cc = str(cc)

@@ -25,7 +25,10 @@ from wizard.tui.widgets.wrapped_text import WrappedText
 class LockScreen(StepScreen):
     STEP = "Lock"
     HEADING = "pyproject.toml, uv lock, and what each target installs"
-    TOPIC = "environments"
+    # What uv lock makes of the plan: one universal lock, where each target may get its own
+    # versions, and the report below shows that each got the one torch release
+    # ("environments", which platforms the lock covers, is the Targets step's topic).
+    TOPIC = "one-release"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "next", "Next"),
