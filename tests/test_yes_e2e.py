@@ -672,6 +672,9 @@ def test_a_fleet_whose_builds_exist_on_one_platform_only_is_planned(tmp_path, en
     assert installs(tmp_path, "linux-x86_64", env, extra="rocm7.2")["torch"] == "2.15.0+rocm7.2"
     assert installs(tmp_path, "windows-x86_64", env, extra="rocm7.2")["torch"] == "2.15.0"
     assert installs(tmp_path, "windows-x86_64", env, extra="cu130")["torch"] == "2.15.0+cu130"
+    # doctor on the AMD box names the extra that fits it (uv.lock spells it rocm7-2).
+    r = run_wizard(["doctor", "--hardware", profile("linux-rx7900xtx")], tmp_path, env)
+    assert "Fix: `uv sync --extra rocm7.2`" in r.out, r.out
 
 
 def test_a_release_the_index_lacks_is_said_to_be_missing_there(tmp_path, env, fake_index):

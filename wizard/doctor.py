@@ -605,7 +605,7 @@ def _wizard_fix(ctx: Context, backend: str, release: str | None = None) -> str:
 
 def _switch_fix(ctx: Context, backend: str) -> str:
     """The command that puts `backend` into the environment."""
-    if ctx.lock and backend in ctx.lock.extras:
+    if ctx.lock and canonical_name(backend) in map(canonical_name, ctx.lock.extras):
         return f"`uv sync --extra {backend}`"
     rec = ctx.recommendation
     release = rec.torch if rec and rec.backend == backend else None
@@ -617,7 +617,9 @@ def _sync_extra(ctx: Context, prefer: Sequence[str | None] = ()) -> str | None:
     extras = ctx.lock.extras if ctx.lock else ()
     if not extras:
         return None
-    return next((e for e in prefer if e and e in extras), extras[0])
+    # uv.lock names extras as PEP 685 normalises them ("rocm7-2" for rocm7.2)
+    names = {canonical_name(e) for e in extras}
+    return next((p for p in prefer if p and canonical_name(p) in names), extras[0])
 
 
 def _sync_command(ctx: Context, prefer: Sequence[str | None] = ()) -> str:
