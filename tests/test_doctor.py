@@ -214,8 +214,8 @@ def locked_project(tmp_path: Path, lock: str = "markers") -> Path:
     return tmp_path
 
 
-def test_no_environment_checks_the_cuda_lock_before_recommending_uv_sync(tmp_path, capsys):
-    # The project is locked to cu130 for Linux; this machine has no GPU.
+def markers_project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """Set up by the wizard for Linux cu130 and Windows cpu on torch 2.14, with that uv.lock."""
     project = wizard_project(
         tmp_path / "p",
         capsys,
@@ -227,6 +227,12 @@ def test_no_environment_checks_the_cuda_lock_before_recommending_uv_sync(tmp_pat
         "2.14",
     )
     shutil.copy(LOCKS / "markers.uv.lock", project / "uv.lock")
+    return project
+
+
+def test_no_environment_checks_the_cuda_lock_before_recommending_uv_sync(tmp_path, capsys):
+    # The project is locked to cu130 for Linux; this machine has no GPU.
+    project = markers_project(tmp_path, capsys)
     (project / ".python-version").write_text("3.11\n")  # what `uv sync` creates .venv with
     before = tree(project)
     cpu_only = PROFILES / "linux-cpu-only.json"
@@ -1395,17 +1401,7 @@ def test_macos_profile_in_a_linux_environment_is_not_approved(tmp_path, capsys):
 
 
 def test_windows_profile_checks_what_the_lock_installs_there(tmp_path, capsys):
-    project = wizard_project(
-        tmp_path / "p",
-        capsys,
-        "--target",
-        "linux-x86_64=cu130",
-        "--target",
-        "windows-x86_64=cpu",
-        "--torch",
-        "2.14",
-    )
-    shutil.copy(LOCKS / "markers.uv.lock", project / "uv.lock")
+    project = markers_project(tmp_path, capsys)
     make_env(project, CU130_PAIR)
     profile = PROFILES / "windows-rtx3060.json"
     code, out, _ = doctor(["-C", str(project), "--hardware", str(profile)], capsys)

@@ -33,19 +33,24 @@ async def untick_every_target(pilot) -> None:
     assert targets.values == ()
 
 
+async def warned_on_targets(pilot) -> None:
+    """At Targets with nothing ticked, Enter: the step stays and warns."""
+    await ready(pilot)
+    await press_until_step(pilot, "Targets")
+    await untick_every_target(pilot)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert step_of(pilot.app) == "Targets"
+    assert WARNING in screen_text(pilot.app)
+
+
 # --- 1. a wrong-answer warning does not outlive the wrong answer --------------------------------
 
 
 async def test_the_warning_goes_once_the_answer_is_fixed(wizard, project):
     app = wizard()
     async with app.run_test(size=SMALL, notifications=True) as pilot:
-        await ready(pilot)
-        await press_until_step(pilot, "Targets")
-        await untick_every_target(pilot)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert step_of(app) == "Targets"
-        assert WARNING in screen_text(app)
+        await warned_on_targets(pilot)
         await pilot.press("space")  # a target again: the answer is fine now
         await pilot.pause()
         assert WARNING not in screen_text(app)
@@ -59,12 +64,7 @@ async def test_the_warning_goes_once_the_answer_is_fixed(wizard, project):
 async def test_the_warning_stays_with_its_step(wizard, project):
     app = wizard()
     async with app.run_test(size=SMALL, notifications=True) as pilot:
-        await ready(pilot)
-        await press_until_step(pilot, "Targets")
-        await untick_every_target(pilot)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert WARNING in screen_text(app)
+        await warned_on_targets(pilot)
         await pilot.press("escape")  # leave with the answer still wrong
         await pilot.pause()
         assert step_of(app) == "Hardware"
