@@ -820,3 +820,14 @@ async def test_lock_step_explains_the_lock_not_the_targets(wizard, project, cann
         text = screen_text(app)
         assert "One torch release on every target" in text
         assert "Which platforms the lock covers" not in text
+
+
+async def test_hardware_step_says_a_fleet_gets_selectable_builds(wizard, project):
+    # Two Linux machines needing different builds: the first one's recommendation alone would
+    # hide the CPU-only box.
+    app = wizard(profile=("linux-rtx4090-driver550", "linux-cpu-only"))
+    async with app.run_test(size=LARGE) as pilot:
+        await ready(pilot)
+        text = " ".join(app.screen.query_one("#hardware").render().plain.split())
+        assert "★ Linux x86_64: the cu126 build of torch 2.14" in text
+        assert "so each build is a selectable extra: cu126, cpu." in text

@@ -144,6 +144,13 @@ class HardwareScreen(StepScreen):
             for warning in rec.warnings:
                 lines.append(f"  ! {warning}")
                 styles.append("$text-warning")
+        from wizard.session import fleet_note
+
+        assert state.facts is not None and state.choices is not None  # state.ready
+        fleet = fleet_note(state.facts, state.choices)
+        if fleet:  # the lines above are the first machine's; the others need other builds
+            lines.append(f"★ {fleet}")
+            styles.append("bold $text-success")
         return "\n".join(lines), styles
 
     def action_next(self) -> None:
