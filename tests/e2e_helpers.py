@@ -69,6 +69,7 @@ def installs(
     extra: str | None = None,
     python: str = "3.12",
     package: str | None = None,
+    group: str | None = None,
 ) -> dict[str, str]:
     """What uv itself says a platform installs from this lock: `uv export`, markers evaluated.
 
@@ -91,6 +92,8 @@ def installs(
     ]
     if extra:
         cmd += ["--extra", extra]
+    if group:
+        cmd += ["--group", group]
     if package:
         cmd += ["--package", package]
     out = subprocess.run(cmd, cwd=folder, env=env, capture_output=True, text=True, check=True)

@@ -684,3 +684,25 @@ def test_a_release_the_index_lacks_is_said_to_be_missing_there(tmp_path, env, fa
     assert "No torch release the PyTorch index has matches '2.3'" in err
     assert "or --offline for the bundled catalog's releases." in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_torch_in_a_dependency_group_stays_there_with_its_companions(tmp_path, env, fake_index):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "grp"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+        'dependencies = ["numpy"]\n\n[dependency-groups]\nml = ["torch>=2.10", "torchvision"]\n'
+    )
+    code, out, err = yes(
+        tmp_path, env, fake_index.base_url, "--hardware", profile("linux-rtx4090-driver580")
+    )
+    assert code == 0, err
+    doc = pyproject(tmp_path)
+    assert doc["project"]["dependencies"] == ["numpy"]  # not made required
+    assert doc["dependency-groups"]["ml"] == ["torch>=2.14,<2.15", "torchvision>=0.29,<0.30"]
+    assert "Kept in their dependency groups, with the new range" in out
+    assert "Next: `uv sync --group ml`" in out
+    assert re.search(r"Linux x86_64\s+2\.14\.1\+cu130\s+cu130", out), out
+    linux = installs(tmp_path, "linux-x86_64", env, group="ml")
+    assert (linux["torch"], linux["torchvision"]) == ("2.14.1+cu130", "0.29.1+cu130")
+    assert "torch" not in installs(tmp_path, "linux-x86_64", env)  # only with the group
+    r = run_wizard(["doctor", "--hardware", profile("linux-rtx4090-driver580")], tmp_path, env)
+    assert "Fix: `uv sync --group ml`" in r.out, r.out

@@ -313,6 +313,7 @@ class LockState:
     sets: tuple[LockedSet, ...]  # those whose torch has a wheel for this platform
     extras: tuple[str, ...]  # the variant extras (extras that bring torch)
     error: str | None = None
+    groups: tuple[str, ...] = ()  # dependency groups that bring torch (`uv sync --group`)
 
 
 def _has_wheel(
@@ -370,11 +371,15 @@ def read_locked(project: Path, platform: TargetPlatform, python: str) -> LockSta
     extras = tuple(
         sorted(e for e, deps in root.get("optional-dependencies", {}).items() if brings_torch(deps))
     )
+    groups = tuple(
+        sorted(g for g, deps in root.get("dev-dependencies", {}).items() if brings_torch(deps))
+    )
     targets = (TargetChoice(platform.name, "default"),)
     sets: list[LockedSet] = []
     try:
         if brings_torch(root.get("dependencies", [])) or not extras:
-            report = read_lock(project, Plan(dependencies=(), targets=targets), python)
+            base = Plan(dependencies=(), targets=targets, torch_groups=groups)
+            report = read_lock(project, base, python)
             sets += [LockedSet(None, t.packages) for t in report.targets]
         if extras:
             report = read_lock(
@@ -386,7 +391,7 @@ def read_locked(project: Path, platform: TargetPlatform, python: str) -> LockSta
     fitting = tuple(
         s for s in sets if s.torch is not None and _has_wheel(packages, s.torch, platform, python)
     )
-    return LockState(path, fitting, extras)
+    return LockState(path, fitting, extras, groups=groups)
 
 
 @dataclass(frozen=True)
@@ -624,7 +629,10 @@ def _sync_extra(ctx: Context, prefer: Sequence[str | None] = ()) -> str | None:
 
 def _sync_command(ctx: Context, prefer: Sequence[str | None] = ()) -> str:
     extra = _sync_extra(ctx, prefer)
-    return f"uv sync --extra {extra}" if extra else "uv sync"
+    if extra:
+        return f"uv sync --extra {extra}"
+    groups = ctx.lock.groups if ctx.lock else ()
+    return f"uv sync --group {groups[0]}" if groups else "uv sync"
 
 
 def _wanted(ctx: Context) -> str | None:

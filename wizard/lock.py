@@ -549,6 +549,8 @@ def read_lock(
             chosen: dict[str, dict[str, Any]] = {}
             stack: list[dict[str, Any]] = []
             deps = list(root.get("dependencies", []))
+            for group in plan.torch_groups if plan else ():  # uv.lock: [package.dev-dependencies]
+                deps += root.get("dev-dependencies", {}).get(canonical_name(group), [])
             if extra:
                 deps += root.get("optional-dependencies", {}).get(normal, [])
             stack.extend(deps)

@@ -94,6 +94,7 @@ class Plan:
     # The person's own extras that hold torch when [project].dependencies does not: torch
     # stays optional there (set by session.prepare from the project).
     torch_extras: tuple[str, ...] = ()
+    torch_groups: tuple[str, ...] = ()  # the person's dependency groups that hold torch
     torch_release: str = ""  # "2.15"
     index_base: str = DEFAULT_INDEX_BASE
     channel: str = "stable"

@@ -602,6 +602,30 @@ def extras_holding(
     return found
 
 
+def groups_holding(
+    data: Mapping[str, Any], planned: Iterable[str], in_extras: Mapping[str, list[str]]
+) -> dict[str, list[str]]:
+    """Planned packages that neither [project].dependencies nor the person's extras name but
+    a [dependency-groups] group does: package -> those groups. Such a package stays in its
+    group (torch only in an `ml` group is not made required); its range is updated there.
+    uv applies [tool.uv.sources] to groups too."""
+    project = data.get("project", {})
+    groups = data.get("dependency-groups", {})
+    if not isinstance(project, dict) or not isinstance(groups, dict):
+        return {}
+    required = {_name_of(r) for r in project.get("dependencies", []) if isinstance(r, str)}
+    found: dict[str, list[str]] = {}
+    for name in (_name_of(r) for r in planned):
+        if name in required or name in in_extras:
+            continue
+        for key, reqs in groups.items():
+            if isinstance(reqs, list) and any(
+                isinstance(r, str) and _name_of(r) == name for r in reqs
+            ):
+                found.setdefault(name, []).append(key)
+    return found
+
+
 def _with_kept_parts(new: str, old: str) -> str:
     """The wizard's requirement with the extras and the marker the person's own one had:
     `torch[opt-einsum] ; python_version >= '3.11'` keeps both when its range is replaced."""
@@ -1167,7 +1191,9 @@ def _operations(
     extras: dict[str, list[str]] = dict(project.get("optional-dependencies", {}))
     wizard_extras = _wizard_extras(data)
     in_extras = extras_holding({**data, "project": project}, plan.dependencies, wizard_extras)
-    required = [r for r in plan.dependencies if _name_of(r) not in in_extras]
+    in_groups = groups_holding({**data, "project": project}, plan.dependencies, in_extras)
+    held = in_extras.keys() | in_groups.keys()
+    required = [r for r in plan.dependencies if _name_of(r) not in held]
     merge = _with_additions(
         _merge_requirements(old_deps, required, owned), plan.additions.dependencies, owned
     )
@@ -1186,6 +1212,15 @@ def _operations(
         merge = _merge_requirements(old, kept, owned & names)
         if merge.result != old:
             ops.append(_set_requirements(extras_path + (key,), merge, indent))
+    # The same in the person's dependency groups.
+    groups = data.get("dependency-groups", {}) if in_groups else {}
+    for key in dict.fromkeys(k for keys in in_groups.values() for k in keys):
+        old = list(groups[key])
+        names = {_name_of(r) for r in old if isinstance(r, str)}
+        kept = [r for r in plan.dependencies if _name_of(r) in names and _name_of(r) in in_groups]
+        merge = _merge_requirements(old, kept, owned & names)
+        if merge.result != old:
+            ops.append(_set_requirements(("dependency-groups", key), merge, indent))
     for name, reqs in plan.optional_dependencies.items():
         key = by_name.get(canonical_name(name), name)
         old = list(extras.get(key, []))

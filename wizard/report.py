@@ -120,9 +120,11 @@ def chosen_extra(plan: Plan, here: str | None = None) -> str | None:
 
 
 def sync_extra(plan: Plan, here: str | None = None) -> str:
-    """What `uv sync` needs for it: ' --extra cu130', or ''."""
+    """What `uv sync` needs for it: ' --extra cu130', ' --group ml', or ''."""
     extra = chosen_extra(plan, here)
-    return f" --extra {extra}" if extra else ""
+    if extra:
+        return f" --extra {extra}"
+    return f" --group {plan.torch_groups[0]}" if plan.torch_groups else ""
 
 
 def cd_command(folder: Path) -> str | None:

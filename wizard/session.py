@@ -251,7 +251,7 @@ def initial_choices(facts: Facts, request: Request) -> Choices:
     else:
         variants = fleet_variants(facts, request.torch, request.python)
     companions = request.companions or (tuple(existing.companions) if existing else ())
-    companions += tuple(facts.pulled_companions)
+    companions += tuple(facts.pulled_companions) + group_companions(facts)
     channel = channel_of(request, existing)
     # A project moved to another channel leaves its torch range behind (>=2.16.0.dev0 is no
     # stable release).
@@ -451,11 +451,15 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
     optional = _optional_homes(facts, plan)
     if "torch" in optional:
         plan = replace(plan, torch_extras=tuple(optional["torch"]))
+    grouped = _group_homes(facts, plan, optional)
+    if "torch" in grouped:
+        plan = replace(plan, torch_groups=tuple(grouped["torch"]))
     extra_notes = [
         n
         for n in (
             fleet_note(facts, choices),
             optional_note(optional),
+            group_note(grouped),
             indirect_companion_note(
                 {k: v for k, v in facts.pulled_companions.items() if k in choices.companions}
             ),
@@ -594,7 +598,7 @@ def dependents_requirements(project: ProjectFile) -> list[TorchRequirement]:
 
 
 def _direct_names(project: ProjectFile) -> set[str]:
-    """The packages [project].dependencies and the person's own extras name."""
+    """The packages [project].dependencies, the person's own extras and groups name."""
     if not project.exists:
         return set()
     from wizard.project import requirement_names
@@ -603,6 +607,9 @@ def _direct_names(project: ProjectFile) -> set[str]:
     names = requirement_names(table.get("dependencies", []) or [])
     extras = table.get("optional-dependencies", {})
     for reqs in extras.values() if isinstance(extras, dict) else ():
+        names |= requirement_names(reqs if isinstance(reqs, list) else [])
+    groups = project.data.get("dependency-groups", {})  # uv applies sources to groups too
+    for reqs in groups.values() if isinstance(groups, dict) else ():
         names |= requirement_names(reqs if isinstance(reqs, list) else [])
     return names
 
@@ -664,6 +671,44 @@ def _optional_homes(facts: Facts, plan: Plan) -> dict[str, list[str]]:
     from wizard.project import extras_holding
 
     return extras_holding(facts.project.data, plan.dependencies)
+
+
+def _group_homes(
+    facts: Facts, plan: Plan, optional: Mapping[str, list[str]]
+) -> dict[str, list[str]]:
+    """Planned packages that stay in the person's dependency groups (project.groups_holding)."""
+    if not facts.project.exists:
+        return {}
+    from wizard.project import groups_holding
+
+    return groups_holding(facts.project.data, plan.dependencies, optional)
+
+
+def group_note(grouped: Mapping[str, list[str]]) -> str | None:
+    if not grouped:
+        return None
+    parts = [
+        f"{name} in the group{'s' if len(keys) > 1 else ''} {', '.join(repr(k) for k in keys)}"
+        for name, keys in grouped.items()
+    ]
+    first = next(iter(grouped.values()))[0]
+    return (
+        "Kept in their dependency groups, with the new range: "
+        + "; ".join(parts)
+        + f" (install with `uv sync --group {first}`; [tool.uv.sources] applies there too)."
+    )
+
+
+def group_companions(facts: Facts) -> tuple[str, ...]:
+    """torchvision and torchaudio that the person's dependency groups name: they get the
+    paired release and torch's index like the required ones."""
+    groups = facts.project.data.get("dependency-groups", {}) if facts.project.exists else {}
+    from wizard.project import requirement_names
+
+    names: set[str] = set()
+    for reqs in groups.values() if isinstance(groups, dict) else ():
+        names |= requirement_names(reqs if isinstance(reqs, list) else [])
+    return tuple(c for c in ("torchvision", "torchaudio") if c in names)
 
 
 def optional_note(optional: Mapping[str, list[str]]) -> str | None:
