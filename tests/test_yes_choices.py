@@ -255,3 +255,17 @@ def test_targets_left_out_of_target_flags_are_said_to_go(tmp_path, capsys):
         "* Linux x86_64, Windows x86_64: no longer targets; their sources and indexes go "
         "from pyproject.toml." in out
     )
+
+
+def test_torch_in_a_persons_extra_beside_selectable_builds_is_explained(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "gx"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+        'dependencies = []\n\n[project.optional-dependencies]\ngpu = ["torch>=2.10"]\n'
+    )
+    code, out, err = yes(tmp_path, capsys, "--dry-run", "--variants", "cpu,cu130")
+    assert code == 0, err
+    assert (
+        "torch in your own extra 'gpu' stays as written: `uv sync --extra gpu` alone installs "
+        "PyPI's build; add a build's extra to get the chosen one (`uv sync --extra gpu "
+        "--extra cpu`)." in " ".join(out.split())
+    )

@@ -466,6 +466,7 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
             indirect_torch_note(facts),
             own_index_note(facts, plan),
             dropped_targets_note(facts, choices),
+            extras_beside_builds_note(facts, choices),
             *compiled_notes(facts, plan),
         )
         if n
@@ -486,6 +487,24 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
         rel = os.path.relpath(root_change.path, facts.folder)
         diff += unified_diff(root_change.old_text, root_change.new_text, rel)
     return Prepared(choices, plan, old, new, diff, root_change)
+
+
+def extras_beside_builds_note(facts: Facts, choices: Choices) -> str | None:
+    """With selectable builds, torch in one of the person's own extras (a library's `torch`
+    extra) stays as written and gets no index: alone, that extra installs PyPI's build."""
+    if not choices.variants or not facts.project.exists:
+        return None
+    from wizard.project import extras_holding
+
+    held = extras_holding(facts.project.data, ["torch", "torchvision", "torchaudio"])
+    if not held:
+        return None
+    name, keys = next(iter(held.items()))
+    return (
+        f"{name} in your own extra '{keys[0]}' stays as written: `uv sync --extra {keys[0]}` "
+        f"alone installs PyPI's build; add a build's extra to get the chosen one (`uv sync "
+        f"--extra {keys[0]} --extra {choices.variants[0]}`)."
+    )
 
 
 def dropped_targets_note(facts: Facts, choices: Choices) -> str | None:
