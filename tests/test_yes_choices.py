@@ -269,3 +269,13 @@ def test_torch_in_a_persons_extra_beside_selectable_builds_is_explained(tmp_path
         "PyPI's build; add a build's extra to get the chosen one (`uv sync --extra gpu "
         "--extra cpu`)." in " ".join(out.split())
     )
+
+
+def test_switching_to_selectable_builds_does_not_say_the_build_was_kept(tmp_path, capsys):
+    configured_for_cpu(tmp_path, capsys)
+    rtx = ("--hardware", profile("linux-rtx4090-driver580"))
+    code, out, err = yes(tmp_path, capsys, "--dry-run", "--variants", "cpu,cu130", *rtx)
+    assert code == 0, err
+    assert "selectable: cpu, cu130" in out
+    assert "the cu130 build of torch 2.15 fits" in out
+    assert "kept from pyproject.toml" not in out and "switches to it" not in out

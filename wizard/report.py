@@ -46,7 +46,12 @@ def plan_text(
             backend = "PyPI's build" if t.backend == "default" else t.backend
         lines.append(f"  {label:<22} {backend}")
         rec = (recs or {}).get(t.platform)
-        if rec and rec.backend == t.backend and rec.reasons:
+        selectable = bool(plan.variants) and not t.platform.startswith("macos")
+        if selectable and rec and rec.backend not in plan.variants:
+            # No build of this platform was chosen by hand or kept: the extras are the choice.
+            lines.append(f"  {'':<22} - for this machine the recommendation is {rec.backend}.")
+            continue
+        if rec and (rec.backend == t.backend or selectable) and rec.reasons:
             for r in rec.reasons:
                 lines.append(f"  {'':<22} - {r}")
             for w in rec.ways_out_in_wizard if in_wizard else rec.ways_out:
