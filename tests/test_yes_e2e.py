@@ -706,3 +706,24 @@ def test_torch_in_a_dependency_group_stays_there_with_its_companions(tmp_path, e
     assert "torch" not in installs(tmp_path, "linux-x86_64", env)  # only with the group
     r = run_wizard(["doctor", "--hardware", profile("linux-rtx4090-driver580")], tmp_path, env)
     assert "Fix: `uv sync --group ml`" in r.out, r.out
+
+
+def test_an_old_requires_python_the_index_has_no_wheels_for_still_gets_the_gpu_build(
+    tmp_path, env, fake_index
+):
+    # The index has no wheels for Python 3.9 (a partial mirror): the plan raises requires-python,
+    # so the build is chosen for the Python it raises to, not "CPU: no cu130 for 3.9".
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "p39"\nversion = "0.1.0"\nrequires-python = ">=3.9"\ndependencies = []\n'
+    )
+    code, out, err = yes(
+        tmp_path,
+        env,
+        fake_index.base_url,
+        "--dry-run",
+        "--hardware",
+        profile("linux-rtx4090-driver580"),
+    )
+    assert code == 0, err
+    assert re.search(r"Linux x86_64\s+cu130", out), out
+    assert "requires-python becomes >=3.11" in out

@@ -384,7 +384,10 @@ def make_plan(
     if not choices.targets:
         raise BadInput("No target platform was chosen.", "Add one with --target PLATFORM.")
     keep_python = lowest_python(existing_requires_python)
-    if keep_python and not any(keep_python in r.python for r in catalog.releases):
+    newest_python = max(
+        (p for r in catalog.releases for p in r.python), key=_minor_key, default=None
+    )
+    if keep_python and newest_python and _minor_key(keep_python) > _minor_key(newest_python):
         # uv would try to lock for a Python no torch wheel is built for, and fail.
         newest = catalog.newest()
         low, high = min(newest.python, key=_minor_key), max(newest.python, key=_minor_key)

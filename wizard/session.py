@@ -299,7 +299,7 @@ def fleet_variants(facts: Facts, torch: str | None, python: str | None) -> tuple
     from wizard.plan import lowest_python
     from wizard.recommend import recommend
 
-    py = lowest_python(facts.requires_python or python)
+    py = _python_for_builds(facts, lowest_python(facts.requires_python or python))
     by_platform: dict[str, list[str]] = {}
     for profile in facts.profiles:
         tp = platform_for(profile.os, profile.arch)
@@ -333,7 +333,7 @@ def recommendations(facts: Facts, choices: Choices) -> dict[str, Recommendation]
     from wizard.plan import TargetChoice, choose_release, lowest_python
     from wizard.recommend import recommend
 
-    py = lowest_python(facts.requires_python or choices.python)
+    py = _python_for_builds(facts, lowest_python(facts.requires_python or choices.python))
     recs = {
         t.platform: recommend(
             facts.profile_for(t.platform), t.platform, facts.catalog, choices.torch, py
@@ -372,6 +372,15 @@ def recommendations(facts: Facts, choices: Choices) -> dict[str, Recommendation]
             rec = recommend(facts.profile_for(platform), platform, facts.catalog, release, py)
         result[platform] = rec
     return result
+
+
+def _python_for_builds(facts: Facts, python: str | None) -> str | None:
+    """The Python the builds are chosen for: requires-python's lowest, unless no torch release
+    has wheels for it (an old >=3.9 read from a partial mirror): the plan then raises
+    requires-python, so recommending for it would give a CPU build for no reason."""
+    if python and not any(python in r.python for r in facts.catalog.releases):
+        return None
+    return python
 
 
 def recommended_here(facts: Facts, recs: Mapping[str, Recommendation]) -> str | None:
