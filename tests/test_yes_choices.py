@@ -279,3 +279,15 @@ def test_switching_to_selectable_builds_does_not_say_the_build_was_kept(tmp_path
     assert "selectable: cpu, cu130" in out
     assert "the cu130 build of torch 2.15 fits" in out
     assert "kept from pyproject.toml" not in out and "switches to it" not in out
+
+
+def test_a_fleet_plan_says_which_extra_each_machine_syncs(tmp_path, capsys):
+    fleet = ("linux-rtx4090-driver550", "linux-cpu-only")
+    code, out, err = yes(
+        tmp_path, capsys, "--dry-run", *(a for n in fleet for a in ("--hardware", profile(n)))
+    )
+    assert code == 0, err
+    assert (
+        "Each machine's extra: linux-rtx4090-driver550.json: `uv sync --extra cu126`; "
+        "linux-cpu-only.json: `uv sync --extra cpu`." in " ".join(out.split())
+    )

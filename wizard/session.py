@@ -476,6 +476,7 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
             own_index_note(facts, plan),
             dropped_targets_note(facts, choices),
             extras_beside_builds_note(facts, choices),
+            machines_note(facts, choices, plan),
             *compiled_notes(facts, plan),
         )
         if n
@@ -496,6 +497,30 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
         rel = os.path.relpath(root_change.path, facts.folder)
         diff += unified_diff(root_change.old_text, root_change.new_text, rel)
     return Prepared(choices, plan, old, new, diff, root_change)
+
+
+def machines_note(facts: Facts, choices: Choices, plan: Plan) -> str | None:
+    """With selectable builds and several machines, which extra each machine syncs."""
+    if not choices.variants or len(facts.profiles) < 2:
+        return None
+    from wizard.plan import lowest_python
+    from wizard.recommend import recommend
+
+    py = _python_for_builds(facts, lowest_python(facts.requires_python or choices.python))
+    parts = []
+    for i, profile in enumerate(facts.profiles):
+        tp = platform_for(profile.os, profile.arch)
+        if tp is None or tp.name not in {t.platform for t in choices.targets}:
+            continue
+        name = Path(profile.source).name if profile.source else f"machine {i + 1}"
+        if tp.os == "macos":
+            parts.append(f"{name}: any (macOS takes PyPI's build)")
+            continue
+        rec = recommend(profile, tp.name, facts.catalog, plan.torch_release, py).backend
+        extra = rec if rec in choices.variants else ("cpu" if "cpu" in choices.variants else None)
+        if extra:
+            parts.append(f"{name}: `uv sync --extra {extra}`")
+    return "Each machine's extra: " + "; ".join(parts) + "." if parts else None
 
 
 def extras_beside_builds_note(facts: Facts, choices: Choices) -> str | None:
