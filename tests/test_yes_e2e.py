@@ -367,6 +367,8 @@ def test_workspace_member_configures_torch_once(tmp_path, env, fake_index):
     )
     assert r.code == 0, r.err
     assert (tmp_path / "uv.lock").exists() and not (member / "uv.lock").exists()
+    # Every file written is named, the root's too.
+    assert f"Wrote pyproject.toml, ../../pyproject.toml and ../../uv.lock (in {member})." in r.out
     member_doc = tomllib.loads((member / "pyproject.toml").read_text())
     root_doc = tomllib.loads((tmp_path / "pyproject.toml").read_text())
     utils_doc = tomllib.loads((tmp_path / "packages" / "utils" / "pyproject.toml").read_text())

@@ -151,7 +151,13 @@ def applied_text(
     """What `apply` did, the lock report and the next steps (shared by `--yes` and `--plain`);
     `here`: the build recommended for this machine."""
     parts = list(applied.messages)
-    if applied.written:
+    if applied.files:  # a workspace member: the root's files too
+        import os
+
+        names = [os.path.relpath(f, folder) for f in applied.files]
+        shown = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+        parts.append(f"\nWrote {shown} (in {folder}).")
+    elif applied.written:
         locked = " and uv.lock" if applied.locked else ""
         parts.append(f"\nWrote {folder / 'pyproject.toml'}{locked}.")
     elif applied.locked:

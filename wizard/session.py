@@ -821,6 +821,7 @@ class Applied:
     report: LockReport | None = None
     lock_run: LockRun | None = None
     messages: tuple[str, ...] = field(default_factory=tuple)
+    files: tuple[Path, ...] = ()  # what was written, when more than pyproject.toml and uv.lock
 
 
 def apply(
@@ -853,17 +854,27 @@ def apply(
         if lock and lock_file.exists():
             report = _safe_report(lock_folder, prepared.plan, member, facts)
         return Applied(False, False, report, messages=("Nothing to change.",))
+    # A workspace member: the root's pyproject.toml and uv.lock are written too.
+    files: tuple[Path, ...] = ()
+    if facts.project.workspace_root is not None:
+        root = (prepared.root.path,) if prepared.root and prepared.root.changed else ()
+        changed = (pyproject,) if prepared.old_text != prepared.new_text else ()
+        files = changed + root + ((lock_file,) if lock else ())
     if not lock:
         with transaction(facts.folder, lock_folder):
             write_all()
-        return Applied(True, False)
+        return Applied(True, False, files=files)
     with transaction(facts.folder, lock_folder):
         write_all()
         run = run_uv_lock(facts.folder, on_line, cancel=cancel)
         if not run.ok:
             raise LockFailed(run)
     return Applied(
-        prepared.changed, True, _safe_report(lock_folder, prepared.plan, member, facts), run
+        prepared.changed,
+        True,
+        _safe_report(lock_folder, prepared.plan, member, facts),
+        run,
+        files=files,
     )
 
 
