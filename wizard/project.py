@@ -1144,6 +1144,27 @@ def _uv(data: Mapping[str, Any]) -> dict[str, Any]:
     return uv if isinstance(uv, dict) else {}
 
 
+def _kept_range_ops(
+    path: tuple[str, ...],
+    table: Mapping[str, Any],
+    holding: Mapping[str, list[str]],
+    plan: Plan,
+    owned: set[str],
+    indent: str,
+) -> list[_Op]:
+    """The new ranges of planned packages in the lists of `table` that hold them (the
+    person's extras or dependency groups), each list edited in place."""
+    ops: list[_Op] = []
+    for key in dict.fromkeys(k for keys in holding.values() for k in keys):
+        old = list(table[key])
+        names = {_name_of(r) for r in old if isinstance(r, str)}
+        kept = [r for r in plan.dependencies if _name_of(r) in names and _name_of(r) in holding]
+        merge = _merge_requirements(old, kept, owned & names)
+        if merge.result != old:
+            ops.append(_set_requirements(path + (key,), merge, indent))
+    return ops
+
+
 def _wizard_extras(data: Mapping[str, Any]) -> set[str]:
     """Extras an earlier run wrote: only torch-family packages, and named in conflicts."""
     extras = data.get("project", {}).get("optional-dependencies", {})
@@ -1204,23 +1225,10 @@ def _operations(
     by_name = {canonical_name(k): k for k in extras}
     planned = {canonical_name(k) for k in plan.optional_dependencies}
     extras_path = ("project", "optional-dependencies")
-    # The person's own extras that name a planned package get its new range in place.
-    for key in dict.fromkeys(k for keys in in_extras.values() for k in keys):
-        old = list(extras[key])
-        names = {_name_of(r) for r in old if isinstance(r, str)}
-        kept = [r for r in plan.dependencies if _name_of(r) in names and _name_of(r) in in_extras]
-        merge = _merge_requirements(old, kept, owned & names)
-        if merge.result != old:
-            ops.append(_set_requirements(extras_path + (key,), merge, indent))
-    # The same in the person's dependency groups.
+    # The person's own extras and groups that name a planned package get its new range there.
+    ops += _kept_range_ops(extras_path, extras, in_extras, plan, owned, indent)
     groups = data.get("dependency-groups", {}) if in_groups else {}
-    for key in dict.fromkeys(k for keys in in_groups.values() for k in keys):
-        old = list(groups[key])
-        names = {_name_of(r) for r in old if isinstance(r, str)}
-        kept = [r for r in plan.dependencies if _name_of(r) in names and _name_of(r) in in_groups]
-        merge = _merge_requirements(old, kept, owned & names)
-        if merge.result != old:
-            ops.append(_set_requirements(("dependency-groups", key), merge, indent))
+    ops += _kept_range_ops(("dependency-groups",), groups, in_groups, plan, owned, indent)
     for name, reqs in plan.optional_dependencies.items():
         key = by_name.get(canonical_name(name), name)
         old = list(extras.get(key, []))

@@ -738,18 +738,7 @@ def _group_homes(
 
 
 def group_note(grouped: Mapping[str, list[str]]) -> str | None:
-    if not grouped:
-        return None
-    parts = [
-        f"{name} in the group{'s' if len(keys) > 1 else ''} {', '.join(repr(k) for k in keys)}"
-        for name, keys in grouped.items()
-    ]
-    first = next(iter(grouped.values()))[0]
-    return (
-        "Kept in their dependency groups, with the new range: "
-        + "; ".join(parts)
-        + f" (install with `uv sync --group {first}`; [tool.uv.sources] applies there too)."
-    )
+    return _kept_note(grouped, "group", "Kept in their dependency groups, with the new range")
 
 
 def group_companions(facts: Facts) -> tuple[str, ...]:
@@ -765,17 +754,22 @@ def group_companions(facts: Facts) -> tuple[str, ...]:
 
 
 def optional_note(optional: Mapping[str, list[str]]) -> str | None:
-    if not optional:
+    return _kept_note(optional, "extra", "Kept optional, with the new range where they are")
+
+
+def _kept_note(homes: Mapping[str, list[str]], kind: str, lead: str) -> str | None:
+    """Where the person's extras or groups keep planned packages, and how to install them."""
+    if not homes:
         return None
     parts = [
-        f"{name} in the extra{'s' if len(keys) > 1 else ''} {', '.join(repr(k) for k in keys)}"
-        for name, keys in optional.items()
+        f"{name} in the {kind}{'s' if len(keys) > 1 else ''} {', '.join(repr(k) for k in keys)}"
+        for name, keys in homes.items()
     ]
-    first = next(iter(optional.values()))[0]
+    first = next(iter(homes.values()))[0]
     return (
-        "Kept optional, with the new range where they are: "
+        f"{lead}: "
         + "; ".join(parts)
-        + f" (install with `uv sync --extra {first}`; [tool.uv.sources] applies there too)."
+        + f" (install with `uv sync --{kind} {first}`; [tool.uv.sources] applies there too)."
     )
 
 
