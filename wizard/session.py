@@ -159,9 +159,9 @@ def check_request(request: Request) -> None:
     if request.targets:
         from wizard.plan import parse_target
 
+        parsed = [(text, parse_target(text)) for text in request.targets]
         seen: dict[str, str] = {}
-        for text in request.targets:
-            target = parse_target(text)
+        for text, target in parsed:
             if target.platform in seen:
                 raise BadInput(
                     f"--target names {target.platform} twice ({seen[target.platform]}, {text}).",
@@ -169,7 +169,7 @@ def check_request(request: Request) -> None:
                     "--variants, e.g. --variants cpu,cu130.",
                 )
             seen[target.platform] = text
-        hand_picked = [t for t in request.targets if parse_target(t).backend != "auto"]
+        hand_picked = [text for text, target in parsed if target.backend != "auto"]
         if request.variants is not None and hand_picked:
             raise BadInput(
                 f"--variants and --target {hand_picked[0]} both choose the build.",
