@@ -159,6 +159,9 @@ def test_a_migrate_command_points_to_from(tmp_path, capsys):
     one_sentence(err)
     assert "Use `torch-wizard --from requirements.txt`." in err
     assert list(tmp_path.iterdir()) == []
+    # after options too (a folder named 'migrate' given to -C is still a folder)
+    assert main(["-C", str(tmp_path), "migrate", "a.txt", "b.txt"]) == 2
+    assert "Use `torch-wizard --from a.txt --from b.txt`." in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("error", [errno.EACCES, errno.EROFS, errno.ENOSPC])

@@ -231,6 +231,14 @@ def press(question: Question, keys: str) -> tuple[list[str], str]:
     return values, last
 
 
+def test_an_answered_select_shows_the_label_not_the_marks_and_reasons():
+    values, shown = press(BUILD, DOWN + DOWN + ENTER_KEY)  # to cu130, which does not fit
+    assert values == ["cu130"]
+    assert shown.endswith(f"{BUILD.title} CUDA 13.0 (cu130)"), shown
+    values, shown = press(BUILD, ENTER_KEY)  # the recommendation
+    assert values == ["cu126"] and shown.endswith(f"{BUILD.title} CUDA 12.6 (cu126)"), shown
+
+
 @pytest.mark.parametrize("key", [ENTER_KEY, SPACE], ids=["enter", "space"])
 def test_explain_in_a_checkbox_is_asked_for_not_counted_as_a_selection(key):
     values, shown = press(PLATFORMS_Q, DOWN + SPACE + DOWN + DOWN + key)  # tick macOS, to Explain
@@ -413,8 +421,8 @@ def test_a_rerun_starts_on_the_projects_build_and_says_so(tmp_path):
     assert build.default == ("cpu",)  # Enter keeps what the file has
     by = {o.value: o for o in build.options}
     assert by["cu130"].recommended
-    assert by["cpu"].detail.startswith("in pyproject.toml now; ")
-    assert not by["cu130"].detail.startswith("in pyproject.toml now")
+    assert by["cpu"].detail.endswith("; in pyproject.toml now")
+    assert not by["cu130"].detail.endswith("in pyproject.toml now")
 
 
 def test_a_fleet_is_recommended_selectable_builds_with_each_machines_build(tmp_path):

@@ -163,10 +163,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = _subcommand_first(args)
         if args and args[0] in SUBCOMMANDS:
             return _run_subcommand(args[0], args[1:])
-        if args and args[0] == "migrate":
-            named = next(
-                (args[1:i] for i, a in enumerate(args) if i and a.startswith("-")), args[1:]
-            )
+        if "migrate" in args and _subcommand_first(args, ("migrate",))[0] == "migrate":
+            # a command people expect; the wizard has --from. The files follow the word.
+            after = args[args.index("migrate") + 1 :]
+            named = next((after[:i] for i, a in enumerate(after) if a.startswith("-")), after)
             files = " ".join(f"--from {f}" for f in named)
             raise BadInput(
                 "torch-wizard has no migrate command: the wizard migrates requirements files "
@@ -202,7 +202,7 @@ def resume_gc(freeze: bool = False) -> None:
         gc.enable()
 
 
-def _subcommand_first(args: list[str]) -> list[str]:
+def _subcommand_first(args: list[str], names: Sequence[str] = SUBCOMMANDS) -> list[str]:
     """`torch-wizard -C DIR doctor` as `torch-wizard doctor -C DIR` (the subcommand's own
     parser then says which of the options it does not take)."""
     actions = _main_parser()._option_string_actions
@@ -210,7 +210,7 @@ def _subcommand_first(args: list[str]) -> list[str]:
     for i, arg in enumerate(args):
         if takes_value:
             takes_value = False
-        elif arg in SUBCOMMANDS:
+        elif arg in names:
             return [arg, *args[:i], *args[i + 1 :]]
         elif arg in actions and actions[arg].nargs != 0:
             takes_value = True

@@ -298,9 +298,10 @@ def lowest_python(spec: str | None) -> str | None:
         s = SpecifierSet(spec if not spec[0].isdigit() else f">={spec}")
     except InvalidSpecifier:
         return None
-    for minor in range(0, 20):
-        if s.contains(f"3.{minor}.0") or s.contains(f"3.{minor}.99"):
-            return f"3.{minor}"
+    for major, minors in ((3, 100), (4, 100)):
+        for minor in range(minors):
+            if s.contains(f"{major}.{minor}.0") or s.contains(f"{major}.{minor}.99"):
+                return f"{major}.{minor}"
     return None
 
 

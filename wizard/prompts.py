@@ -254,6 +254,29 @@ def echo_names_the_ticks(q: questionary.Question, labels: Mapping[str, str]) -> 
 _ECHO = "\x00echo"  # the value of the one choice a checkbox's answered line shows
 
 
+def echo_the_label(q: questionary.Question, labels: Mapping[str, str]) -> None:
+    """Once a select is answered, its line shows the option's label ("CUDA 13.0 (cu130)"),
+    not the whole choice line with its marks and reasons (cut at the terminal's edge)."""
+    from prompt_toolkit.keys import Keys
+    from questionary.prompts.common import InquirerControl
+
+    ic = next(
+        w.content
+        for w in q.application.layout.find_all_windows()
+        if isinstance(w.content, InquirerControl)
+    )
+    bindings = q.application.key_bindings
+    assert bindings is not None
+
+    @bindings.add(Keys.ControlM, eager=True)
+    def _accept(event: Any) -> None:
+        choice = ic.get_pointed_at()
+        if choice.value in labels:
+            choice.title = labels[choice.value]
+        ic.is_answered = True
+        event.app.exit(result=choice.value)
+
+
 def _width() -> int:
     return min(shutil.get_terminal_size((80, 24)).columns, 100)
 
@@ -286,13 +309,15 @@ class QuestionaryAsker:
         import questionary
 
         if prompt.kind == "select":
-            return questionary.select(
+            q = questionary.select(
                 prompt.message,
                 choices,
                 default=default,
                 instruction=prompt.instruction,
                 **self.terminal,
             )
+            echo_the_label(q, labels)
+            return q
         q = questionary.checkbox(
             prompt.message, choices, instruction=prompt.instruction, **self.terminal
         )

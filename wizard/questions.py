@@ -92,7 +92,9 @@ def mode_question(facts: Facts, choices: Choices) -> Question:
 
     selectable = _has_selectable_platform(choices)
     # Machines of one platform that need different builds (a fleet): extras are recommended.
-    fleet = selectable and bool(fleet_variants(facts, choices.torch, choices.python))
+    fleet = selectable and bool(
+        fleet_variants(facts, choices.torch, choices.python, choices.targets)
+    )
     options = (
         Option(
             "markers",
@@ -206,7 +208,7 @@ def backend_question(
     if now is not None and now != "auto" and (rec is None or now != rec.backend):
         # A re-run starts on the project's build: say that it is what the file has now.
         options = tuple(
-            replace(o, detail="in pyproject.toml now" + (f"; {o.detail}" if o.detail else ""))
+            replace(o, detail=(f"{o.detail}; " if o.detail else "") + "in pyproject.toml now")
             if o.value == now
             else o
             for o in options
@@ -285,7 +287,11 @@ def variants_question(
 
     # A fleet (machines of one platform needing different builds): each machine's build;
     # else the build of each known machine besides CPU.
-    fleet = [v for v in fleet_variants(facts, choices.torch, choices.python) if v in values]
+    fleet = [
+        v
+        for v in fleet_variants(facts, choices.torch, choices.python, choices.targets)
+        if v in values
+    ]
     recommended = fleet or [r.backend for r in known if r.backend in values and r.backend != "cpu"]
     options = tuple(
         Option(

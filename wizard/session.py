@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from wizard.dependents import TorchRequirement
     from wizard.hardware.profile import HardwareProfile
     from wizard.lock import LockReport, LockRun, TargetLock
-    from wizard.plan import Additions, Choices, Plan
+    from wizard.plan import Additions, Choices, Plan, TargetChoice
     from wizard.project import ExistingSetup, ProjectFile
     from wizard.recommend import Recommendation
 
@@ -249,7 +249,7 @@ def initial_choices(facts: Facts, request: Request) -> Choices:
     elif existing and existing.variants:
         variants = tuple(existing.variants)
     else:
-        variants = fleet_variants(facts, request.torch, request.python)
+        variants = fleet_variants(facts, request.torch, request.python, targets)
     companions = request.companions or (tuple(existing.companions) if existing else ())
     companions += tuple(facts.pulled_companions) + group_companions(facts)
     channel = channel_of(request, existing)
@@ -262,7 +262,8 @@ def initial_choices(facts: Facts, request: Request) -> Choices:
     index_base = request.index_base or (
         existing.index_base if existing and existing.index_base else DEFAULT_INDEX_BASE
     )
-    lock_scope = request.lock_scope or (existing.lock_scope if existing else "all")
+    # test and nightly lock only their targets: back on stable the default returns
+    lock_scope = request.lock_scope or (existing.lock_scope if existing and not moved else "all")
     return Choices(
         targets=targets,
         variants=variants,
@@ -290,7 +291,12 @@ def _release_of_spec(spec: str | None) -> str | None:
     return spec
 
 
-def fleet_variants(facts: Facts, torch: str | None, python: str | None) -> tuple[str, ...]:
+def fleet_variants(
+    facts: Facts,
+    torch: str | None,
+    python: str | None,
+    targets: Sequence[TargetChoice] | None = None,
+) -> tuple[str, ...]:
     """Builds to offer as extras when machines of one platform need different ones.
 
     E.g. a CPU-only CI runner and a CUDA training box, both Linux x86_64: one build per
@@ -305,6 +311,8 @@ def fleet_variants(facts: Facts, torch: str | None, python: str | None) -> tuple
         tp = platform_for(profile.os, profile.arch)
         if tp is None or tp.os == "macos":
             continue
+        if targets is not None and tp.name not in {t.platform for t in targets}:
+            continue  # a machine of a platform the lock does not serve
         backend = recommend(profile, tp.name, facts.catalog, torch, py).backend
         if backend != "default" and backend not in by_platform.setdefault(tp.name, []):
             by_platform[tp.name].append(backend)
@@ -315,9 +323,8 @@ def fleet_variants(facts: Facts, torch: str | None, python: str | None) -> tuple
 
 def fleet_note(facts: Facts, choices: Choices) -> str | None:
     """Say why the builds became extras when the machines of one platform differ."""
-    if not choices.variants or fleet_variants(facts, choices.torch, choices.python) != (
-        choices.variants
-    ):
+    fleet = fleet_variants(facts, choices.torch, choices.python, choices.targets)
+    if not choices.variants or fleet != (choices.variants):
         return None
     return (
         "The machines in the hardware profiles need different builds on one platform, so each "
@@ -528,16 +535,22 @@ def extras_beside_builds_note(facts: Facts, choices: Choices) -> str | None:
     extra) stays as written and gets no index: alone, that extra installs PyPI's build."""
     if not choices.variants or not facts.project.exists:
         return None
-    from wizard.project import extras_holding
+    from wizard.project import extras_holding, groups_holding
 
-    held = extras_holding(facts.project.data, ["torch", "torchvision", "torchaudio"])
+    names = ["torch", "torchvision", "torchaudio"]
+    extras = extras_holding(facts.project.data, names)
+    homes = [("extra", extras), ("group", groups_holding(facts.project.data, names, extras))]
+    kind, held = next(((k, h) for k, h in homes if h), ("", {}))
     if not held:
         return None
     name, keys = next(iter(held.items()))
+    here = recommended_here(facts, recommendations(facts, choices))
+    build = here if here in choices.variants else choices.variants[0]
+    own = f"your own {kind} '{keys[0]}'"
     return (
-        f"{name} in your own extra '{keys[0]}' stays as written: `uv sync --extra {keys[0]}` "
-        f"alone installs PyPI's build; add a build's extra to get the chosen one (`uv sync "
-        f"--extra {keys[0]} --extra {choices.variants[0]}`)."
+        f"{name} in {own} stays as written: `uv sync --{kind} {keys[0]}` alone installs PyPI's "
+        f"build; add a build's extra to get the chosen one (`uv sync --{kind} {keys[0]} "
+        f"--extra {build}`)."
     )
 
 
@@ -903,8 +916,10 @@ def hardware_check(facts: Facts) -> Callable[[list[TargetLock]], list[str]]:
                 else []
             )
             # A selectable extra needs one machine that can run it; a platform's only build
-            # must suit every machine of that platform.
-            if problems and (all(problems) if t.extra else any(problems)):
+            # must suit every machine of that platform. A fleet's extras are each some
+            # machine's (the plan lists which): no warning for the others.
+            fleet = t.extra and len(facts.profiles) > 1
+            if problems and not fleet and (all(problems) if t.extra else any(problems)):
                 out.append(f"{label}: " + next(p for p in problems if p))
             for name in ("torchvision", "torchaudio"):
                 pkg = t.packages.get(name)
