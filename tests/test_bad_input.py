@@ -70,6 +70,11 @@ CASES = {
         (),
         "which no torch release has wheels for",
     ),
+    "requires-python-two-digit-minor": (
+        '[project]\nname = "a"\nversion = "1"\nrequires-python = ">=3.20"\n',
+        (),
+        "starts at Python 3.20, which no torch release",
+    ),
     "no-torch-for-target": (GOOD, ("--target", "windows-arm64=cpu"), "Windows ARM64"),
     "platform-twice": (
         GOOD,

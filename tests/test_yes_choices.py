@@ -291,3 +291,19 @@ def test_a_fleet_plan_says_which_extra_each_machine_syncs(tmp_path, capsys):
         "Each machine's extra: linux-rtx4090-driver550.json: `uv sync --extra cu126`; "
         "linux-cpu-only.json: `uv sync --extra cpu`." in " ".join(out.split())
     )
+
+
+def test_a_fleets_extras_come_from_the_machines_of_the_chosen_targets(tmp_path, capsys):
+    fleet = ("windows-rtx3060", "linux-rtx4090-driver550", "linux-cpu-only")
+    code, out, err = yes(
+        tmp_path,
+        capsys,
+        "--dry-run",
+        "--target",
+        "linux-x86_64",
+        "--target",
+        "macos-arm64",
+        *(a for n in fleet for a in ("--hardware", profile(n))),
+    )
+    assert code == 0, err
+    assert "selectable: cu126, cpu" in out  # not the Windows box's cu130

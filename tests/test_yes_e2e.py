@@ -675,6 +675,8 @@ def test_a_fleet_whose_builds_exist_on_one_platform_only_is_planned(tmp_path, en
     assert installs(tmp_path, "linux-x86_64", env, extra="rocm7.2")["torch"] == "2.15.0+rocm7.2"
     assert installs(tmp_path, "windows-x86_64", env, extra="rocm7.2")["torch"] == "2.15.0"
     assert installs(tmp_path, "windows-x86_64", env, extra="cu130")["torch"] == "2.15.0+cu130"
+    # Each extra is some machine's: no warning that the AMD box cannot run the cu130 one.
+    assert "warning: Linux x86_64 [cu130]" not in out
     # doctor on the AMD box names the extra that fits it (uv.lock spells it rocm7-2).
     r = run_wizard(["doctor", "--hardware", profile("linux-rx7900xtx")], tmp_path, env)
     assert "Fix: `uv sync --extra rocm7.2`" in r.out, r.out
