@@ -181,6 +181,17 @@ def in_default_order(question: Question, ticked: Sequence[str]) -> list[str]:
     return kept + [v for v in ticked if v not in kept]
 
 
+def _inquirer_control(q: questionary.Question) -> Any:
+    """The list control of a questionary select or checkbox (its choices and answer state)."""
+    from questionary.prompts.common import InquirerControl
+
+    return next(
+        w.content
+        for w in q.application.layout.find_all_windows()
+        if isinstance(w.content, InquirerControl)
+    )
+
+
 def explain_is_no_tick(q: questionary.Question) -> None:
     """In a checkbox, the Explain entry is an action, never a tick: Space or Enter on it asks
     for the explanation (the answer is the ticks so far plus EXPLAIN, and the prompt's summary
@@ -188,13 +199,9 @@ def explain_is_no_tick(q: questionary.Question) -> None:
     `i` (invert) tick only the question's options."""
     from prompt_toolkit.filters import Condition
     from prompt_toolkit.keys import Keys
-    from questionary.prompts.common import InquirerControl, Separator
+    from questionary.prompts.common import Separator
 
-    ic = next(
-        w.content
-        for w in q.application.layout.find_all_windows()
-        if isinstance(w.content, InquirerControl)
-    )
+    ic = _inquirer_control(q)
     options = [
         c.value
         for c in ic.choices
@@ -229,13 +236,8 @@ def echo_names_the_ticks(q: questionary.Question, labels: Mapping[str, str]) -> 
     from prompt_toolkit.filters import Condition
     from prompt_toolkit.keys import Keys
     from questionary import Choice
-    from questionary.prompts.common import InquirerControl
 
-    ic = next(
-        w.content
-        for w in q.application.layout.find_all_windows()
-        if isinstance(w.content, InquirerControl)
-    )
+    ic = _inquirer_control(q)
     bindings = q.application.key_bindings
     assert bindings is not None
     not_on_explain = Condition(lambda: ic.get_pointed_at().value != EXPLAIN)
@@ -258,13 +260,8 @@ def echo_the_label(q: questionary.Question, labels: Mapping[str, str]) -> None:
     """Once a select is answered, its line shows the option's label ("CUDA 13.0 (cu130)"),
     not the whole choice line with its marks and reasons (cut at the terminal's edge)."""
     from prompt_toolkit.keys import Keys
-    from questionary.prompts.common import InquirerControl
 
-    ic = next(
-        w.content
-        for w in q.application.layout.find_all_windows()
-        if isinstance(w.content, InquirerControl)
-    )
+    ic = _inquirer_control(q)
     bindings = q.application.key_bindings
     assert bindings is not None
 

@@ -122,13 +122,18 @@ def failing_apply(facts, prepared, lock=True, on_line=None, cancel=None):
     raise LockFailed(LockRun(False, output, explain_uv_error(output)))
 
 
+async def at_a_failed_lock(pilot) -> None:
+    """Enter through to Lock, whose uv lock (failing_apply) fails."""
+    await ready(pilot)
+    await press_until_step(pilot, "Lock")
+    await wait_until(pilot, lambda: pilot.app.state.lock_error is not None)
+
+
 async def test_a_failed_lock_offers_back_not_next(wizard, project, monkeypatch):
     monkeypatch.setattr("wizard.session.apply", failing_apply)
     app = wizard()
     async with app.run_test(size=SMALL) as pilot:
-        await ready(pilot)
-        await press_until_step(pilot, "Lock")
-        await wait_until(pilot, lambda: app.state.lock_error is not None)
+        await at_a_failed_lock(pilot)
         assert "Back" in button_row(app) and "Next" not in button_row(app)
         assert key_line(app).startswith(" esc Back")
         await pilot.click("#back")
@@ -228,9 +233,7 @@ async def test_uv_output_wraps_with_a_hanging_indent_clear_of_the_scrollbar(
     monkeypatch.setattr("wizard.session.apply", failing_apply)
     app = wizard()
     async with app.run_test(size=SMALL) as pilot:
-        await ready(pilot)
-        await press_until_step(pilot, "Lock")
-        await wait_until(pilot, lambda: app.state.lock_error is not None)
+        await at_a_failed_lock(pilot)
         box = app.screen.query_one(OutputLog).scrollable_content_region
         rows = [r[box.x : box.right] for r in screen_text(app).splitlines()[box.y : box.bottom]]
         start = next(i for i, r in enumerate(rows) if r.startswith("  cause: Because"))
