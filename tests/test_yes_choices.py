@@ -293,6 +293,18 @@ def test_a_fleet_plan_says_which_extra_each_machine_syncs(tmp_path, capsys):
     )
 
 
+def test_a_fleets_next_command_names_each_machines_extra(tmp_path, capsys):
+    fleet = ("linux-rtx4090-driver550", "linux-cpu-only", "macbook-m3-max")
+    hardware = [a for n in fleet for a in ("--hardware", profile(n))]
+    code, out, err = yes(tmp_path, capsys, "--no-lock", *hardware)
+    assert code == 0, err
+    assert (
+        "then `uv lock`, then on each machine `uv sync --extra cu126` "
+        "(linux-rtx4090-driver550.json) or `uv sync --extra cpu` (linux-cpu-only.json, "
+        "macbook-m3-max.json)." in " ".join(out.split())
+    )
+
+
 def test_a_fleets_extras_come_from_the_machines_of_the_chosen_targets(tmp_path, capsys):
     fleet = ("windows-rtx3060", "linux-rtx4090-driver550", "linux-cpu-only")
     code, out, err = yes(

@@ -386,10 +386,11 @@ def run_flow(opts: argparse.Namespace, asker: Asker, out: TextIO | None = None) 
         return 130
     _step(say, "Done")
     from wizard.report import applied_text
-    from wizard.session import recommendations, recommended_here
+    from wizard.session import machine_extras, recommendations, recommended_here
 
     here = recommended_here(facts, recommendations(facts, prepared.choices))
-    text = applied_text(facts.folder, prepared.plan, applied, not opts.no_lock, here)
+    machines = machine_extras(facts, prepared.choices, prepared.plan)
+    text = applied_text(facts.folder, prepared.plan, applied, not opts.no_lock, here, machines)
     if text:
         say(hanging_wrap(text.lstrip("\n"), _width()))
     if migration is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -132,6 +132,26 @@ def sync_extra(plan: Plan, here: str | None = None) -> str:
     return f" --group {plan.torch_groups[0]}" if plan.torch_groups else ""
 
 
+def fleet_syncs(plan: Plan, machines: Sequence[tuple[str, str]]) -> list[tuple[str, list[str]]]:
+    """With selectable builds and machines that need different extras: each `uv sync` command
+    and the machines (profile files) it is for; [] when one command serves them all."""
+    by_command: dict[str, list[str]] = {}
+    for name, extra in machines:
+        if extra == "any" and plan.variants:  # macOS takes PyPI's build with any of them
+            extra = "cpu" if "cpu" in plan.variants else plan.variants[0]
+        by_command.setdefault(f"uv sync --extra {extra}", []).append(name)
+    return list(by_command.items()) if len(by_command) > 1 else []
+
+
+def sync_text(plan: Plan, here: str | None, machines: Sequence[tuple[str, str]] = ()) -> str:
+    """`uv sync …` for the closing line: one command, or each machine's."""
+    syncs = fleet_syncs(plan, machines)
+    if not syncs:
+        return f"`uv sync{sync_extra(plan, here)}`"
+    each = " or ".join(f"`{command}` ({', '.join(names)})" for command, names in syncs)
+    return f"on each machine {each}"
+
+
 def cd_command(folder: Path) -> str | None:
     """`cd my-project` when the project is not the current folder (the next commands run
     there); None when it is."""
@@ -146,10 +166,15 @@ def cd_command(folder: Path) -> str | None:
 
 
 def applied_text(
-    folder: Path, plan: Plan, applied: Applied, lock: bool, here: str | None = None
+    folder: Path,
+    plan: Plan,
+    applied: Applied,
+    lock: bool,
+    here: str | None = None,
+    machines: Sequence[tuple[str, str]] = (),
 ) -> str:
     """What `apply` did, the lock report and the next steps (shared by `--yes` and `--plain`);
-    `here`: the build recommended for this machine."""
+    `here`: the build recommended for this machine; `machines`: each machine's extra (a fleet)."""
     parts = list(applied.messages)
     if applied.files:  # a workspace member: the root's files too
         import os
@@ -173,9 +198,8 @@ def applied_text(
     cd = cd_command(folder)
     first = f"`{cd}`, then " if cd else ""
     if lock and applied.report is not None:
-        parts.append(
-            f"\nNext: {first}`uv sync{sync_extra(plan, here)}`, then `torch-wizard doctor`."
-        )
+        sync = sync_text(plan, here, machines)
+        parts.append(f"\nNext: {first}{sync}, then `torch-wizard doctor`.")
     elif applied.written and not lock:
-        parts.append(f"\nNext: {first}`uv lock`, then `uv sync{sync_extra(plan, here)}`.")
+        parts.append(f"\nNext: {first}`uv lock`, then {sync_text(plan, here, machines)}.")
     return "\n".join(parts)

@@ -506,27 +506,39 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
     return Prepared(choices, plan, old, new, diff, root_change)
 
 
-def machines_note(facts: Facts, choices: Choices, plan: Plan) -> str | None:
-    """With selectable builds and several machines, which extra each machine syncs."""
+def machine_extras(facts: Facts, choices: Choices, plan: Plan) -> list[tuple[str, str]]:
+    """With selectable builds and several machines: (machine, the extra it syncs) for each
+    machine of a chosen target; 'any' for macOS, which takes PyPI's build."""
     if not choices.variants or len(facts.profiles) < 2:
-        return None
+        return []
     from wizard.plan import lowest_python
     from wizard.recommend import recommend
 
     py = _python_for_builds(facts, lowest_python(facts.requires_python or choices.python))
-    parts = []
+    found = []
     for i, profile in enumerate(facts.profiles):
         tp = platform_for(profile.os, profile.arch)
         if tp is None or tp.name not in {t.platform for t in choices.targets}:
             continue
         name = Path(profile.source).name if profile.source else f"machine {i + 1}"
         if tp.os == "macos":
-            parts.append(f"{name}: any (macOS takes PyPI's build)")
+            found.append((name, "any"))
             continue
         rec = recommend(profile, tp.name, facts.catalog, plan.torch_release, py).backend
         extra = rec if rec in choices.variants else ("cpu" if "cpu" in choices.variants else None)
         if extra:
-            parts.append(f"{name}: `uv sync --extra {extra}`")
+            found.append((name, extra))
+    return found
+
+
+def machines_note(facts: Facts, choices: Choices, plan: Plan) -> str | None:
+    """With selectable builds and several machines, which extra each machine syncs."""
+    parts = [
+        f"{name}: any (macOS takes PyPI's build)"
+        if extra == "any"
+        else f"{name}: `uv sync --extra {extra}`"
+        for name, extra in machine_extras(facts, choices, plan)
+    ]
     return "Each machine's extra: " + "; ".join(parts) + "." if parts else None
 
 

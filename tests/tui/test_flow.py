@@ -831,3 +831,20 @@ async def test_hardware_step_says_a_fleet_gets_selectable_builds(wizard, project
         text = " ".join(app.screen.query_one("#hardware").render().plain.split())
         assert "★ Linux x86_64: the cu126 build of torch 2.14" in text
         assert "so each build is a selectable extra: cu126, cpu." in text
+
+
+async def test_done_step_gives_each_machine_of_a_fleet_its_sync_command(wizard, project):
+    app = wizard(profile=("linux-rtx4090-driver550", "linux-cpu-only"), no_lock=True)
+    async with app.run_test(size=LARGE) as pilot:
+        await ready(pilot)
+        await press_until_step(pilot, "Lock")
+        await wait_until(pilot, lambda: app.state.written)
+        await pilot.press("enter")
+        assert step_of(app) == "Done"
+        text = " ".join(screen_text(app).split())
+        assert "uv sync --extra cu126 on linux-rtx4090-driver550.json: create .venv" in text
+        assert "uv sync --extra cpu on linux-cpu-only.json: create .venv" in text
+        await pilot.press("enter")
+    farewell = "\n".join(app.farewell)
+    assert "  uv sync --extra cu126   (on linux-rtx4090-driver550.json)" in farewell
+    assert "  uv sync --extra cpu   (on linux-cpu-only.json)" in farewell

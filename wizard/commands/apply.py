@@ -18,6 +18,7 @@ from wizard.session import (
     load_catalog,
     load_profiles,
     load_project,
+    machine_extras,
     prepare,
     recommendations,
     recommended_here,
@@ -111,7 +112,9 @@ def run_noninteractive(opts: argparse.Namespace) -> int:
     result["locked"] = applied.locked
     if applied.report is not None:
         result["lock"] = applied.report.to_dict()
-    text = applied_text(folder, prepared.plan, applied, lock, recommended_here(facts, recs))
+    here = recommended_here(facts, recs)
+    machines = machine_extras(facts, prepared.choices, prepared.plan)
+    text = applied_text(folder, prepared.plan, applied, lock, here, machines)
     if text:
         print(text, file=out)
     if migration is not None:

@@ -305,7 +305,9 @@ class WizardApp(App[None]):
         if applied and applied.report is not None:
             lines += ["", lock_report_text(applied.report)]
         lines += ["", "Next:"]
-        lines += [f"  {command}" for command, _ in state.next_commands(self.prepared)]
+        for step in state.next_commands(self.prepared):
+            where = f"   (on {', '.join(step.machines)})" if step.machines else ""
+            lines.append(f"  {step.command}{where}")
         if state.migration is not None:
             from wizard.migrate import deletion_text
 

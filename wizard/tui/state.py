@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from wizard.errors import WizardError
 from wizard.session import (
@@ -34,6 +34,14 @@ if TYPE_CHECKING:
     from wizard.questions import Question
     from wizard.recommend import Recommendation
     from wizard.session import Applied
+
+
+class NextCommand(NamedTuple):
+    """A command for the Done step: what it does, and the machines it is for (a fleet)."""
+
+    command: str
+    what: str
+    machines: tuple[str, ...] = ()
 
 
 @dataclass
@@ -254,23 +262,33 @@ class WizardState:
             return None
         return recommended_here(self.facts, self.recommendations())
 
-    def next_commands(self, prepared: Prepared | None) -> list[tuple[str, str]]:
-        """(command, what it does) for the Done step."""
-        from wizard.report import cd_command, sync_extra
+    def next_commands(self, prepared: Prepared | None) -> list[NextCommand]:
+        """The commands to run next, for the Done step and the farewell."""
+        from wizard.report import cd_command, fleet_syncs, sync_extra
+        from wizard.session import machine_extras
 
         plan = prepared.plan if prepared else None
         here = self.recommended_here()
         extra = sync_extra(plan, here) if plan else ""
-        commands = []
+        commands: list[NextCommand] = []
         cd = cd_command(self.folder)
         if cd:
-            commands.append((cd, "the commands below run in the project"))
+            commands.append(NextCommand(cd, "the commands below run in the project"))
         if self.settings.no_lock:
-            commands.append(("uv lock", "solve the dependencies and write uv.lock"))
-        commands.append((f"uv sync{extra}", "create .venv and install the locked packages"))
+            commands.append(NextCommand("uv lock", "solve the dependencies and write uv.lock"))
+        what = "create .venv and install the locked packages"
+        syncs = []
+        if prepared is not None and self.facts is not None:
+            syncs = fleet_syncs(
+                prepared.plan, machine_extras(self.facts, prepared.choices, prepared.plan)
+            )
+        if syncs:
+            commands += [NextCommand(command, what, tuple(names)) for command, names in syncs]
+        else:
+            commands.append(NextCommand(f"uv sync{extra}", what))
         snippet = _check_snippet(self, plan)
         commands.append(
-            (
+            NextCommand(
                 f'uv run python -c "{snippet}"',
                 "check that torch imports and sees the accelerator"
                 if "available" in snippet
@@ -278,7 +296,9 @@ class WizardState:
             )
         )
         commands.append(
-            ("torch-wizard doctor", "check the environment against this machine's hardware")
+            NextCommand(
+                "torch-wizard doctor", "check the environment against this machine's hardware"
+            )
         )
         return commands
 

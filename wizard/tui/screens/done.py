@@ -32,8 +32,9 @@ class DoneScreen(StepScreen):
             id="done-summary",
         )
         lines, styles = ["Next"], ["bold $text-primary"]
-        for command, what in state.next_commands(self.wizard.prepared):
-            lines += [f"  {command}", f"      {what}"]
+        for step in state.next_commands(self.wizard.prepared):
+            where = f"on {', '.join(step.machines)}: " if step.machines else ""
+            lines += [f"  {step.command}", f"      {where}{step.what}"]
             styles += ["bold $text-accent", "$foreground-muted"]
         yield WrappedText("\n".join(lines), line_styles=styles, id="next-commands")
         plan = self.wizard.prepared.plan if self.wizard.prepared else None
