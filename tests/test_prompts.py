@@ -425,6 +425,38 @@ def test_a_rerun_starts_on_the_projects_build_and_says_so(tmp_path):
     assert not by["cu130"].detail.endswith("in pyproject.toml now")
 
 
+def test_a_rerun_marks_the_projects_mode_and_release_in_pyproject_now(tmp_path):
+    from wizard.cli import main
+
+    gpu = ["--yes", "--no-lock", "--offline", "-C", str(tmp_path), "--hardware"]
+    assert main([*gpu, profile("linux-rtx4090-driver580"), "--variants", "cpu,cu130"]) == 0
+    script = Script([("targets", ENTER), ("mode", ENTER), ("variants", ENTER)])
+    script.answers.append(("torch", KeyboardInterrupt))
+    plain(tmp_path, script, "--offline", hardware="linux-rtx4090-driver580")
+    mode = {o.value: o for o in script.asked[1].options}
+    assert script.asked[1].default == ("variants",)
+    assert mode["markers"].recommended and "in pyproject.toml now" not in mode["markers"].detail
+    assert mode["variants"].detail.endswith("; in pyproject.toml now")
+    release = script.asked[3]
+    assert release.default == ("2.15",)
+    now = [o.value for o in release.options if o.detail.endswith("in pyproject.toml now")]
+    assert now == ["2.15"]
+
+
+def test_a_cpu_only_plan_shows_no_cuda_notes_beside_releases(tmp_path):
+    script = Script([("targets", ENTER), ("mode", ENTER), ("backend:linux-x86_64", ENTER)])
+    script.answers.append(("torch", KeyboardInterrupt))
+    plain(tmp_path, script, "--offline", hardware="linux-cpu-only")
+    details = " ".join(o.detail for o in script.asked[3].options)
+    assert "CUDA" not in details and "cu126" not in details
+    assert "Last torchaudio release pairs here" in details  # the release's other notes stay
+    script = Script([("targets", ENTER), ("mode", ENTER), ("backend:linux-x86_64", ENTER)])
+    script.answers.append(("torch", KeyboardInterrupt))
+    plain(tmp_path, script, "--offline", hardware="linux-rtx4090-driver580")
+    details = " ".join(o.detail for o in script.asked[3].options)
+    assert "No CUDA 12 build: cu126 ended with 2.14" in details
+
+
 def test_a_fleet_is_recommended_selectable_builds_with_each_machines_build(tmp_path):
     # Driver 550 and a CPU-only box, both Linux x86_64: one build per platform cannot serve both.
     script = Script([("targets", ENTER), ("mode", ENTER), ("variants", KeyboardInterrupt)])

@@ -6,6 +6,7 @@ and explanations; answers go back through `answer`, which validates and edits `C
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -117,6 +118,10 @@ def mode_question(facts: Facts, choices: Choices) -> Question:
             recommended=fleet,
         ),
     )
+    if facts.existing and facts.existing.targets:
+        now = "variants" if facts.existing.variants else "markers"
+        if not next(o for o in options if o.value == now).recommended:
+            options = _mark_now(options, now)
     return Question(
         "mode",
         "Accelerators",
@@ -167,6 +172,16 @@ def backend_options(facts: Facts, platform: str, rec: Recommendation | None) -> 
     return tuple(ordered)
 
 
+def _mark_now(options: Sequence[Option], now: str) -> tuple[Option, ...]:
+    """A re-run starts on the project's answer: say that it is what the file has now."""
+    return tuple(
+        replace(o, detail=(f"{o.detail}; " if o.detail else "") + "in pyproject.toml now")
+        if o.value == now
+        else o
+        for o in options
+    )
+
+
 def _backend_order(value: str) -> tuple[int, str]:
     order = {"cpu": 0, "default": 5}
     if value.startswith("cu"):
@@ -206,13 +221,7 @@ def backend_question(
         None,
     )
     if now is not None and now != "auto" and (rec is None or now != rec.backend):
-        # A re-run starts on the project's build: say that it is what the file has now.
-        options = tuple(
-            replace(o, detail=(f"{o.detail}; " if o.detail else "") + "in pyproject.toml now")
-            if o.value == now
-            else o
-            for o in options
-        )
+        options = _mark_now(options, now)
     default = (
         target.backend if target.backend != "auto" else (rec.backend if rec else options[0].value)
     )
@@ -329,7 +338,9 @@ def variants_question(
     )
 
 
-def torch_question(facts: Facts, choices: Choices) -> Question:
+def torch_question(
+    facts: Facts, choices: Choices, recs: Mapping[str, Recommendation] | None = None
+) -> Question:
     options = [
         Option("", "The newest release that serves every target", "recommended", recommended=True)
     ]
@@ -340,10 +351,11 @@ def torch_question(facts: Facts, choices: Choices) -> Question:
     releases = facts.catalog.releases[:6]
     problems = {r.minor: release_problems(r, chosen, facts.catalog) for r in releases}
     marked = any(problems.values())
+    cuda = _uses_cuda(choices, recs or {})
     for r in releases:
         why_not = problems[r.minor]
         # With releases marked ✗, a note beside a fitting one would read as a ✓ reason.
-        note = r.notes.split(". ")[0].rstrip(".") if r.notes and not marked else ""
+        note = "" if marked else _release_note(r.notes, cuda)
         options.append(
             Option(
                 r.minor,
@@ -357,6 +369,13 @@ def torch_question(facts: Facts, choices: Choices) -> Question:
         spec = choices.torch
         label = f"torch{spec}" if spec[:1] in "<>=!~" else f"torch {spec}"
         options.insert(1, Option(spec, label, "as the project asks now: the newest inside it"))
+    existing = facts.existing
+    if existing and existing.torch_spec:
+        from wizard.session import _release_of_spec
+
+        now = _release_of_spec(existing.torch_spec)
+        if now in {o.value for o in options[1:]} and now == choices.torch:
+            options = list(_mark_now(options, now))
     return Question(
         "torch",
         "Packages",
@@ -367,6 +386,25 @@ def torch_question(facts: Facts, choices: Choices) -> Question:
         "one-release",
         "One release on every target, so results match across machines.",
     )
+
+
+def _uses_cuda(choices: Choices, recs: Mapping[str, Recommendation]) -> bool:
+    """Whether a CUDA build may be in the plan (chosen, recommended, PyPI's, or selectable)."""
+    backends = [
+        (recs[t.platform].backend if t.platform in recs else "")
+        if t.backend == "auto"
+        else t.backend
+        for t in choices.targets
+    ]
+    return any(b.startswith("cu") or b == "default" for b in [*backends, *choices.variants])
+
+
+def _release_note(notes: str, cuda: bool) -> str:
+    """A release's first note, leaving out CUDA facts for a plan without CUDA builds."""
+    sentences = [n.strip().rstrip(".") for n in notes.split(". ") if n.strip()]
+    if not cuda:
+        sentences = [n for n in sentences if "CUDA" not in n and not re.search(r"\bcu\d", n)]
+    return sentences[0] if sentences else ""
 
 
 def companions_question(
@@ -452,7 +490,7 @@ def questions(facts: Facts, choices: Choices, recs: Mapping[str, Recommendation]
         for t in choices.targets:
             qs.append(backend_question(facts, choices, t, recs.get(t.platform)))
     qs += [
-        torch_question(facts, choices),
+        torch_question(facts, choices, recs),
         companions_question(facts, choices, recs),
         lock_scope_question(choices),
     ]
