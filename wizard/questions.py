@@ -96,7 +96,7 @@ def mode_question(facts: Facts, choices: Choices) -> Question:
     fleet = selectable and bool(
         fleet_variants(facts, choices.torch, choices.python, choices.targets)
     )
-    options = (
+    options: tuple[Option, ...] = (
         Option(
             "markers",
             "One build per platform",
