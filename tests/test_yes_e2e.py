@@ -562,6 +562,31 @@ def test_torch_range_follows_what_the_dependents_require(tmp_path, env, fake_ind
     assert installs(tmp_path, "linux-x86_64", env)["torch"] == "2.14.1+cpu"
 
 
+@pytest.mark.parametrize("how", ["bare torch in pyproject.toml", "migration"])
+def test_a_direct_torch_without_a_range_follows_what_the_other_packages_require(
+    tmp_path, env, fake_index, how
+):
+    args = ["--json", "--hardware", profile("linux-cpu-only")]
+    if how == "migration":
+        (tmp_path / "requirements.txt").write_text(
+            "--extra-index-url https://download.pytorch.org/whl/cpu\ntorch\nlegacy-vision==1.2.0\n"
+        )
+        args += ["--from", str(tmp_path / "requirements.txt")]
+    else:
+        (tmp_path / "pyproject.toml").write_text(
+            '[project]\nname = "legacy"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+            'dependencies = ["torch", "legacy-vision==1.2.0"]\n'
+        )
+    code, out, err = yes(tmp_path, env, fake_index.base_url, *args)
+    assert code == 0, err  # the lock succeeded: torch 2.15 would not
+    data = json.loads(out)
+    assert data["plan"]["torch"] == "2.14"
+    assert (
+        "torch 2.14, not 2.15: legacy-vision 1.2.0 needs torch<2.15,>=2.4." in data["plan"]["notes"]
+    )
+    assert installs(tmp_path, "linux-x86_64", env)["torch"] == "2.14.1+cpu"
+
+
 def test_torch_in_an_extra_only_stays_optional_and_is_reported_with_it(tmp_path, env, fake_index):
     (tmp_path / "pyproject.toml").write_text(
         '[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'

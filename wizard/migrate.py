@@ -1207,7 +1207,7 @@ class _Planner:
             elif pin:
                 parts = [f"the pin torch{pin} is dropped (not in the catalog)"]
             else:
-                parts = ["torch, the newest that serves every target"]
+                parts = ["torch, unpinned: the plan chooses the release"]
         else:
             parts = [f"{t.name}, the release paired with the torch chosen"]
         if _labels(t.req):

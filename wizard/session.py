@@ -258,7 +258,7 @@ def initial_choices(facts: Facts, request: Request) -> Choices:
     moved = existing is not None and channel != existing.channel
     torch_spec = request.torch or (existing.torch_spec if existing and not moved else None)
     if torch_spec is None and facts.catalog.origin == "live":
-        torch_spec = _release_dependents_allow(facts)
+        torch_spec = _release_dependents_allow(facts, request.additions)
     index_base = request.index_base or (
         existing.index_base if existing and existing.index_base else DEFAULT_INDEX_BASE
     )
@@ -480,6 +480,7 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
                 {k: v for k, v in facts.pulled_companions.items() if k in choices.companions}
             ),
             indirect_torch_note(facts),
+            held_back_note(facts, choices),
             own_index_note(facts, plan),
             dropped_targets_note(facts, choices),
             extras_beside_builds_note(facts, choices),
@@ -645,20 +646,67 @@ def compiled_notes(facts: Facts, plan: Plan) -> list[str]:
     ]
 
 
-def _dependents_torch(facts: Facts) -> list[TorchRequirement]:
-    return dependents_torch(facts.project)
+def _dependents_torch(facts: Facts, additions: Additions | None = None) -> list[TorchRequirement]:
+    found = dependents_torch(facts.project)
+    if additions is not None:
+        # A migration's other requirements (legacy-vision needs torch<2.15) bind it as well.
+        from wizard.project import requirement_names
+
+        named = _direct_names(facts.project)
+        more = [
+            d
+            for d in (*additions.dependencies, *(r for g in additions.groups.values() for r in g))
+            if not requirement_names([d]) & named
+        ]
+        if more:
+            from wizard.catalog.refresh import pypi_simple_url
+            from wizard.dependents import torch_requirements
+
+            found += torch_requirements(more, pypi_simple_url())
+    return found
 
 
 def dependents_torch(project: ProjectFile) -> list[TorchRequirement]:
-    """The torch requirements of the project's other dependencies (when torch is not direct).
+    """The torch requirements of the project's other dependencies (unless the project gives
+    torch a version range of its own).
 
     Reads their metadata from the default index (cached): a front end can call this in a
     worker first, so that choosing the defaults later finds the answers in the cache.
     """
     deps = project.data.get("project", {}).get("dependencies", []) if project.exists else []
-    if not deps or "torch" in _direct_names(project):
-        return []  # torch is already direct: the person's own range stands
+    if not deps or _own_torch_range(project):
+        return []  # the person's own range stands
     return dependents_requirements(project)
+
+
+def _own_torch_range(project: ProjectFile) -> bool:
+    """Whether a requirement of the project gives torch a version (`torch>=2.4`, not `torch`)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    from wizard.names import canonical_name
+
+    for item in _requirements(project):
+        try:
+            req = Requirement(item)
+        except InvalidRequirement:
+            continue
+        if canonical_name(req.name) == "torch" and req.specifier:
+            return True
+    return False
+
+
+def _requirements(project: ProjectFile) -> list[str]:
+    """The requirements of [project].dependencies, the person's own extras and groups (uv
+    applies sources to groups too)."""
+    if not project.exists:
+        return []
+    table = project.data.get("project", {})
+    extras = table.get("optional-dependencies", {})
+    groups = project.data.get("dependency-groups", {})
+    lists = [table.get("dependencies", []) or []]
+    lists += list(extras.values()) if isinstance(extras, dict) else []
+    lists += list(groups.values()) if isinstance(groups, dict) else []
+    return [r for items in lists if isinstance(items, list) for r in items if isinstance(r, str)]
 
 
 def dependents_requirements(project: ProjectFile) -> list[TorchRequirement]:
@@ -677,19 +725,9 @@ def dependents_requirements(project: ProjectFile) -> list[TorchRequirement]:
 
 def _direct_names(project: ProjectFile) -> set[str]:
     """The packages [project].dependencies, the person's own extras and groups name."""
-    if not project.exists:
-        return set()
     from wizard.project import requirement_names
 
-    table = project.data.get("project", {})
-    names = requirement_names(table.get("dependencies", []) or [])
-    extras = table.get("optional-dependencies", {})
-    for reqs in extras.values() if isinstance(extras, dict) else ():
-        names |= requirement_names(reqs if isinstance(reqs, list) else [])
-    groups = project.data.get("dependency-groups", {})  # uv applies sources to groups too
-    for reqs in groups.values() if isinstance(groups, dict) else ():
-        names |= requirement_names(reqs if isinstance(reqs, list) else [])
-    return names
+    return requirement_names(_requirements(project))
 
 
 def indirect_companions(facts: Facts) -> dict[str, list[str]]:
@@ -729,9 +767,9 @@ def indirect_companion_note(found: Mapping[str, list[str]]) -> str | None:
     )
 
 
-def _release_dependents_allow(facts: Facts) -> str | None:
+def _release_dependents_allow(facts: Facts, additions: Additions | None = None) -> str | None:
     """The newest torch release every dependent allows, when that is not the newest one."""
-    found = _dependents_torch(facts)
+    found = _dependents_torch(facts, additions)
     if not found:
         return None
     from wizard.dependents import allowed_by
@@ -798,13 +836,34 @@ def _kept_note(homes: Mapping[str, list[str]], kind: str, lead: str) -> str | No
     )
 
 
-def indirect_torch_note(facts: Facts) -> str | None:
-    """When torch only arrives through other packages, say why it becomes direct."""
-    if not facts.project.exists:
+def held_back_note(facts: Facts, choices: Choices) -> str | None:
+    """Why torch is not the newest release when the project's own requirements (or a
+    migration's) hold it back; torch pulled in only indirectly says it in indirect_torch_note."""
+    if facts.catalog.origin != "live" or choices.torch is None or _indirect_torch(facts):
         return None
+    from wizard.dependents import allowed_by
+
+    newest = facts.catalog.newest()
+    found = [r for r in _dependents_torch(facts, choices.additions) if r.package == "torch"]
+    blockers = [r for r in found if not any(allowed_by([r], v) for v in newest.versions)]
+    if not blockers or choices.torch == newest.minor:
+        return None
+    needs = "; ".join(f"{r.dependent} needs torch{r.specifier}" for r in blockers)
+    return f"torch {choices.torch}, not {newest.minor}: {needs}."
+
+
+def _indirect_torch(facts: Facts) -> bool:
+    """torch is not a requirement of the project, only other packages pull it in."""
+    if not facts.project.exists:
+        return False
     deps = facts.project.data.get("project", {}).get("dependencies", []) or []
     names = _direct_names(facts.project)
-    if not deps or "torch" in names or not names:
+    return bool(deps) and bool(names) and "torch" not in names
+
+
+def indirect_torch_note(facts: Facts) -> str | None:
+    """When torch only arrives through other packages, say why it becomes direct."""
+    if not _indirect_torch(facts):
         return None  # no other packages, or torch is direct (required or in an extra)
     from wizard.lock import torch_dependents
 
