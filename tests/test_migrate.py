@@ -947,3 +947,32 @@ def test_dry_run_reports_the_migration_and_writes_nothing(
     assert run.code == 0, run.err
     assert "requirements.txt:3" in run.out and "cu126" in run.out
     assert sorted(p.name for p in project.iterdir()) == ["requirements.txt"]
+
+
+def test_a_projects_own_requirement_stays_and_the_differing_pin_is_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from wizard.cli import main
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "m"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+        'dependencies = ["numpy>=1.26", "rich"]\n'
+    )
+    write(tmp_path, "torch==2.14.1\nnumpy<2\nrich\nrequests\n")
+    args = ["--yes", "--no-lock", "--offline", "--json", "-C", str(tmp_path)]
+    args += ["--from", str(tmp_path / "requirements.txt"), "--hardware", profile("linux-cpu-only")]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    text = " ".join(captured.err.split())
+    assert (
+        "by hand: [project].dependencies already has numpy>=1.26, which stays (not written: "
+        "change it by hand if numpy<2 is what the project needs)" in text
+    )
+    assert "kept: [project].dependencies already has rich" in text
+    assert "Keep requirements.txt until line 2 is handled" in text
+    assert "can be deleted" not in text
+    deps = tomllib.loads((tmp_path / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert "numpy>=1.26" in deps and "rich" in deps and "requests" in deps
+    assert not [d for d in deps if d.startswith("numpy<")]
+    migrated = json.loads(captured.out)["migration"]["dependencies"]
+    assert "requests" in migrated and not [d for d in migrated if d.startswith("numpy")]

@@ -42,7 +42,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -827,8 +827,10 @@ class _Planner:
         catalog: Catalog,
         profiles: Sequence[HardwareProfile],
         request: Request,
+        project: Mapping[str, Any] | None = None,
     ) -> None:
         self.files = tuple(files)
+        self.project = project or {}
         self.catalog = catalog
         self.profiles = tuple(profiles)
         self.request = request
@@ -1529,6 +1531,26 @@ class _Planner:
                 "folded into " + ", ".join(f"{w.line.where} ({w.req})" for w in hits),
             )
 
+    def projects_own(self, req: Requirement, where: str) -> str | None:
+        """The requirement pyproject.toml already has for this package in `where` (the
+        dependencies or a group), which the migration leaves as it is."""
+        table = self.project.get("project", {})
+        if where == "[project].dependencies":
+            items = table.get("dependencies", []) if isinstance(table, dict) else []
+        else:
+            groups = self.project.get("dependency-groups", {})
+            name = where.removeprefix("[dependency-groups] ")
+            items = groups.get(name, []) if isinstance(groups, dict) else []
+        for item in items if isinstance(items, list) else ():
+            try:
+                if isinstance(item, str) and canonical_name(Requirement(item).name) == (
+                    canonical_name(req.name)
+                ):
+                    return str(Requirement(item))
+            except InvalidRequirement:
+                continue
+        return None
+
     def place(
         self, items: list[_Wanted], where: str, seen: dict[tuple[str, str], Line]
     ) -> list[str]:
@@ -1539,6 +1561,20 @@ class _Planner:
                 self.say(w.line, "dropped", f"{w.req.name} is already listed at {seen[key].where}")
                 continue
             seen[key] = w.line
+            theirs = self.projects_own(w.req, where)
+            if theirs is not None:
+                self.say(
+                    w.line,
+                    "kept" if theirs == str(w.req) else "manual",
+                    f"{where} already has {theirs}"
+                    + (
+                        ""
+                        if theirs == str(w.req)
+                        else f", which stays (not written: change it by hand if {w.req} is "
+                        "what the project needs)"
+                    ),
+                )
+                continue
             out.append(str(w.req))
             notes = list(w.notes)
             if w.line.hashes:
@@ -1586,11 +1622,13 @@ def plan_migration(
     catalog: Catalog,
     profiles: Sequence[HardwareProfile] = (),
     request: Request | None = None,
+    project: Mapping[str, Any] | None = None,
 ) -> Migration:
-    """What the requirements files become: the request's answers, additions, a line report."""
+    """What the requirements files become: the request's answers, additions, a line report.
+    `project`: pyproject.toml's content, whose own requirements stay as they are."""
     from wizard.session import Request
 
-    return _Planner(files, catalog, profiles, request or Request()).run()
+    return _Planner(files, catalog, profiles, request or Request(), project).run()
 
 
 def migrate(

@@ -60,7 +60,7 @@ def run_noninteractive(opts: argparse.Namespace) -> int:
     if requirement_files:
         from wizard.migrate import plan_migration
 
-        migration = plan_migration(requirement_files, catalog, profiles, request)
+        migration = plan_migration(requirement_files, catalog, profiles, request, project.data)
         request = migration.request
     facts = Facts(folder, project, existing, profiles, catalog)
     choices = initial_choices(facts, request)
