@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import tomllib
 
 from tests.e2e_helpers import profile
 from wizard.cli import main
@@ -319,3 +320,28 @@ def test_a_fleets_extras_come_from_the_machines_of_the_chosen_targets(tmp_path, 
     )
     assert code == 0, err
     assert "selectable: cu126, cpu" in out  # not the Windows box's cu130
+
+
+def test_an_exact_pin_per_platform_keeps_the_persons_extras_and_python_marker(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "k"\nversion = "0.1.0"\nrequires-python = ">=3.10"\n'
+        "dependencies = [\"torch[opt-einsum]==2.14.1 ; python_version >= '3.11'\", "
+        "\"torchvision>=0.20; python_version >= '3.12'\"]\n"
+    )
+    gpu = ("--no-lock", "--hardware", profile("linux-rtx4090-driver550"))
+    code, _, err = yes(tmp_path, capsys, *gpu)
+    assert code == 0, err
+    deps = tomllib.loads((tmp_path / "pyproject.toml").read_text())["project"]["dependencies"]
+    linux = "sys_platform == 'linux' and platform_machine == 'x86_64'"
+    others = "sys_platform != 'linux' or platform_machine != 'x86_64'"
+    assert deps == [
+        f"torch[opt-einsum]==2.14.1+cu126 ; python_version >= '3.11' and ({linux})",
+        f"torch[opt-einsum]==2.14.1 ; python_version >= '3.11' and ({others})",
+        f"torchvision==0.29.1+cu126 ; python_version >= '3.12' and ({linux})",
+        f"torchvision==0.29.1 ; python_version >= '3.12' and ({others})",
+    ]
+    written = (tmp_path / "pyproject.toml").read_bytes()
+    code, out, err = yes(tmp_path, capsys, *gpu)  # a second run changes nothing
+    assert code == 0, err
+    assert "Nothing to change." in out
+    assert (tmp_path / "pyproject.toml").read_bytes() == written

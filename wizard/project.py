@@ -568,7 +568,7 @@ def _merge_requirements(old: list[str], planned: Iterable[str], owned: set[str])
             here = mine[n:]
         used[name] = n + len(here)
         if here:
-            here = [_with_kept_parts(here[0], r), *here[1:]]
+            here = [_with_kept_parts(h, r) for h in here]
         if here and _same_requirement(here[0], r):
             here = [r, *here[1:]]
         replaced.append(here)
@@ -628,20 +628,62 @@ def groups_holding(
 
 def _with_kept_parts(new: str, old: str) -> str:
     """The wizard's requirement with the extras and the marker the person's own one had:
-    `torch[opt-einsum] ; python_version >= '3.11'` keeps both when its range is replaced."""
+    `torch[opt-einsum] ; python_version >= '3.11'` keeps both when its range is replaced. A
+    wizard requirement with a platform marker of its own (an exact pin per target) gets the
+    person's marker beside it: `... ; python_version >= '3.11' and (sys_platform == ...)`."""
     parts = _kept_parts(old)
     if parts is None:
         return new
     extras, marker = parts
     found = _REQUIREMENT_NAME.match(new)
-    if found is None or "[" in new or ";" in new or "@" in new:
+    if found is None or "[" in new or "@" in new:
         return new  # the wizard's own requirement already has them (or is a URL)
-    text = new
+    text, _, ours = new.partition(";")
+    text, ours = text.rstrip(), ours.strip()
     if extras:
         text = text[: found.end(1)] + "[" + ",".join(extras) + "]" + text[found.end(1) :]
-    if marker:
-        text = f"{text} ; {marker}"
-    return text
+    if ours:
+        marker = _without_platform_parts(marker) if marker else None
+        marker = f"{marker} and ({ours})" if marker else ours
+    return f"{text} ; {marker}" if marker else text
+
+
+_PLATFORM_VARIABLES = {"sys_platform", "platform_machine", "platform_system", "os_name"}
+_MARKER_VARIABLE = re.compile(
+    r"\b(python_version|python_full_version|sys_platform|platform_machine|platform_system|"
+    r"os_name|platform_release|platform_version|platform_python_implementation|"
+    r"implementation_name|implementation_version|extra|dependency_groups)\b"
+)
+
+
+def _without_platform_parts(marker: str) -> str | None:
+    """A marker without its `and`-ed parts that name only the platform (those are the
+    wizard's per target): "python_version >= '3.11' and (sys_platform == 'linux')" ->
+    "python_version >= '3.11'"; None when nothing else is left."""
+    conjuncts, depth, quote, start = [], 0, "", 0
+    for i, ch in enumerate(marker):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif depth == 0 and marker.startswith(" and ", i):
+            conjuncts.append(marker[start:i])
+            start = i + 5
+    conjuncts.append(marker[start:])
+    if len(conjuncts) == 1 and " or " in marker and not _platform_only(marker):
+        return marker.strip()
+    kept = [c.strip() for c in conjuncts if not _platform_only(c)]
+    return " and ".join(kept) or None
+
+
+def _platform_only(marker: str) -> bool:
+    strings = re.sub(r"'[^']*'|\"[^\"]*\"", "", marker)
+    names = set(_MARKER_VARIABLE.findall(strings))
+    return bool(names) and names <= _PLATFORM_VARIABLES
 
 
 def _kept_parts(requirement: str) -> tuple[tuple[str, ...], str | None] | None:
