@@ -976,3 +976,29 @@ def test_a_projects_own_requirement_stays_and_the_differing_pin_is_said(
     assert not [d for d in deps if d.startswith("numpy<")]
     migrated = json.loads(captured.out)["migration"]["dependencies"]
     assert "requests" in migrated and not [d for d in migrated if d.startswith("numpy")]
+
+
+def test_torch_lines_keep_their_extras_and_python_marker(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from wizard.cli import main
+
+    write(
+        tmp_path,
+        "--extra-index-url https://download.pytorch.org/whl/cu126\n"
+        'torch[opt-einsum]==2.14.1+cu126 ; python_version >= "3.11"\n'
+        'torchvision==0.29.1+cu126; python_version >= "3.12"\n',
+    )
+    args = ["--yes", "--no-lock", "--offline", "-C", str(tmp_path)]
+    args += ["--from", str(tmp_path / "requirements.txt")]
+    args += ["--hardware", profile("linux-rtx4090-driver550")]
+    assert main(args) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert 'keeps [opt-einsum] and python_version >= "3.11"' in text
+    deps = tomllib.loads((tmp_path / "pyproject.toml").read_text())["project"]["dependencies"]
+    linux = "sys_platform == 'linux' and platform_machine == 'x86_64'"
+    assert f'torch[opt-einsum]==2.14.1+cu126 ; python_version >= "3.11" and ({linux})' in deps
+    assert f'torchvision==0.29.1+cu126 ; python_version >= "3.12" and ({linux})' in deps
+    written = (tmp_path / "pyproject.toml").read_bytes()
+    assert main(args) == 0  # a second run changes nothing
+    assert (tmp_path / "pyproject.toml").read_bytes() == written

@@ -872,7 +872,9 @@ class _Planner:
         torch_lines, others = self.sort_lines()
         torch, companions = self.torch_setup(torch_lines)
         additions = self.other_requirements(others, has_torch=bool(torch_lines))
-        additions = replace(additions, indexes=tuple(self.indexes()))
+        additions = replace(
+            additions, indexes=tuple(self.indexes()), torch_parts=self.torch_parts(torch_lines)
+        )
         self.options()
         for f in self.files:
             for line in f.lines:
@@ -977,6 +979,27 @@ class _Planner:
             except (InvalidWheelFilename, InvalidVersion):
                 req = Requirement(f"{name}{marker}")
         return _TorchLine(line, req, name)
+
+    def torch_parts(self, torch_lines: list[_TorchLine]) -> dict[str, str]:
+        """Per package, the extras and the marker its lines give beyond the platform (which
+        the targets take over): "torch[opt-einsum] ; python_version >= '3.11'"."""
+        from wizard.project import without_platform_parts
+
+        found: dict[str, str] = {}
+        for name in dict.fromkeys(t.name for t in torch_lines):
+            lines = [t for t in torch_lines if t.name == name]
+            extras = sorted({e for t in lines for e in t.req.extras})
+            markers = {
+                without_platform_parts(str(t.req.marker)) if t.req.marker else None for t in lines
+            }
+            marker = markers.pop() if len(markers) == 1 else None
+            if extras or marker:
+                found[name] = (
+                    name
+                    + (f"[{','.join(extras)}]" if extras else "")
+                    + (f" ; {marker}" if marker else "")
+                )
+        return found
 
     # -- the torch setup ----------------------------------------------------------------------
     def torch_setup(self, torch_lines: list[_TorchLine]) -> tuple[str | None, list[str]]:
@@ -1214,6 +1237,12 @@ class _Planner:
             parts = [f"{t.name}, the release paired with the torch chosen"]
         if _labels(t.req):
             parts.append(f"the label +{_labels(t.req)[0]} names the build")
+        from wizard.project import without_platform_parts
+
+        own = without_platform_parts(str(t.req.marker)) if t.req.marker else None
+        if t.req.extras or own:
+            kept = [f"[{','.join(sorted(t.req.extras))}]"] if t.req.extras else []
+            parts.append("keeps " + " and ".join([*kept, *([own] if own else [])]))
         if t.line.target:
             parts.append("the URL becomes a version from the PyTorch index")
         mine = [o for o in self.targets if _applies(t.req.marker, PLATFORMS[o.platform])]

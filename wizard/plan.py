@@ -45,6 +45,9 @@ class Additions:
     dependencies: tuple[str, ...] = ()  # added to [project].dependencies when absent
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # [dependency-groups]
     indexes: tuple[IndexSpec, ...] = ()  # non-PyTorch indexes kept from requirements files
+    # the extras and own marker of a torch package's line ("torch[opt-einsum] ; python_version
+    # >= '3.11'"), kept on the requirement the wizard writes for it
+    torch_parts: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

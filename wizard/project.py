@@ -643,7 +643,7 @@ def _with_kept_parts(new: str, old: str) -> str:
     if extras:
         text = text[: found.end(1)] + "[" + ",".join(extras) + "]" + text[found.end(1) :]
     if ours:
-        marker = _without_platform_parts(marker) if marker else None
+        marker = without_platform_parts(marker) if marker else None
         marker = f"{marker} and ({ours})" if marker else ours
     return f"{text} ; {marker}" if marker else text
 
@@ -656,7 +656,7 @@ _MARKER_VARIABLE = re.compile(
 )
 
 
-def _without_platform_parts(marker: str) -> str | None:
+def without_platform_parts(marker: str) -> str | None:
     """A marker without its `and`-ed parts that name only the platform (those are the
     wizard's per target): "python_version >= '3.11' and (sys_platform == 'linux')" ->
     "python_version >= '3.11'"; None when nothing else is left."""
@@ -1257,6 +1257,15 @@ def _operations(
     in_groups = groups_holding({**data, "project": project}, plan.dependencies, in_extras)
     held = in_extras.keys() | in_groups.keys()
     required = [r for r in plan.dependencies if _name_of(r) not in held]
+    parts = plan.additions.torch_parts
+    if parts:  # a migration's torch lines had extras or markers of their own
+        present = {_name_of(r) for r in old_deps if isinstance(r, str)}
+        required = [
+            _with_kept_parts(r, parts[_name_of(r)])
+            if _name_of(r) in parts and _name_of(r) not in present
+            else r
+            for r in required
+        ]
     merge = _with_additions(
         _merge_requirements(old_deps, required, owned), plan.additions.dependencies, owned
     )
