@@ -605,6 +605,12 @@ def test_poetry_only_project_is_refused(tmp_path: Path) -> None:
         ('[project]\nname = "x"\ndependencies = "torch"\n', "not a list of strings"),
         ('[project]\nname = "x"\ndependencies = ["torch >="]\n', "not a valid requirement"),
         ('[project]\nname = "x"\n[tool.uv]\nindex = "x"\n', "not a list of tables"),
+        # without a [project] table (a new project's first pyproject.toml) just the same
+        ('[tool.uv]\nindex = "https://x"\n', "not a list of tables"),
+        ('[tool.uv.index]\nurl = "https://x"\n', r"a single table: uv needs \[\[tool.uv.index\]\]"),
+        ("[tool.uv]\nsources = 5\n", r"\[tool.uv.sources\] in pyproject.toml is not a table"),
+        ("tool = 5\n", "The `tool` entry of pyproject.toml is not a table"),
+        ("[tool]\nuv = 5\n", r"\[tool.uv\] in pyproject.toml is not a table"),
         (b"\xff\xfe".decode("latin-1"), "not UTF-8"),
     ],
 )

@@ -141,9 +141,12 @@ def parse_project(folder: Path, raw: bytes) -> ProjectFile:
 def _check_shapes(data: Mapping[str, Any]) -> None:
     """Refuse the layouts the wizard cannot edit, each with one sentence saying why."""
     fix = "Fix pyproject.toml, then run torch-wizard again."
+    if not isinstance(data.get("tool", {}), dict):
+        raise BadInput("The `tool` entry of pyproject.toml is not a table.", fix)
+    _check_uv_shapes(data.get("tool", {}).get("uv", {}), fix)
     project = data.get("project")
     if project is None:
-        if isinstance(data.get("tool"), dict) and "poetry" in data["tool"]:
+        if "poetry" in data.get("tool", {}):
             raise BadInput(
                 "pyproject.toml has a [tool.poetry] table but no [project] table, and uv reads "
                 "only the standard [project] table (PEP 621).",
@@ -167,12 +170,20 @@ def _check_shapes(data: Mapping[str, Any]) -> None:
         raise BadInput("[project].optional-dependencies is not a table.", fix)
     for name, reqs in extras.items():
         _check_requirements(reqs, f"The extra '{name}'")
-    uv = data.get("tool", {}).get("uv", {}) if isinstance(data.get("tool"), dict) else {}
+
+
+def _check_uv_shapes(uv: object, fix: str) -> None:
     if not isinstance(uv, dict):
         raise BadInput("[tool.uv] in pyproject.toml is not a table.", fix)
     if not isinstance(uv.get("sources", {}), dict):
         raise BadInput("[tool.uv.sources] in pyproject.toml is not a table.", fix)
     indexes = uv.get("index", [])
+    if isinstance(indexes, dict):
+        raise BadInput(
+            "tool.uv.index in pyproject.toml is a single table: uv needs [[tool.uv.index]], "
+            "with two brackets.",
+            fix,
+        )
     if not isinstance(indexes, list) or not all(isinstance(i, dict) for i in indexes):
         raise BadInput("tool.uv.index in pyproject.toml is not a list of tables.", fix)
     if not isinstance(uv.get("conflicts", []), list):
