@@ -345,3 +345,19 @@ def test_an_exact_pin_per_platform_keeps_the_persons_extras_and_python_marker(tm
     assert code == 0, err
     assert "Nothing to change." in out
     assert (tmp_path / "pyproject.toml").read_bytes() == written
+
+
+def test_with_adds_a_companion_to_the_projects_own(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "a"\nversion = "1"\nrequires-python = ">=3.11"\n'
+        'dependencies = ["torch", "torchvision", "pillow"]\n'
+    )
+    code, _, err = yes(tmp_path, capsys, "--no-lock", "--with", "TorchAudio")
+    assert code == 0, err
+    deps = tomllib.loads((tmp_path / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert [d.split(">")[0].split("=")[0] for d in deps] == [
+        "torch",
+        "torchvision",
+        "pillow",
+        "torchaudio",
+    ]

@@ -68,7 +68,8 @@ def _main_parser() -> ArgumentParser:
         action="append",
         default=[],
         metavar="PKG",
-        help="companion packages: torchvision, torchaudio, torchao (repeatable)",
+        help="add a companion package: torchvision, torchaudio, torchao (repeatable; the "
+        "project's own stay)",
     )
     p.add_argument("--python", metavar="SPEC", help="requires-python for a new project")
     p.add_argument(

@@ -140,11 +140,13 @@ class Request:
 
 
 def request_from_options(opts: Any) -> Request:
+    from wizard.names import canonical_name
+
     return Request(
         targets=tuple(opts.target),
         variants=opts.variants,
         torch=opts.torch,
-        companions=tuple(opts.with_),
+        companions=tuple(canonical_name(c) for c in opts.with_),  # TorchVision: torchvision
         python=opts.python,
         index_base=opts.index_base,
         channel=opts.channel,
@@ -250,7 +252,8 @@ def initial_choices(facts: Facts, request: Request) -> Choices:
         variants = tuple(existing.variants)
     else:
         variants = fleet_variants(facts, request.torch, request.python, targets)
-    companions = request.companions or (tuple(existing.companions) if existing else ())
+    # --with adds to what the project has (a companion goes by unticking it in the wizard)
+    companions = (tuple(existing.companions) if existing else ()) + tuple(request.companions)
     companions += tuple(facts.pulled_companions) + group_companions(facts)
     channel = channel_of(request, existing)
     # A project moved to another channel leaves its torch range behind (>=2.16.0.dev0 is no
