@@ -27,6 +27,7 @@ CORE = [
     "wizard.doctor",
     "wizard.commands.doctor",
     "wizard.migrate",
+    "wizard.requirements_found",
 ]
 
 

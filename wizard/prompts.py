@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from wizard.migrate import Migration, RequirementsFile
     from wizard.plan import Choices
+    from wizard.project import ExistingSetup
     from wizard.recommend import Recommendation
     from wizard.session import Applied, Facts, Prepared
 
@@ -355,7 +356,7 @@ def run_flow(opts: argparse.Namespace, asker: Asker, out: TextIO | None = None) 
         print(text, file=out, flush=True)
 
     try:
-        facts, choices, migration = _start(opts, say)
+        facts, choices, migration = _start(opts, say, asker)
         while True:
             choices = ask_questions(facts, choices, asker, say)
             prepared = _prepare(facts, choices, say)
@@ -406,9 +407,12 @@ def _step(say: Say, name: str) -> None:
     say(f"[{STEPS.index(name) + 1}/{len(STEPS)}] {name}")
 
 
-def _start(opts: argparse.Namespace, say: Say) -> tuple[Facts, Choices, Migration | None]:
-    """Project, hardware and catalog, read once; the migration from `--from` files (shown as
-    `--yes` shows it); the starting answers."""
+def _start(
+    opts: argparse.Namespace, say: Say, asker: Asker
+) -> tuple[Facts, Choices, Migration | None]:
+    """Project, hardware and catalog, read once; the migration from `--from` files, or from the
+    requirements file chosen at the Project step (shown as `--yes` shows it); the starting
+    answers."""
     from wizard.plan import DEFAULT_INDEX_BASE
     from wizard.session import (
         Facts,
@@ -441,9 +445,14 @@ def _start(opts: argparse.Namespace, say: Say) -> tuple[Facts, Choices, Migratio
     if opts.from_:
         # As `--yes` does: read first (a bad file fails before anything slow); the channel and
         # mirror the files name decide which catalog to read, and the catalog the migration.
-        from wizard.migrate import index_settings, read_requirements
+        from wizard.migrate import read_requirements
 
         files = read_requirements([Path(f) for f in opts.from_])
+    else:  # the full-screen wizard's Project question, when the folder has requirements files
+        files = ask_migration(folder, existing, asker, say)
+    if files:
+        from wizard.migrate import index_settings
+
         request = index_settings(request, files)
     profiles = load_profiles(opts.hardware)
     _step(say, "Hardware")
@@ -457,12 +466,63 @@ def _start(opts: argparse.Namespace, say: Say) -> tuple[Facts, Choices, Migratio
     if files:
         from wizard.migrate import migration_text, plan_migration
 
-        migration = plan_migration(files, catalog, profiles, request)
+        migration = plan_migration(files, catalog, profiles, request, project.data)
         request = migration.request
         say()
         say(migration_text(migration, _width()))
     facts = Facts(folder, project, existing, profiles, catalog)
     return facts, initial_choices(facts, request), migration
+
+
+def ask_migration(
+    folder: Path, existing: ExistingSetup | None, asker: Asker, say: Say
+) -> tuple[RequirementsFile, ...]:
+    """The Project step's "Migrate from pip?" (the full-screen wizard's question, options and
+    default: wizard.requirements_found); the chosen file read as `--from FILE` reads it.
+
+    Nothing is asked without requirements files. A file that cannot be read is said and the
+    question asked again (leaving the files alone is always an answer)."""
+    from wizard.requirements_found import (
+        KEEP,
+        NOT_AVAILABLE,
+        migration_question,
+        offered_files,
+        recommended_file,
+        shown_name,
+    )
+
+    files = offered_files(folder)
+    recommend = recommended_file(files, (), existing)
+    question = migration_question(folder, files, recommend, recommend, existing)
+    if question is None:
+        return ()
+    say(f"  Found {', '.join(shown_name(folder, p) for p in files)}")
+    while True:
+        values = asker.select(question)
+        if EXPLAIN in values:
+            from wizard.explain import render, topic_named
+
+            say()
+            say(render(topic_named(question.topic), (), width=_width()))
+            continue
+        value = values[0] if values else KEEP
+        option = next((o for o in question.options if o.value == value), None)
+        if option is None:
+            say(f"  {value!r} is not one of the choices.")
+            continue
+        if value == KEEP:
+            return ()
+        if not option.fits:
+            say(f"  {NOT_AVAILABLE}")
+            return ()
+        from wizard.errors import WizardError
+        from wizard.migrate import read_requirements
+
+        try:
+            return read_requirements([Path(value)])
+        except WizardError as exc:
+            say(f"  {exc.message}" + (f" {exc.hint}" if exc.hint else ""))
+            question = replace(question, default=(KEEP,))
 
 
 def ask_questions(facts: Facts, choices: Choices, asker: Asker, say: Say) -> Choices:

@@ -20,6 +20,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from wizard.errors import WizardError
+from wizard.requirements_found import migration_available, offered_files
 from wizard.session import (
     Prepared,
     Request,
@@ -42,7 +43,6 @@ from wizard.tui.screens.base import WIDE, StepScreen
 from wizard.tui.state import (
     Settings,
     WizardState,
-    find_requirement_files,
     has_decision,
     recommended_migration,
 )
@@ -330,8 +330,9 @@ def make_app(
 ) -> WizardApp:
     """The wizard for the CLI's options, or for a Request plus keyword settings (tests).
 
-    Reads pyproject.toml and any --hardware files now (fast, and a bad file is exit 2 before
-    the screen opens); detection and the index reads happen in workers once the app runs.
+    Reads pyproject.toml, any --hardware files and any --from files now (fast, and a bad file
+    is exit 2 before the screen opens); detection and the index reads happen in workers once
+    the app runs.
     """
     if isinstance(opts_or_request, argparse.Namespace):
         opts = opts_or_request
@@ -363,14 +364,19 @@ def make_app(
 
     check_request(request)
     project, existing = load_project(settings.folder)
-    found = find_requirement_files(settings.folder)
-    given = tuple(
-        Path(f)
-        for f in settings.migrate_from
-        if not any(Path(f).resolve() == p.resolve() for p in found)
-    )
+    if settings.migrate_from and migration_available():
+        # As --yes and --plain do: a --from file that is missing or not a requirements file
+        # (or includes one) is exit 2 before the screen opens, not a note on the Project step.
+        from wizard.migrate import read_requirements
+
+        read_requirements([Path(f) for f in settings.migrate_from])
     state = WizardState(
-        settings.folder, project, existing, request, settings, requirement_files=given + found
+        settings.folder,
+        project,
+        existing,
+        request,
+        settings,
+        requirement_files=offered_files(settings.folder, settings.migrate_from),
     )
     if profiles is not None:
         state.set_profiles(profiles)

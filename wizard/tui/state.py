@@ -6,14 +6,18 @@ wizard.questions). Nothing here writes a file: `apply` is called only by the Loc
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from wizard.errors import WizardError
+from wizard.requirements_found import (  # noqa: F401 - the Project step's helpers, shared
+    NOT_AVAILABLE,
+    find_requirement_files,
+    migration_available,
+    recommended_file,
+)
 from wizard.session import (
     Facts,
     Prepared,
@@ -72,6 +76,7 @@ class WizardState:
     migration_files: tuple[RequirementsFile, ...] | None = None  # the chosen file, read
     indexed: Request | None = None  # `request` with the channel and mirror the files name
     migration: Migration | None = None  # what each line became
+    recommended: tuple[Path | None] | None = None  # the file recommended, once worked out
     catalog_wanted: tuple[str, str] | None = None  # (index base, channel) of `catalog`
     profiles: tuple[HardwareProfile, ...] | None = None
     detect_notes: tuple[str, ...] = ()
@@ -191,10 +196,7 @@ class WizardState:
         try:
             from wizard.migrate import index_settings, read_requirements
         except ImportError:
-            self.migrate_error = (
-                "Migration is not available yet: the requirements files "
-                "are left alone and the wizard starts from this machine."
-            )
+            self.migrate_error = NOT_AVAILABLE
             return
         try:
             files = read_requirements([self.migrate_from])
@@ -214,6 +216,7 @@ class WizardState:
                 self.catalog,
                 self.profiles or (),
                 self.indexed or self.request,
+                self.project.data,
             )
         except WizardError as exc:
             self.migrate_error = str(exc)
@@ -332,36 +335,16 @@ def _check_snippet(state: WizardState, plan: Plan | None) -> str:
 # --- whether the Project step has anything to ask (the app decides its first screen by it) ---
 
 
-def migration_available() -> bool:
-    try:
-        return importlib.util.find_spec("wizard.migrate") is not None
-    except (ImportError, ValueError):  # a module put in sys.modules by hand has no spec
-        return "wizard.migrate" in sys.modules
-
-
 def recommended_migration(state: WizardState) -> Path | None:
-    """The file to migrate from by default: the one given with --from, else the first found,
-    unless pyproject.toml already has a torch setup (then the project is the source of truth)
-    or this version cannot migrate yet."""
-    if not migration_available():
-        return None
-    for name in state.settings.migrate_from:
-        for p in state.requirement_files:
-            if p.resolve() == Path(name).resolve():
-                return p
-    if state.existing and state.existing.targets:
-        return None
-    return state.requirement_files[0] if state.requirement_files else None
+    """The file to migrate from by default (wizard.requirements_found.recommended_file: the
+    --from file, else the found file that includes the others), worked out once per run."""
+    if state.recommended is None:
+        state.recommended = (
+            recommended_file(state.requirement_files, state.settings.migrate_from, state.existing),
+        )
+    return state.recommended[0]
 
 
 def has_decision(state: WizardState) -> bool:
     """Whether the Project step asks or warns about anything (else the wizard starts past it)."""
     return bool(state.requirement_files) or bool(state.existing and state.existing.conflicts_found)
-
-
-def find_requirement_files(folder: Path) -> tuple[Path, ...]:
-    """requirements*.txt in the project folder, requirements.txt first."""
-    found = sorted(
-        folder.glob("requirements*.txt"), key=lambda p: (p.name != "requirements.txt", p.name)
-    )
-    return tuple(p for p in found if p.is_file())

@@ -13,13 +13,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from wizard.questions import Option, Question
+from wizard.questions import Question
+from wizard.requirements_found import KEEP
+from wizard.requirements_found import migration_question as shared_migration_question
 from wizard.tui.messages import StateChanged
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.state import (  # noqa: F401 - has_decision: part of this step's story
     WizardState,
     has_decision,
-    migration_available,
     recommended_migration,
 )
 from wizard.tui.widgets.choice_list import ChoiceList
@@ -28,8 +29,6 @@ from wizard.tui.widgets.wrapped_text import WrappedText
 
 if TYPE_CHECKING:
     from wizard.migrate import Migration
-
-KEEP = ""  # the answer "leave the requirements files alone"
 
 # How the outcome of a line is coloured, by its status (wizard.migrate.STATUS_WORDS).
 _STATUS_STYLES = {
@@ -45,49 +44,15 @@ _STATUS_STYLES = {
 
 
 def migration_question(state: WizardState) -> Question | None:
-    """Offer "Migrate from <file>" for each requirements file found; None when there are none."""
-    if not state.requirement_files:
-        return None
-    recommend = recommended_migration(state)
-    available = migration_available()
-    options = [
-        Option(
-            str(p),
-            f"Migrate from {_shown(state, p)}",
-            "take its torch pin, builds and index URLs as the starting answers"
-            if available
-            else "migration is not available in this version yet",
-            fits=available,
-            recommended=p == recommend,
-        )
-        for p in state.requirement_files
-    ]
-    options.append(
-        Option(
-            KEEP,
-            "Leave the requirements files alone",
-            "start from this machine"
-            if not state.existing or not state.existing.targets
-            else "start from pyproject.toml's setup",
-            recommended=recommend is None,
-        )
+    """Offer "Migrate from <file>" for each requirements file found; None when there are none
+    (the question `--plain` asks too: wizard.requirements_found.migration_question)."""
+    return shared_migration_question(
+        state.folder,
+        state.requirement_files,
+        recommended_migration(state),
+        state.migrate_from,
+        state.existing,
     )
-    current = str(state.migrate_from) if state.migrate_from else KEEP
-    return Question(
-        "migrate",
-        "Project",
-        "Migrate from pip?",
-        "select",
-        tuple(options),
-        (current,),
-        "explicit-index",
-        "pip's --index-url and --extra-index-url serve every package; the wizard writes "
-        "each PyTorch index as explicit, used only for the torch packages.",
-    )
-
-
-def _shown(state: WizardState, path: Path) -> str:
-    return path.name if path.parent.resolve() == state.folder.resolve() else str(path)
 
 
 def migration_lines(migration: Migration) -> tuple[str, list[str]]:
