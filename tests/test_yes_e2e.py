@@ -757,3 +757,19 @@ def test_an_old_requires_python_the_index_has_no_wheels_for_still_gets_the_gpu_b
     assert code == 0, err
     assert re.search(r"Linux x86_64\s+cu130", out), out
     assert "requires-python becomes >=3.11" in out
+
+
+def test_selectable_builds_with_an_exact_pin_lock_each_extras_own_build(tmp_path, env, fake_index):
+    # `==2.14.0` alone matches the index's stray 2.14.0+df56172 build too
+    args = ("--variants", "cpu,cu130", "--torch", "2.14.0", "--target", "linux-x86_64")
+    code, out, err = yes(tmp_path, env, fake_index.base_url, *args)
+    assert code == 0, err
+    assert "df56172" not in out
+    assert installs(tmp_path, "linux-x86_64", env, extra="cpu")["torch"] == "2.14.0+cpu"
+    assert installs(tmp_path, "linux-x86_64", env, extra="cu130")["torch"] == "2.14.0+cu130"
+    assert installs(tmp_path, "macos-arm64", env, extra="cu130")["torch"] == "2.14.0"
+    written = (tmp_path / "pyproject.toml").read_bytes()
+    code, out, err = yes(tmp_path, env, fake_index.base_url)  # a re-run keeps the pin
+    assert code == 0, err
+    assert "Nothing to change." in out
+    assert (tmp_path / "pyproject.toml").read_bytes() == written

@@ -5,7 +5,7 @@ A Plan is plain data; wizard.project turns it into pyproject.toml text.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -226,6 +226,40 @@ def _refuse_missing_companions(
                 f"{variant} build (the {variant} index does not publish it).",
                 f"Choose another build than {variant}{where}, or leave out {pkg}.",
             )
+
+
+def _pinned_extra(
+    exact: str,
+    variant: str,
+    having: Sequence[TargetChoice],
+    choices: Choices,
+    catalog: Catalog,
+    everywhere: bool,
+) -> tuple[str, ...]:
+    """A selectable build's requirements for an exact pin: the build's label where its index
+    serves it (`==2.14.0` alone also matches stray builds such as 2.14.0+df56172 there), the
+    same pin from PyPI on the other platforms the lock serves (`everywhere`)."""
+    from wizard.platforms import PLATFORMS
+
+    markers = [PLATFORMS[t.platform].marker for t in having]
+    on = markers[0] if len(markers) == 1 else " or ".join(f"({m})" for m in markers)
+    others = " and ".join(f"({PLATFORMS[t.platform].other_marker})" for t in having)
+    if len(having) == 1:
+        others = PLATFORMS[having[0].platform].other_marker
+    pins = {"torch": exact}
+    unpinned = []
+    for pkg in choices.companions:
+        pinned = catalog.companion_for(exact, pkg) if pkg in _PAIRED else None
+        if pinned:
+            pins[pkg] = pinned
+        else:
+            unpinned.append(pkg)
+    reqs = []
+    for pkg, version in pins.items():
+        reqs.append(f"{pkg}=={version}+{variant} ; {on}")
+        if everywhere:
+            reqs.append(f"{pkg}=={version} ; {others}")
+    return (*reqs, *unpinned)
 
 
 def _exact_version(spec: str | None) -> str | None:
@@ -510,18 +544,28 @@ def make_plan(
     else:
         non_mac = [t for t in choices.targets if not t.platform.startswith("macos")]
         mac = [t for t in choices.targets if t.platform.startswith("macos")]
-        gate = " or ".join(f"({PLATFORMS[t.platform].marker})" for t in non_mac) if mac else None
-        if gate and len(non_mac) == 1:
-            gate = PLATFORMS[non_mac[0].platform].marker
+        exact = _exact_version(choices.torch)
         for variant in choices.variants:
             extras[variant] = (torch_req, *companion_reqs)
             name = use_index(variant)
             having = [t for t in non_mac if release.has(variant, t.platform)]
-            where = gate
-            if len(having) < len(non_mac):  # only the platforms that have the build
-                where = " or ".join(f"({PLATFORMS[t.platform].marker})" for t in having)
-                if len(having) == 1:
-                    where = PLATFORMS[having[0].platform].marker
+            if exact and having:
+                extras[variant] = _pinned_extra(
+                    exact,
+                    variant,
+                    having,
+                    choices,
+                    catalog,
+                    everywhere=len(having) < len(non_mac)
+                    or bool(mac)
+                    or (choices.lock_scope != "targets" and channel == "stable"),
+                )
+            # Only on the targets that have the build: elsewhere (macOS, a platform the
+            # build skips, one outside the targets) PyPI's torch serves the extra.
+            where = " or ".join(f"({PLATFORMS[t.platform].marker})" for t in having)
+            if len(having) == 1:
+                where = PLATFORMS[having[0].platform].marker
+            if len(having) < len(non_mac):
                 for t in non_mac:
                     if t not in having:
                         pypi = release.pypi.get(t.platform, "cpu")
@@ -531,7 +575,7 @@ def make_plan(
                             f"({pypi} build)."
                         )
             for pkg in torch_pkgs:
-                add_source(pkg, SourceEntry(name, marker=where, extra=variant))
+                add_source(pkg, SourceEntry(name, marker=where or None, extra=variant))
             triton = _triton_for(catalog, variant, channel, "linux-x86_64")
             linux = [PLATFORMS[t.platform].marker for t in having if t.platform.startswith("linux")]
             if triton and linux:
