@@ -116,8 +116,11 @@ def add_dist(
     return dist
 
 
+TORCH_PROJECT = '[project]\nname = "demo"\nversion = "0.1.0"\ndependencies = ["torch"]\n'
+
+
 def project_with(tmp_path: Path, lock: str | None, packages: dict[str, str], **kw: object) -> Path:
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "0.1.0"\n')
+    (tmp_path / "pyproject.toml").write_text(TORCH_PROJECT)
     if lock:
         shutil.copy(LOCKS / f"{lock}.uv.lock", tmp_path / "uv.lock")
     make_env(tmp_path, packages, **kw)  # type: ignore[arg-type]
@@ -139,7 +142,16 @@ def one(findings: list[Finding], code: str) -> Finding:
 
 
 def doctor(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(["doctor", "--offline", *args])
+    """`torch-wizard doctor --offline ARGS`, run (as people do) in the -C project's folder when
+    it has a pyproject.toml; test_doctor_review checks the fixes of `-C DIR` from elsewhere."""
+    folder = Path(args[args.index("-C") + 1]) if "-C" in args else None
+    here = Path.cwd()
+    if folder is not None and (folder / "pyproject.toml").is_file():
+        os.chdir(folder)
+    try:
+        code = main(["doctor", "--offline", *args])
+    finally:
+        os.chdir(here)
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -158,7 +170,7 @@ CPU_PAIR = {"torch": "2.14.1+cpu", "torchvision": "0.29.1+cpu"}
 
 
 def test_no_environment_is_a_problem_with_uv_sync_as_the_fix(tmp_path, capsys):
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "0"\n')
+    (tmp_path / "pyproject.toml").write_text(TORCH_PROJECT)
     findings = check(tmp_path, linux())
     f = one(findings, "no-environment")
     assert f.severity == "problem" and f.fix == "`uv sync`"
@@ -209,7 +221,7 @@ NOT_YET = (
 
 def locked_project(tmp_path: Path, lock: str = "markers") -> Path:
     """A project with uv.lock and no environment yet (uv.lock has the cp311 wheels)."""
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "0.1.0"\n')
+    (tmp_path / "pyproject.toml").write_text(TORCH_PROJECT)
     shutil.copy(LOCKS / f"{lock}.uv.lock", tmp_path / "uv.lock")
     return tmp_path
 
@@ -456,7 +468,7 @@ def test_lock_with_several_torch_versions_picks_this_platforms(tmp_path):
     assert "extra" not in one(findings, "in-sync").what
     assert codes(findings, "problem") == []
     project_with(tmp_path, "markers", CPU_PAIR)
-    f = one(check(tmp_path, linux()), "out-of-sync")
+    f = one(check(tmp_path, linux(RTX4090)), "out-of-sync")
     assert "2.14.1+cu130" in f.what and f.fix == "`uv sync`"
 
 
@@ -819,7 +831,7 @@ def test_missing_project_folder_is_bad_input(tmp_path, capsys):
 
 
 def test_bad_hardware_profile_is_bad_input(tmp_path, capsys):
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "0"\n')
+    (tmp_path / "pyproject.toml").write_text(TORCH_PROJECT)
     (tmp_path / "bad.json").write_text('{"os": "plan9", "arch": "x86_64"}')
     code, _, err = doctor(["-C", str(tmp_path), "--hardware", str(tmp_path / "bad.json")], capsys)
     assert code == 2 and "plan9" in err
@@ -918,7 +930,7 @@ def fake_torch_env(
     cuda_fails: bool = False,
     prelude: str = "",
 ) -> Path:
-    (project / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "0"\n')
+    (project / "pyproject.toml").write_text(TORCH_PROJECT)
     env = project / ".venv"
     venv.EnvBuilder(symlinks=True, with_pip=False).create(env)
     found = find_environment(env)
@@ -1111,7 +1123,7 @@ def real_torch_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.slow
 def test_real_cpu_torch_runs(real_torch_venv, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("UV_PROJECT_ENVIRONMENT", str(real_torch_venv))
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "0"\n')
+    (tmp_path / "pyproject.toml").write_text(TORCH_PROJECT)
     this_machine(monkeypatch, linux())
     code, out, _ = doctor(["-C", str(tmp_path), "--run", "--json"], capsys)
     data = json.loads(out)

@@ -6,7 +6,7 @@ imported here), compares it with uv.lock and with the hardware, and turns every 
 in the environment's own Python, in a child process with a time limit.
 
 Finding codes:
-  problems   no-environment, not-installed, out-of-sync, cpu-build-with-gpu,
+  problems   no-torch-dependency, no-environment, not-installed, out-of-sync, cpu-build-with-gpu,
              cuda-newer-than-driver, arch-not-compiled, rocm-gfx-unsupported,
              companion-mismatch, gpu-build-without-gpu (another GPU goes unused),
              run-crashed, run-timeout, run-import-failed, run-device-failed,
@@ -15,6 +15,7 @@ Finding codes:
              project-not-editable, locked-build-differs (another platform's profile),
              duplicate-install, driver-unknown, arch-unknown, gfx-unknown,
              companion-unknown, triton-missing, gpu-build-without-gpu (no GPU at all),
+             gpu-unused (the CPU build fits until the driver is upgraded),
              hardware-unknown, run-version-differs
   ok         environment, installed, in-sync, build-fits, driver-ok, arch-ok, gfx-ok,
              companion-ok, run-import, run-device, locked-for-platform
@@ -38,7 +39,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.parser import HeaderParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -314,6 +315,7 @@ class LockState:
     extras: tuple[str, ...]  # the variant extras (extras that bring torch)
     error: str | None = None
     groups: tuple[str, ...] = ()  # dependency groups that bring torch (`uv sync --group`)
+    root_torch: bool = True  # the project's own entry asks for torch (dependency, extra, group)
 
 
 def _has_wheel(
@@ -391,7 +393,8 @@ def read_locked(project: Path, platform: TargetPlatform, python: str) -> LockSta
     fitting = tuple(
         s for s in sets if s.torch is not None and _has_wheel(packages, s.torch, platform, python)
     )
-    return LockState(path, fitting, extras, groups=groups)
+    root_torch = brings_torch(root.get("dependencies", [])) or bool(extras) or bool(groups)
+    return LockState(path, fitting, extras, groups=groups, root_torch=root_torch)
 
 
 @dataclass(frozen=True)
@@ -493,8 +496,16 @@ def _build_words(variant: str | None, pkg: InstalledPackage, catalog: Catalog) -
     return f"{source}{variant} build"
 
 
+_VENDOR_WORDS = {"nvidia": "NVIDIA", "amd": "AMD", "intel": "Intel", "apple": "Apple"}
+
+
 def _gpu_names(gpus: Sequence[GPU]) -> str:
-    return " and ".join(sorted({g.name or f"{g.vendor} GPU" for g in gpus}))
+    return " and ".join(sorted({_gpu_name(g) for g in gpus}))
+
+
+def _gpu_name(gpu: GPU) -> str:
+    """The GPU's name; "NVIDIA GPU" when the name was not detected."""
+    return gpu.name or f"{_VENDOR_WORDS.get(gpu.vendor, gpu.vendor)} GPU"
 
 
 def _machine_words(profile: HardwareProfile) -> str:
@@ -503,12 +514,12 @@ def _machine_words(profile: HardwareProfile) -> str:
     parts = [f"{system} {profile.arch}" + (" (WSL)" if profile.wsl else "")]
     if profile.cpu.brand:
         parts.append(profile.cpu.brand)
-    names = list(dict.fromkeys(g.name or f"{g.vendor} GPU" for g in profile.gpus))
+    names = list(dict.fromkeys(_gpu_name(g) for g in profile.gpus))
     shown = [n for n in names if n != profile.cpu.brand]
     if shown:
         parts.append(", ".join(shown))
     elif not names:
-        parts.append("no GPU")
+        parts.append("GPUs unknown (detection failed)" if profile.gpu_errors else "no GPU")
     return ", ".join(parts)
 
 
@@ -530,6 +541,7 @@ class Context:
     catalog: Catalog
     recommendation: Recommendation | None
     setup: ProjectSetup = field(default_factory=ProjectSetup)
+    torch_homes: TorchHomes | None = None  # where pyproject.toml asks for torch
 
     @property
     def env_platform(self) -> TargetPlatform | None:
@@ -544,6 +556,52 @@ class Context:
         if torch is None or self.platform is None or not torch.wheel_tags:
             return False
         return not any(_tag_fits(t, self.platform) for t in torch.wheel_tags)
+
+
+@dataclass(frozen=True)
+class TorchHomes:
+    """Where pyproject.toml asks for torch: the main dependencies, extras, groups."""
+
+    main: bool
+    extras: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+
+    @property
+    def any(self) -> bool:
+        return self.main or bool(self.extras) or bool(self.groups)
+
+
+def _requirement_name(item: object) -> str | None:
+    if not isinstance(item, str):
+        return None
+    found = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", item)
+    return canonical_name(found.group(1)) if found else None
+
+
+def read_torch_homes(project: Path) -> TorchHomes | None:
+    """Where pyproject.toml asks for torch; None when it cannot be read as TOML."""
+    try:
+        raw = (project / "pyproject.toml").read_bytes()
+        data = _load_toml(raw.decode("utf-8").removeprefix("\ufeff"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+
+    def has_torch(items: object) -> bool:
+        return isinstance(items, list) and any(_requirement_name(i) == "torch" for i in items)
+
+    proj = data.get("project") if isinstance(data.get("project"), dict) else {}
+    assert isinstance(proj, dict)
+    if "dependencies" in proj.get("dynamic", []) or "optional-dependencies" in proj.get(
+        "dynamic", []
+    ):
+        return None  # written by the build backend: unknown here
+    optional = proj.get("optional-dependencies")
+    groups = data.get("dependency-groups")
+    return TorchHomes(
+        has_torch(proj.get("dependencies")),
+        tuple(e for e, d in optional.items() if has_torch(d)) if isinstance(optional, dict) else (),
+        tuple(g for g, d in groups.items() if has_torch(d)) if isinstance(groups, dict) else (),
+    )
 
 
 def _tag_fits(tag: str, platform: TargetPlatform) -> bool:
@@ -605,13 +663,32 @@ def _wizard_fix(ctx: Context, backend: str, release: str | None = None) -> str:
     flags = " ".join(
         f"--target {p}" if b == "auto" else f"--target {p}={b}" for p, b in targets.items()
     )
-    return f"`torch-wizard {flags}{torch}`, then `uv sync`"
+    return f"`torch-wizard {flags}{torch}`, then `{_sync_command(ctx)}`"
+
+
+def _locked_with(ctx: Context, backend: str) -> LockedSet | None:
+    """The set of uv.lock that installs the `backend` build on this platform, if any."""
+    lock = ctx.lock
+    if lock is None or lock.error or ctx.platform is None:
+        return None
+    for s in lock.sets:
+        if s.torch is None:
+            continue
+        variant = _locked_variant(ctx, s.torch)
+        if variant == backend or (
+            backend == "default" and not InstalledPackage(s.torch.name, s.torch.version).label
+        ):
+            return s
+    return None
 
 
 def _switch_fix(ctx: Context, backend: str) -> str:
     """The command that puts `backend` into the environment."""
     if ctx.lock and canonical_name(backend) in map(canonical_name, ctx.lock.extras):
         return f"`uv sync --extra {backend}`"
+    locked = _locked_with(ctx, backend)
+    if locked is not None:  # uv.lock already has it: installing what it says is the fix
+        return f"`{_sync_command(ctx, [locked.extra])}`"
     rec = ctx.recommendation
     release = rec.torch if rec and rec.backend == backend else None
     return _wizard_fix(ctx, backend, release)
@@ -631,7 +708,14 @@ def _sync_command(ctx: Context, prefer: Sequence[str | None] = ()) -> str:
     extra = _sync_extra(ctx, prefer)
     if extra:
         return f"uv sync --extra {extra}"
-    groups = ctx.lock.groups if ctx.lock else ()
+    groups = ctx.lock.groups if ctx.lock and not ctx.lock.error else ()
+    if not groups and (ctx.lock is None or ctx.lock.error):
+        # No lock to read (yet): where pyproject.toml puts torch.
+        homes = ctx.torch_homes
+        if homes is not None and not homes.main:
+            if homes.extras:
+                return f"uv sync --extra {homes.extras[0]}"
+            groups = homes.groups
     return f"uv sync --group {groups[0]}" if groups else "uv sync"
 
 
@@ -822,15 +906,32 @@ def check_lock(ctx: Context) -> list[Finding]:
     if match is None:
         locked = ", ".join(f"{s.torch.version}{_lock_words(s)}" for s in lock.sets if s.torch)
         prefer = [torch.label, ctx.recommendation.backend if ctx.recommendation else None]
+        why = (
+            "The environment is not what the project specifies: results differ from the "
+            "machines that follow the lock."
+        )
+        fix = f"`{_sync_command(ctx, prefer)}`"
+        # `uv sync` installs uv.lock's build: when that does not fit this machine, the fix is
+        # the one for that build (a lock that fits), not the sync.
+        extra = _sync_extra(ctx, prefer)
+        synced = next((s for s in lock.sets if s.extra == extra and s.torch), None)
+        if synced is not None and synced.torch is not None and ctx.profile is not None:
+            pkg = InstalledPackage(synced.torch.name, synced.torch.version)
+            judged = _judge_build(
+                ctx, pkg, f"uv.lock's torch {pkg.version}{_lock_words(synced)}", installed=False
+            )
+            blocking = [f for f in judged if f.code in _BLOCKS_SYNC and f.severity != "ok"]
+            if blocking:
+                why += f" But a plain `uv sync` is not the fix: {blocking[0].what}"
+                fix = blocking[0].fix
         return [
             Finding(
                 "out-of-sync",
                 "problem",
                 f"torch {torch.version} is installed, but uv.lock has {locked} for "
                 f"{ctx.platform.label}.",
-                "The environment is not what the project specifies: results differ from the "
-                "machines that follow the lock.",
-                f"`{_sync_command(ctx, prefer)}`",
+                why,
+                fix,
             )
         ]
     out: list[Finding] = []
@@ -952,6 +1053,20 @@ def _judge_build(
                 _switch_fix(ctx, wanted),
             )
         ]
+    if variant == "cpu" and profile.gpu_errors and not _is_gpu(wanted):
+        return []  # whether a GPU build would fit is unknown: check_hardware says why
+    if variant == "cpu" and rec is not None and rec.ways_out and (nvidia or amd or intel):
+        # The CPU build is what fits now, but the GPU could be used: not an all-clear.
+        gpus = _gpu_names(nvidia or amd or intel)
+        return [
+            Finding(
+                "gpu-unused",
+                "warning",
+                f"{subject} is {words}: the best this machine can run now, but {gpus} goes unused.",
+                " ".join(rec.reasons) if rec.reasons else "",
+                " ".join(rec.ways_out),
+            )
+        ]
     if variant in ("cpu", "mps"):
         return [
             Finding(
@@ -970,6 +1085,8 @@ def _judge_build(
         else None
     )
     targets = {"nvidia": nvidia, "amd": amd, "intel": intel}.get(vendor or "", ())
+    if not targets and vendor and profile.gpu_error(vendor):
+        return []  # this vendor's GPUs are unknown, not absent: check_hardware says why
     if not targets:
         other = nvidia or amd or intel
         gpu_word = {"nvidia": "NVIDIA", "amd": "AMD", "intel": "Intel"}.get(vendor or "", "")
@@ -1125,7 +1242,9 @@ def _check_cuda(
                 f"The NVIDIA driver version was not detected; {words} needs {needed} or newer.",
                 "With an older driver, torch.cuda.is_available() is False and torch runs on the "
                 "CPU.",
-                "Check with `nvidia-smi`, or run `torch-wizard doctor --run`.",
+                "Check with `nvidia-smi`, or run `torch-wizard doctor --run`."
+                if ctx.profile.source is None
+                else _try_it_fix(ctx, "`nvidia-smi` there shows the driver"),
             )
         )
     elif need is not None and have < need:
@@ -1148,16 +1267,20 @@ def _check_cuda(
             )
         )
     minor = minor_of(torch.version)
-    for g in gpus:
+    for g, count in _alike(gpus):
         name = g.name or "the NVIDIA GPU"
+        if count > 1:
+            name = f"{count} × {name}"
         if not g.compute_capability:
             out.append(
                 Finding(
                     "arch-unknown",
                     "warning",
                     f"The compute capability of {name} was not detected.",
-                    "Whether the build has kernels for it cannot be checked.",
-                    "Run `torch-wizard doctor --run` to try it.",
+                    "Whether the build has kernels for "
+                    + ("them" if count > 1 else "it")
+                    + " cannot be checked.",
+                    _try_it_fix(ctx, "a driver from about 510 on reports it"),
                 )
             )
             continue
@@ -1171,7 +1294,7 @@ def _check_cuda(
                     f"The architecture list of torch {minor} {variant} is not in the "
                     f"catalog; {sm} ({name}) cannot be checked.",
                     "A build without kernels for the GPU fails at the first operation on it.",
-                    "Run `torch-wizard doctor --run` to try it.",
+                    _try_it_fix(ctx, ""),
                 )
             )
         elif not support.ok:
@@ -1196,6 +1319,25 @@ def _check_cuda(
     return out
 
 
+def _alike(gpus: Sequence[GPU]) -> list[tuple[GPU, int]]:
+    """Identical GPUs once, with their count (eight of the same card are one line)."""
+    counts: dict[GPU, int] = {}
+    for g in gpus:
+        counts[g] = counts.get(g, 0) + 1
+    return list(counts.items())
+
+
+def _try_it_fix(ctx: Context, how: str) -> str:
+    """Try the build on the machine: `doctor --run` here; for a profile, on its machine."""
+    if ctx.profile is None or ctx.profile.source is None:
+        return "Run `torch-wizard doctor --run` to try it."
+    return (
+        "On that machine, run `torch-wizard doctor --run` to try it, or regenerate the "
+        f"profile there with `torch-wizard detect --json > {ctx.profile.source}`"
+        + (f" ({how})." if how else ".")
+    )
+
+
 def _check_rocm(
     ctx: Context,
     torch: InstalledPackage,
@@ -1207,8 +1349,10 @@ def _check_rocm(
 ) -> list[Finding]:
     out: list[Finding] = []
     known = ctx.catalog.rocm_gfx.get(variant)
-    for g in gpus:
+    for g, count in _alike(gpus):
         name = g.name or "the AMD GPU"
+        if count > 1:
+            name = f"{count} × {name}"
         if not g.gfx:
             out.append(
                 Finding(
@@ -1216,7 +1360,9 @@ def _check_rocm(
                     "warning",
                     f"The gfx architecture of {name} was not detected.",
                     "Whether the ROCm build supports it cannot be checked.",
-                    "Install the ROCm tools (rocminfo), or run `torch-wizard doctor --run`.",
+                    "Install the ROCm tools (rocminfo), or run `torch-wizard doctor --run`."
+                    if ctx.profile is None or ctx.profile.source is None
+                    else _try_it_fix(ctx, "with the ROCm tools (rocminfo) installed"),
                 )
             )
         elif known is None:
@@ -1227,7 +1373,7 @@ def _check_rocm(
                     f"The catalog has no gfx list for {variant}; {g.gfx} ({name}) "
                     "cannot be checked.",
                     "",
-                    "Run `torch-wizard doctor --run` to try it.",
+                    _try_it_fix(ctx, ""),
                 )
             )
         elif g.gfx not in known:
@@ -1278,6 +1424,28 @@ def _with_fix(ctx: Context, name: str) -> str:
     return "`torch-wizard " + " ".join(f"--with {n}" for n in names) + "`"
 
 
+def _locked_pair(
+    ctx: Context, name: str, torch: InstalledPackage, expected: str | None
+) -> LockedSet | None:
+    """The uv.lock set that has the installed torch and a `name` paired with it, if any."""
+    lock = ctx.lock
+    if lock is None or lock.error or ctx.foreign:
+        return None
+    for s in lock.sets:
+        want = s.packages.get(name)
+        if s.torch is None or want is None:
+            continue
+        if parse_version(s.torch.version) != parse_version(torch.version):
+            continue
+        got = InstalledPackage(name, want.version)
+        if expected is not None and parse_version(got.public) != parse_version(expected):
+            continue
+        if got.label != torch.label:
+            continue
+        return s
+    return None
+
+
 def check_companions(ctx: Context) -> list[Finding]:
     inst, platform = ctx.installed, ctx.platform
     if inst is None or inst.torch is None or platform is None:
@@ -1299,6 +1467,15 @@ def check_companions(ctx: Context) -> list[Finding]:
             problems.append(f"it is the {variant} build while torch is the {torch_variant} build")
         if problems:
             pair = f"{name} {expected}" if expected else f"the {name} release"
+            fix = (
+                f"{_with_fix(ctx, name)} (pairs {pair} with torch {torch.public}), "
+                f"then `{_sync_command(ctx)}`"
+            )
+            locked = _locked_pair(ctx, name, torch, expected)
+            if locked is not None:  # uv.lock already pairs them: installing it is the fix
+                fix = f"`{_sync_command(ctx, [locked.extra])}` (uv.lock pairs {name} " + (
+                    f"{locked.packages[name].version} with torch {torch.version})"
+                )
             out.append(
                 Finding(
                     "companion-mismatch",
@@ -1309,8 +1486,7 @@ def check_companions(ctx: Context) -> list[Finding]:
                     f"{name}'s compiled operators are built against one torch release and build; "
                     f"a mismatch fails at import (e.g. 'operator {name}::nms does not exist') or "
                     "at the first call.",
-                    f"{_with_fix(ctx, name)} (pairs {pair} with torch {torch.public}), "
-                    "then `uv sync`",
+                    fix,
                 )
             )
         elif expected is None:
@@ -1363,8 +1539,28 @@ def check_hardware(ctx: Context) -> list[Finding]:
                 "Pass a profile with --hardware FILE.",
             )
         ]
+    out = []
+    for vendor, why in ctx.profile.gpu_errors:
+        label = _VENDOR_WORDS.get(vendor, vendor)
+        tool = {"nvidia": "`nvidia-smi`", "amd": "`rocminfo`"}.get(vendor, "the driver's tool")
+        again = (
+            f"then regenerate the profile there with `torch-wizard detect --json > "
+            f"{ctx.profile.source}`"
+            if ctx.profile.source
+            else "then run `torch-wizard doctor` again"
+        )
+        out.append(
+            Finding(
+                "hardware-unknown",
+                "warning",
+                f"{label} GPU detection failed: {why.rstrip('.')}.",
+                f"Whether this machine has {label} GPUs is unknown, so the build is not judged "
+                "against them (a driver that is not loaded also keeps torch from using the GPU).",
+                f"Load or reinstall the {label} driver until {tool} lists the GPUs; {again}.",
+            )
+        )
     if ctx.platform is None:
-        return [
+        return out + [
             Finding(
                 "hardware-unknown",
                 "warning",
@@ -1374,13 +1570,41 @@ def check_hardware(ctx: Context) -> list[Finding]:
                 "",
             )
         ]
-    return []
+    return out
+
+
+def check_no_torch(ctx: Context) -> list[Finding]:
+    """The project does not depend on torch: one finding, with the way to set it up."""
+    torch = ctx.installed.torch if ctx.installed else None
+    return [
+        Finding(
+            "no-torch-dependency",
+            "problem",
+            "The project does not depend on torch (pyproject.toml names it nowhere).",
+            "`uv sync` installs no torch for it"
+            + (
+                f" and removes the torch {torch.version} installed by hand"
+                if torch is not None
+                else ""
+            )
+            + ", so nothing in the project can import torch.",
+            "`torch-wizard` (adds the torch build this machine needs and locks it), then `uv sync`",
+        )
+    ]
 
 
 def diagnose_context(ctx: Context) -> list[Finding]:
     """Every check, in checklist order (pure: reads only `ctx`)."""
     # What uv.lock installs, against the hardware, comes first: the sync that the environment
     # (or a missing torch) calls for waits for the fix when that does not fit this machine.
+    homes, lock = ctx.torch_homes, ctx.lock
+    if (
+        homes is not None
+        and not homes.any
+        and (lock is None or lock.error or not (lock.sets or lock.root_torch))
+    ):
+        # Nothing asks for torch (not even through another package in uv.lock).
+        return check_project(ctx) + check_hardware(ctx) + check_no_torch(ctx)
     ahead = check_lock(ctx) + check_build(ctx)
     if ctx.environment is None:
         return check_project(ctx) + check_environment(ctx, ahead) + check_hardware(ctx) + ahead
@@ -1548,8 +1772,11 @@ def probe_runtime(python: Path | None, cwd: Path, timeout: float = RUN_TIMEOUT) 
         )
     try:
         stdout, stderr = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
+    except BaseException as exc:  # a time-out, or Ctrl+C: the child's own session never sees it
         _stop(proc)
+        if not isinstance(exc, subprocess.TimeoutExpired):
+            proc.wait()
+            raise
         try:
             stdout, _ = proc.communicate(timeout=5)
         except subprocess.TimeoutExpired:
@@ -1842,6 +2069,8 @@ def _recommendation(
     in it, is the recommendation the newest release that serves (the fix then carries --torch).
     """
     paired = _paired_releases(catalog, existing)
+    if profile is not None:  # identical GPUs are named once in the reasons
+        profile = replace(profile, gpus=tuple(dict.fromkeys(profile.gpus)))
 
     def wider() -> Recommendation:
         return recommend(profile, platform, catalog, paired, python=python)
@@ -1900,7 +2129,17 @@ def gather(
     if platform is not None and platform.name in PLATFORMS:
         rec = _recommendation(profile, platform.name, catalog, setup.existing, python)
     return Context(
-        project, env_path, environment, installed, lock, profile, platform, catalog, rec, setup
+        project,
+        env_path,
+        environment,
+        installed,
+        lock,
+        profile,
+        platform,
+        catalog,
+        rec,
+        setup,
+        read_torch_homes(project),
     )
 
 
@@ -1913,14 +2152,21 @@ def diagnose(
     run_timeout: float = RUN_TIMEOUT,
     environ: Mapping[str, str] | None = None,
     setup: ProjectSetup | None = None,
+    fix_dir: str | None = None,
 ) -> DoctorReport:
-    """Every check on the project's environment; with `run`, also import torch in it."""
+    """Every check on the project's environment; with `run`, also import torch in it.
+
+    `fix_dir`: the project folder as the person named it (-C DIR), when it is not the current
+    folder: every command in a fix then acts on it (see `in_folder`).
+    """
     ctx = gather(project, profile, catalog, environ, setup)
     findings = diagnose_context(ctx)
     runtime = None
     if run and ctx.environment is not None and ctx.installed and ctx.installed.torch:
         runtime = probe_runtime(ctx.environment.python, project, run_timeout)
         findings += runtime_findings(runtime, ctx)
+    if fix_dir:
+        findings = [replace(f, fix=in_folder(f.fix, fix_dir)) for f in findings]
     return DoctorReport(
         project,
         ctx.env_path,
@@ -1934,6 +2180,20 @@ def diagnose(
         runtime,
         catalog.notes,
     )
+
+
+_TW_COMMAND = re.compile(r"`torch-wizard(?=[ `])(?! detect)")
+_UV_COMMAND = re.compile(r"`uv (?=[a-z])")
+
+
+def in_folder(fix: str, folder: str) -> str:
+    """The fix's commands made to act on `folder` (copied as printed, from the current folder):
+    `torch-wizard -C DIR ...`, `uv --directory DIR ...`."""
+    import shlex
+
+    quoted = shlex.quote(folder)
+    fix = _TW_COMMAND.sub(lambda _: f"`torch-wizard -C {quoted}", fix)
+    return _UV_COMMAND.sub(lambda _: f"`uv --directory {quoted} ", fix)
 
 
 # --------------------------------------------------------------------------------------

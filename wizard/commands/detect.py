@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
 from wizard.catalog.model import Catalog
-from wizard.hardware.detect import detect
-from wizard.hardware.profile import GPU, HardwareProfile, load_profile
+from wizard.hardware.detect import VENDOR_LABELS, detect
+from wizard.hardware.profile import GPU, HardwareProfile, load_profile_list
 
 _LABEL_WIDTH = 10
 
@@ -18,10 +20,18 @@ def run_detect(opts: argparse.Namespace) -> int:
     base = _index_base(opts)  # a bad --index-base fails before the probes
     notes: tuple[str, ...] = ()
     if opts.hardware:
-        profiles = [load_profile(path) for path in opts.hardware]
+        profiles = [p for path in opts.hardware for p in load_profile_list(path)]
     else:
         detection = detect()
         profiles, notes = [detection.profile], detection.notes
+        for _vendor, why in detection.profile.gpu_errors if opts.json else ():
+            # On stderr as well, so that `detect --json > box.json` does not hide it.
+            label = VENDOR_LABELS.get(_vendor, _vendor)
+            print(
+                f"{label} GPUs could not be detected ({why}); the profile records that in "
+                "gpu_errors. Fix the driver (check `nvidia-smi`) and run detect again.",
+                file=sys.stderr,
+            )
     if opts.json:
         if len(profiles) == 1:
             print(profiles[0].to_json())
@@ -60,9 +70,16 @@ def format_recommendation(profile: HardwareProfile, catalog: Catalog) -> str:
     platform = platform_for(profile.os, profile.arch)
     if platform is None:
         return f"{'PyTorch':<{_LABEL_WIDTH}}no PyTorch wheels for {profile.os} {profile.arch}"
-    rec = recommend(profile, platform.name, catalog)
+    # Identical GPUs (eight of one card) once: the reasons name each kind of GPU once.
+    kinds = replace(profile, gpus=tuple(dict.fromkeys(profile.gpus)))
+    rec = recommend(kinds, platform.name, catalog)
     backend = "PyPI's default build" if rec.backend == "default" else rec.backend
     lines = [f"{'PyTorch':<{_LABEL_WIDTH}}{backend}, torch {rec.torch} ({platform.name})"]
+    lines += [
+        f"{'':<{_LABEL_WIDTH}}- {VENDOR_LABELS.get(v, v)} GPUs could not be detected ({why}): "
+        f"this assumes none"
+        for v, why in profile.gpu_errors
+    ]
     lines += [f"{'':<{_LABEL_WIDTH}}- {r}" for r in rec.reasons]
     lines += [f"{'':<{_LABEL_WIDTH}}> {w}" for w in rec.ways_out]
     others = [o for o in rec.options if o.backend != rec.backend]
@@ -88,8 +105,12 @@ def format_profile(profile: HardwareProfile, notes: Sequence[str] = ()) -> str:
     lines.append(("CPU", ", ".join(cpu)))
     if profile.memory_mb is not None:
         lines.append(("Memory", _gb(profile.memory_mb)))
+    failed = "; ".join(f"{VENDOR_LABELS.get(v, v)}: {why}" for v, why in profile.gpu_errors)
     if not profile.gpus:
-        lines.append(("GPU", "none detected"))
+        found = f"unknown, detection failed ({failed})" if failed else "none detected"
+        lines.append(("GPU", found))
+    elif failed:
+        lines.append(("GPU", f"others unknown, detection failed ({failed})"))
     for i, gpu in enumerate(profile.gpus):
         lines.append((f"GPU {i}" if len(profile.gpus) > 1 else "GPU", _gpu_line(gpu)))
     text = "\n".join(f"{label:<{_LABEL_WIDTH}}{value}" for label, value in lines)

@@ -46,9 +46,15 @@ def _parser() -> ArgumentParser:
 
 def _hardware(path: str | None) -> HardwareProfile:
     if path:
-        from wizard.hardware.profile import load_profile
+        from wizard.hardware.profile import load_profile_list
 
-        return load_profile(path)
+        profiles = load_profile_list(path)
+        if len(profiles) > 1:
+            raise BadInput(
+                f"{path} holds {len(profiles)} hardware profiles; doctor checks one machine.",
+                "Pass one machine's profile (`torch-wizard detect --json > FILE` on it).",
+            )
+        return profiles[0]
     from wizard.hardware.detect import detect_hardware
 
     return detect_hardware()
@@ -115,7 +121,17 @@ def run_doctor(args: list[str]) -> int:
             f"Importing torch in the project's environment (up to {RUN_TIMEOUT:.0f} s)...",
             file=sys.stderr,
         )
-    report = diagnose(folder.resolve(), profile, catalog, run=opts.run, setup=setup)
+    # Fixes are copied and run from the current folder: they name the project's folder when
+    # it is another one.
+    here = folder.resolve() == Path.cwd().resolve()
+    report = diagnose(
+        folder.resolve(),
+        profile,
+        catalog,
+        run=opts.run,
+        setup=setup,
+        fix_dir=None if here else str(folder),
+    )
     if opts.json:
         print(json.dumps(report.to_dict(), indent=2))
         return report.exit_code

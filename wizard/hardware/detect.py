@@ -73,7 +73,9 @@ def detect(
         for name, r in results.items()
         if not r.gpus and r.note and name in VENDOR_LABELS
     )
+    errors = tuple((name, r.failed) for name, r in results.items() if not r.gpus and r.failed)
     profile = HardwareProfile(
+        gpu_errors=errors,
         os=facts.os,
         arch=facts.arch or platform.machine().lower(),
         libc=facts.libc,
@@ -117,7 +119,8 @@ def _probe_result(future: Future[ProbeResult]) -> ProbeResult:
     try:
         return future.result()
     except Exception as exc:  # one broken probe must not hide the others
-        return ProbeResult((), f"the probe failed: {exc.__class__.__name__}")
+        note = f"the probe failed: {exc.__class__.__name__}"
+        return ProbeResult((), note, note)
 
 
 def _merge_windows(results: dict[str, ProbeResult]) -> dict[str, ProbeResult]:
@@ -130,5 +133,7 @@ def _merge_windows(results: dict[str, ProbeResult]) -> dict[str, ProbeResult]:
             merged[vendor] = own
             continue
         from_list = tuple(g for g in listed.gpus if g.vendor == vendor)
-        merged[vendor] = ProbeResult(from_list, own.note or listed.note or "none listed by Windows")
+        merged[vendor] = ProbeResult(
+            from_list, own.note or listed.note or "none listed by Windows", own.failed
+        )
     return merged

@@ -177,10 +177,21 @@ def probe_nvidia(
     if not gpus:
         why = tool_note("nvidia-smi", run if smi else None, timeout)
         note = f"driver {kernel_driver} is loaded but {why}" if kernel_driver else why
-        return ProbeResult((), note)
+        failed = None
+        if kernel_driver or (smi is not None and run is not None and not run.ok):
+            # The tool (or the kernel module) is there but could not list the GPUs: a driver
+            # that is not loaded, a hang. That is "unknown", not "no NVIDIA GPU".
+            said = _first_line(run.stdout + "\n" + run.stderr) if run is not None else ""
+            failed = note + (f": {said}" if said else "")
+        return ProbeResult((), note, failed)
     if kernel_driver:
         gpus = [replace(g, driver_version=kernel_driver) for g in gpus]
     return ProbeResult(tuple(gpus))
+
+
+def _first_line(text: str, limit: int = 160) -> str:
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    return line if len(line) <= limit else line[: limit - 3].rstrip() + "..."
 
 
 def _query(smi: str, timeout: float) -> tuple[list[GPU], ToolRun]:

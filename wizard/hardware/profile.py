@@ -58,6 +58,9 @@ class HardwareProfile:
     memory_mb: int | None = None
     gpus: tuple[GPU, ...] = ()
     source: str | None = None  # file it was loaded from; not serialised
+    # (vendor, what went wrong) for each vendor whose GPUs could not be detected (its tool is
+    # there but failed): that vendor's GPUs are unknown, which is not the same as none.
+    gpu_errors: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"schema": SCHEMA, "os": self.os, "arch": self.arch}
@@ -71,10 +74,16 @@ class HardwareProfile:
         if self.memory_mb is not None:
             d["memory_mb"] = self.memory_mb
         d["gpus"] = [g.to_dict() for g in self.gpus]
+        if self.gpu_errors:
+            d["gpu_errors"] = dict(self.gpu_errors)
         return d
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2)
+
+    def gpu_error(self, vendor: str) -> str | None:
+        """Why this vendor's GPUs could not be detected (None: detected, or none there)."""
+        return dict(self.gpu_errors).get(vendor)
 
     def gpus_of(self, vendor: str) -> tuple[GPU, ...]:
         return tuple(g for g in self.gpus if g.vendor == vendor)
@@ -94,7 +103,12 @@ class HardwareProfile:
         if self.cpu.brand:
             parts.append(self.cpu.brand)
         # An Apple chip is the CPU and the GPU: its name once.
-        names = [g.name or f"{g.vendor} GPU" for g in self.gpus if g.name != self.cpu.brand]
+        words = {"nvidia": "NVIDIA", "amd": "AMD", "intel": "Intel", "apple": "Apple"}
+        names = [
+            g.name or f"{words.get(g.vendor, g.vendor)} GPU"
+            for g in self.gpus
+            if g.name != self.cpu.brand
+        ]
         if names or not self.gpus:
             parts.append(", ".join(names) if names else "no GPU")
         return ", ".join(parts)
@@ -163,24 +177,30 @@ def profile_from_dict(data: Any, source: str = "hardware profile") -> HardwarePr
         where = f"gpus[{i}]"
         _expect(g, dict, where, source)
         vendor = _one_of(g.get("vendor"), f"{where}.vendor", VENDORS, source)
-        cc = g.get("compute_capability")
-        if isinstance(cc, (int, float)) and not isinstance(cc, bool):
-            cc = str(cc)
+        # Version-like fields written as JSON numbers (8.9, 580) are read as the strings they
+        # spell, the same for each of them.
+        cc, driver = (
+            str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+            for v in (g.get("compute_capability"), g.get("driver_version"))
+        )
         gpus.append(
             GPU(
                 vendor=vendor,
                 name=_expect(g.get("name"), str, f"{where}.name", source),
                 memory_mb=_expect(g.get("memory_mb"), int, f"{where}.memory_mb", source),
                 compute_capability=_expect(cc, str, f"{where}.compute_capability", source),
-                driver_version=_expect(
-                    g.get("driver_version"), str, f"{where}.driver_version", source
-                ),
+                driver_version=_expect(driver, str, f"{where}.driver_version", source),
                 gfx=_expect(g.get("gfx"), str, f"{where}.gfx", source),
                 integrated=_expect(g.get("integrated"), bool, f"{where}.integrated", source),
                 pci_id=_expect(g.get("pci_id"), str, f"{where}.pci_id", source),
             )
         )
+    errors = _expect(data.get("gpu_errors"), dict, "gpu_errors", source) or {}
+    for vendor, why in errors.items():
+        _one_of(vendor, "gpu_errors", VENDORS, source)
+        _expect(why, str, f"gpu_errors.{vendor}", source)
     return HardwareProfile(
+        gpu_errors=tuple((str(v), str(w)) for v, w in errors.items()),
         os=os_name,
         arch=arch,
         libc=_expect(data.get("libc"), str, "libc", source),
@@ -196,6 +216,27 @@ def profile_from_dict(data: Any, source: str = "hardware profile") -> HardwarePr
 
 def load_profile(path: str | Path) -> HardwareProfile:
     """Read a profile written by `torch-wizard detect --json`."""
+    return profile_from_dict(_read_json(path), source=str(path))
+
+
+def load_profile_list(path: str | Path) -> tuple[HardwareProfile, ...]:
+    """The profiles in a file: one object, or the array `detect --json --hardware A --hardware B`
+    writes (each element as if given with its own --hardware)."""
+    data = _read_json(path)
+    if not isinstance(data, list):
+        return (profile_from_dict(data, source=str(path)),)
+    if not data:
+        raise BadInput(
+            f"{path}: the list of hardware profiles is empty.",
+            "Create one with `torch-wizard detect --json > FILE`.",
+        )
+    return tuple(
+        profile_from_dict(item, source=f"{path} [{i}]" if len(data) > 1 else str(path))
+        for i, item in enumerate(data)
+    )
+
+
+def _read_json(path: str | Path) -> Any:
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -217,4 +258,4 @@ def load_profile(path: str | Path) -> HardwareProfile:
             f"{exc.msg}).",
             "Create one with `torch-wizard detect --json > FILE`.",
         ) from None
-    return profile_from_dict(data, source=str(p))
+    return data

@@ -45,6 +45,9 @@ class ProbeResult:
 
     gpus: tuple[GPU, ...] = ()
     note: str | None = None
+    # Set when the vendor's tool is there but failed (a driver not loaded, a hang): the GPUs
+    # are unknown, not absent. What went wrong, for the profile's gpu_errors.
+    failed: str | None = None
 
 
 def find_tool(name: str, env_path: str | None = None) -> str | None:
