@@ -361,3 +361,37 @@ def test_with_adds_a_companion_to_the_projects_own(tmp_path, capsys):
         "pillow",
         "torchaudio",
     ]
+
+
+def test_a_fleet_file_from_detect_plans_for_each_of_its_machines(tmp_path, capsys):
+    from wizard.cli import main
+
+    fleet = tmp_path / "fleet.json"
+    code = main(
+        ["detect", "--json", "--offline"]
+        + [
+            a
+            for n in ("linux-rtx4090-driver550", "linux-cpu-only")
+            for a in ("--hardware", profile(n))
+        ]
+    )
+    assert code == 0
+    fleet.write_text(capsys.readouterr().out)
+    project = tmp_path / "p"
+    project.mkdir()
+    code, out, err = yes(project, capsys, "--dry-run", "--hardware", str(fleet))
+    assert code == 0, err
+    assert "selectable: cu126, cpu" in out
+    assert "fleet.json [0]: `uv sync --extra cu126`; fleet.json [1]: `uv sync --extra cpu`" in (
+        " ".join(out.split())
+    )
+
+
+def test_explain_with_a_fleet_file_says_it_speaks_of_one_machine(tmp_path, capsys):
+    from wizard.cli import main
+
+    fleet = tmp_path / "fleet.json"
+    two = [json.loads(Path(profile(n)).read_text()) for n in ("linux-cpu-only", "macbook-m3-max")]
+    fleet.write_text(json.dumps(two))
+    assert main(["explain", "cpu-vs-cuda", "--hardware", str(fleet)]) == 2
+    assert "holds 2 hardware profiles; explain speaks of one machine" in capsys.readouterr().err

@@ -90,10 +90,10 @@ def load_project(folder: Path) -> tuple[ProjectFile, ExistingSetup | None]:
 
 
 def load_profiles(files: Sequence[str]) -> tuple[HardwareProfile, ...]:
-    from wizard.hardware.profile import load_profile
+    from wizard.hardware.profile import load_profile_list
 
-    if files:
-        return tuple(load_profile(f) for f in files)
+    if files:  # a file from `detect --json --hardware A --hardware B` holds several
+        return tuple(p for f in files for p in load_profile_list(f))
     from wizard.hardware.detect import detect_hardware
 
     return (detect_hardware(),)

@@ -51,10 +51,17 @@ def run_explain(args: list[str]) -> int:
 
 def _profile_notes(path: str) -> MachineNotesFor:
     from wizard.catalog.model import load_bundled
-    from wizard.hardware.profile import load_profile
+    from wizard.errors import BadInput
+    from wizard.hardware.profile import load_profile_list
     from wizard.machine_notes import machine_notes
 
-    profile = load_profile(path)
+    profiles = load_profile_list(path)
+    if len(profiles) > 1:
+        raise BadInput(
+            f"{path} holds {len(profiles)} hardware profiles; explain speaks of one machine.",
+            "Pass one machine's profile (`torch-wizard detect --json > FILE` on it).",
+        )
+    profile = profiles[0]
     return lambda topic: machine_notes(topic, profile, load_bundled())
 
 
