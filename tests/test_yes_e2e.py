@@ -773,3 +773,21 @@ def test_selectable_builds_with_an_exact_pin_lock_each_extras_own_build(tmp_path
     assert code == 0, err
     assert "Nothing to change." in out
     assert (tmp_path / "pyproject.toml").read_bytes() == written
+
+
+def test_a_lock_out_of_date_with_an_unchanged_pyproject_is_locked_again(tmp_path, env, fake_index):
+    code, _, err = yes(tmp_path, env, fake_index.base_url, "--target", "linux-x86_64=cu130")
+    assert code == 0, err
+    # By hand: the build switched to cpu in pyproject.toml, uv.lock left as it was.
+    text = (tmp_path / "pyproject.toml").read_text()
+    (tmp_path / "pyproject.toml").write_text(
+        text.replace("/cu130", "/cpu").replace("pytorch-cu130", "pytorch-cpu")
+    )
+    code, out, err = yes(tmp_path, env, fake_index.base_url, "--target", "linux-x86_64=cpu")
+    assert code == 0, err
+    assert "Wrote uv.lock (pyproject.toml already had this configuration)." in out
+    assert installs(tmp_path, "linux-x86_64", env)["torch"] == "2.15.0+cpu"
+    assert "planned cpu, but the lock has" not in out
+    code, out, err = yes(tmp_path, env, fake_index.base_url, "--target", "linux-x86_64=cpu")
+    assert code == 0, err
+    assert "Nothing to change." in out

@@ -930,11 +930,20 @@ def apply(
         if prepared.root and prepared.root.changed:
             write_atomically(prepared.root.path, prepared.root.new_text.encode("utf-8"))
 
-    if not prepared.changed and (not lock or lock_file.exists()):
-        report = None
-        if lock and lock_file.exists():
-            report = _safe_report(lock_folder, prepared.plan, member, facts)
-        return Applied(False, False, report, messages=("Nothing to change.",))
+    if not prepared.changed and not lock:
+        return Applied(False, False, messages=("Nothing to change.",))
+    if not prepared.changed and lock_file.exists():
+        # pyproject.toml has the plan; uv.lock may still be out of date with it (edited by
+        # hand since): uv lock rewrites it only then.
+        before = lock_file.read_bytes()
+        with transaction(facts.folder, lock_folder):
+            run = run_uv_lock(facts.folder, on_line, cancel=cancel)
+            if not run.ok:
+                raise LockFailed(run)
+        report = _safe_report(lock_folder, prepared.plan, member, facts)
+        if lock_file.read_bytes() == before:
+            return Applied(False, False, report, messages=("Nothing to change.",))
+        return Applied(False, True, report, run)
     # A workspace member: the root's pyproject.toml and uv.lock are written too.
     files: tuple[Path, ...] = ()
     if facts.project.workspace_root is not None:
