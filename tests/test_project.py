@@ -511,7 +511,7 @@ def test_read_back_a_hand_written_setup() -> None:
         companions=("torchaudio",),
         index_base="https://mirror.example.org/pytorch/whl",
         channel="nightly",
-        lock_scope="targets",
+        lock_scope="all",  # its environments are the person's: they stay, not the wizard's
         conflicts_found=(
             "In the torch source, the marker sys_platform == 'windows' is never true; "
             "Windows is 'win32'.",
@@ -553,10 +553,8 @@ def test_read_back_other_markers_and_indexes() -> None:
     assert dict((t.platform, t.backend) for t in setup.targets) == {
         "linux-x86_64": "auto",
         "linux-aarch64": "auto",
-        "macos-arm64": "auto",
-        "macos-x86_64": "auto",
-        "windows-x86_64": "cu126",
-        "windows-arm64": "cu126",
+        "macos-arm64": "auto",  # a broad marker: not macOS Intel (last wheels: torch 2.2)
+        "windows-x86_64": "cu126",  # nor Windows ARM64 (no wheels)
     }
     assert setup.torch_spec is None
     assert [c.split(" ")[:4] for c in setup.conflicts_found] == [
@@ -1166,3 +1164,32 @@ def test_torch_only_in_the_persons_extras_stays_there_in_each() -> None:
         "gpu": ["torch>=2.15,<2.16"],
         "all": ["x[gpu]", "torch>=2.15,<2.16"],
     }
+
+
+def test_the_persons_own_environments_stay_and_the_plan_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.e2e_helpers import profile
+    from wizard.cli import main
+
+    text = (
+        '[project]\nname = "a"\nversion = "1"\nrequires-python = ">=3.11"\n'
+        'dependencies = ["torch"]\n\n[tool.uv]\n# we only support linux and mac\n'
+        "environments = [\"sys_platform == 'linux'\", \"sys_platform == 'darwin'\"]\n"
+    )
+    (tmp_path / "pyproject.toml").write_text(text)
+    args = ["--yes", "--no-lock", "--offline", "-C", str(tmp_path)]
+    args += ["--hardware", profile("linux-cpu-only")]
+    assert main(args) == 0
+    assert "tool.uv.environments is your own and stays" in capsys.readouterr().out
+    uv = tomllib.loads((tmp_path / "pyproject.toml").read_text())["tool"]["uv"]
+    assert uv["environments"] == ["sys_platform == 'linux'", "sys_platform == 'darwin'"]
+    assert "# we only support linux and mac" in (tmp_path / "pyproject.toml").read_text()
+    # sys_platform == 'darwin' is Apple Silicon here: macOS Intel would hold torch at 2.2
+    assert [m.split("'")[1::2] for m in uv["required-environments"]] == [
+        ["linux", "x86_64"],
+        ["linux", "aarch64"],
+        ["darwin", "arm64"],
+    ]
+    data = tomllib.loads((tmp_path / "pyproject.toml").read_text())
+    assert data["project"]["dependencies"] == ["torch>=2.15,<2.16"]

@@ -1437,6 +1437,8 @@ def _uv_key_values(uv: Mapping[str, Any], plan: Plan, our_extras: set[str]) -> d
         ("environments", plan.environments),
         ("required-environments", plan.required_environments),
     ):
+        if key == "environments" and not wanted and persons_environments(uv):
+            continue  # the person's own limit of the lock stays (the plan says so)
         if list(wanted) != _as_list(uv.get(key)) and (wanted or key in uv):
             changes[key] = list(wanted) or None
 
@@ -1783,9 +1785,12 @@ def read_existing_setup(project: ProjectFile) -> ExistingSetup | None:
     from wizard.plan import TargetChoice
 
     targets = _target_platforms(uv, main)
+    # No torch source and no required-environments: nobody chose PyPI's build for these
+    # platforms (the wizard writes required-environments for its targets); recommend.
+    unchosen = not main and not _as_list(uv.get("required-environments"))
     choices = []
     for p in targets:
-        backend = "default"
+        backend = "auto" if unchosen else "default"
         chosen = next((e for e in marker_entries if p in _platforms_of(e.get("marker"))), None)
         if chosen is not None:
             parsed = variant_of(chosen)
@@ -1811,7 +1816,9 @@ def read_existing_setup(project: ProjectFile) -> ExistingSetup | None:
         companions=companions,
         index_base=first.base if first else None,
         channel=first.channel if first else "stable",
-        lock_scope="targets" if _as_list(uv.get("environments")) else "all",
+        lock_scope="targets"
+        if _as_list(uv.get("environments")) and not persons_environments(uv)
+        else "all",
         conflicts_found=tuple(found),
         own_index=next(
             (
@@ -1832,9 +1839,24 @@ def _target_platforms(uv: Mapping[str, Any], entries: list[dict[str, Any]]) -> l
     # In the file's order, so that a re-run writes the targets back exactly as they were.
     ordered: dict[str, TargetPlatform] = {}
     for m in markers:
-        for p in _platforms_of(m):
+        found = _platforms_of(m)
+        # A broad marker (sys_platform == 'darwin') means the platforms that have current
+        # wheels: macOS Intel (last wheels: torch 2.2) would hold every target back.
+        current = [p for p in found if p.name not in _NO_CURRENT_WHEELS]
+        for p in current or found:
             ordered.setdefault(p.name, p)
     return list(ordered.values())
+
+
+_NO_CURRENT_WHEELS = ("macos-x86_64", "windows-arm64")
+
+
+def persons_environments(uv: Mapping[str, Any]) -> list[str]:
+    """tool.uv.environments as the person wrote it (the wizard writes one exact platform
+    marker per target), [] when there is none or it is the wizard's."""
+    markers = _as_list(uv.get("environments"))
+    exact = {p.marker for p in PLATFORMS.values()}
+    return markers if any(m not in exact for m in markers) else []
 
 
 def _source_problems(

@@ -488,6 +488,7 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
             dropped_targets_note(facts, choices),
             extras_beside_builds_note(facts, choices),
             machines_note(facts, choices, plan),
+            own_environments_note(facts, plan),
             *compiled_notes(facts, plan),
         )
         if n
@@ -508,6 +509,24 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
         rel = os.path.relpath(root_change.path, facts.folder)
         diff += unified_diff(root_change.old_text, root_change.new_text, rel)
     return Prepared(choices, plan, old, new, diff, root_change)
+
+
+def own_environments_note(facts: Facts, plan: Plan) -> str | None:
+    """The person's own tool.uv.environments stays (the wizard writes its own only for a lock
+    limited to the targets)."""
+    if plan.environments or not facts.project.exists:
+        return None
+    from wizard.project import persons_environments
+
+    tool = facts.project.data.get("tool", {})
+    mine = persons_environments(tool.get("uv", {}) if isinstance(tool, dict) else {})
+    if not mine:
+        return None
+    return (
+        "tool.uv.environments is your own and stays: the lock covers only "
+        + " ; ".join(f"`{m}`" for m in mine)
+        + "."
+    )
 
 
 def machine_extras(facts: Facts, choices: Choices, plan: Plan) -> list[tuple[str, str]]:
