@@ -395,3 +395,13 @@ def test_explain_with_a_fleet_file_says_it_speaks_of_one_machine(tmp_path, capsy
     fleet.write_text(json.dumps(two))
     assert main(["explain", "cpu-vs-cuda", "--hardware", str(fleet)]) == 2
     assert "holds 2 hardware profiles; explain speaks of one machine" in capsys.readouterr().err
+
+
+def test_an_intel_mac_beside_a_gpu_box_takes_both_to_torch_2_2(tmp_path, capsys):
+    targets = ("--target", "linux-x86_64", "--target", "macos-x86_64")
+    gpu = ("--hardware", profile("linux-rtx4090-driver580"))
+    code, out, err = yes(tmp_path, capsys, "--dry-run", *targets, *gpu)
+    assert code == 0, err  # it said: torch 2.2 has no cu130 build (--torch or the project's)
+    assert "Plan: torch 2.2" in out
+    assert "the cu121 build of torch 2.2 fits" in out
+    assert "Linux x86_64: the cu121 build from pytorch-cu121." in out

@@ -352,14 +352,26 @@ def recommendations(facts: Facts, choices: Choices) -> dict[str, Recommendation]
     }
 
     def shared_release(choices: Choices) -> str | None:
+        resolved = resolve_auto(facts, choices, recs)
+        keep = lowest_python(facts.requires_python)
         try:
-            return choose_release(
-                resolve_auto(facts, choices, recs),
-                facts.catalog,
-                lowest_python(facts.requires_python),
-            ).minor
+            return choose_release(resolved, facts.catalog, keep).minor
         except BadInput:
+            pass
+        if resolved.torch == choices.torch:
             return None  # the plan says why; the builds stay those of each target's release
+        # A target that needs an older release (macOS Intel: torch 2.2) sets it for all; the
+        # other 'auto' targets then take their build in that release (builds chosen by hand
+        # must be in it).
+        chosen = tuple(t for t in choices.targets if t.backend != "auto")
+        if not chosen:
+            found = facts.catalog.release(resolved.torch) if resolved.torch else None
+            return found.minor if found else None
+        try:
+            aligned = replace(choices, torch=resolved.torch, targets=chosen)
+            return choose_release(aligned, facts.catalog, keep).minor
+        except BadInput:
+            return None
 
     shared = shared_release(choices)
 
