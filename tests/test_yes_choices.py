@@ -405,3 +405,15 @@ def test_an_intel_mac_beside_a_gpu_box_takes_both_to_torch_2_2(tmp_path, capsys)
     assert "Plan: torch 2.2" in out
     assert "the cu121 build of torch 2.2 fits" in out
     assert "Linux x86_64: the cu121 build from pytorch-cu121." in out
+
+
+def test_a_wildcard_torch_spec_stays_on_a_rerun(tmp_path, capsys):
+    cpu = ("--no-lock", "--hardware", profile("linux-cpu-only"))
+    code, _, err = yes(tmp_path, capsys, *cpu, "--torch", "2.14.*")
+    assert code == 0, err
+    written = (tmp_path / "pyproject.toml").read_bytes()
+    assert b'"torch==2.14.*"' in written
+    code, out, err = yes(tmp_path, capsys, *cpu)
+    assert code == 0, err
+    assert "Nothing to change." in out
+    assert (tmp_path / "pyproject.toml").read_bytes() == written

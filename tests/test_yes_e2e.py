@@ -791,3 +791,15 @@ def test_a_lock_out_of_date_with_an_unchanged_pyproject_is_locked_again(tmp_path
     code, out, err = yes(tmp_path, env, fake_index.base_url, "--target", "linux-x86_64=cpu")
     assert code == 0, err
     assert "Nothing to change." in out
+
+
+def test_a_nightly_build_by_date_is_pinned_and_kept(tmp_path, env, fake_index):
+    args = ("--channel", "nightly", "--torch", "2.16.0.dev20261120")
+    code, out, err = yes(tmp_path, env, fake_index.base_url, *args, "--target", "linux-x86_64")
+    assert code == 0, err
+    assert "Plan: torch 2.16 (nightly channel)" in out  # not "or newer"
+    assert pyproject(tmp_path)["project"]["dependencies"] == ["torch==2.16.0.dev20261120"]
+    assert installs(tmp_path, "linux-x86_64", env)["torch"] == "2.16.0.dev20261120+cpu"
+    code, out, err = yes(tmp_path, env, fake_index.base_url)
+    assert code == 0, err
+    assert "Nothing to change." in out

@@ -274,10 +274,14 @@ def _exact_version(spec: str | None) -> str | None:
 
 
 def _spec_for_release(release: Release, torch_spec: str | None, channel: str) -> str:
+    # '2.14.1', '2.14.*' and their '==' spellings (as a re-run reads them back) stay exact.
+    text = (torch_spec or "").strip().removeprefix("==").strip()
     if channel == "nightly":
-        return f">={release.minor}.0.dev0"
-    if torch_spec and torch_spec.strip()[:1].isdigit() and torch_spec.count(".") >= 2:
-        return f"=={torch_spec.strip()}"
+        # one nightly build by date (2.16.0.dev20261120), else the newest of the line
+        dated = text[:1].isdigit() and ".dev" in text and text.split(".dev")[1].isdigit()
+        return f"=={text}" if dated else f">={release.minor}.0.dev0"
+    if text[:1].isdigit() and text.count(".") >= 2:
+        return f"=={text}"
     major, minor = release.minor.split(".")
     return f">={release.minor},<{major}.{int(minor) + 1}"
 
@@ -467,7 +471,12 @@ def make_plan(
         spec = catalog.companion_spec(release, pkg) if pkg in _PAIRED else None
         companion_reqs.append(pkg + (spec or ""))
         if pkg in _PAIRED:
-            notes.append(f"{pkg}{spec} is the release paired with torch {release.minor}.")
+            exact_pin = _exact_version(choices.torch)
+            pin = catalog.companion_for(exact_pin, pkg) if exact_pin else None
+            if pin:  # the file gets `pkg==pin+label`: the note names that version
+                notes.append(f"{pkg} {pin} is the release paired with torch {exact_pin}.")
+            else:
+                notes.append(f"{pkg}{spec} is the release paired with torch {release.minor}.")
         else:
             notes.append(f"{pkg} from PyPI, unpinned: its own requirement on torch decides.")
     paired = [pkg for pkg in choices.companions if pkg in _PAIRED]

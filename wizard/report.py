@@ -25,6 +25,12 @@ def size_text(n: int) -> str:
     return f"{n} B"
 
 
+def _pinned(plan: Plan) -> bool:
+    """torch is pinned to one version (a nightly build by date, say)."""
+    reqs = [*plan.dependencies, *(r for rs in plan.optional_dependencies.values() for r in rs)]
+    return any(r.replace(" ", "").startswith("torch==") for r in reqs)
+
+
 def plan_text(
     plan: Plan,
     recs: Mapping[str, Recommendation] | None = None,
@@ -35,7 +41,7 @@ def plan_text(
     `in_wizard`: for a person answering questions, so the ways out name no flags."""
     lines = [
         f"Plan: torch {plan.torch_release}"
-        + (" or newer" if plan.channel == "nightly" else "")
+        + (" or newer" if plan.channel == "nightly" and not _pinned(plan) else "")
         + (f" ({plan.channel} channel)" if plan.channel != "stable" else "")
     ]
     for t in plan.targets:
