@@ -247,7 +247,21 @@ def run_uv_lock(
         return LockRun(False, output, "uv lock was stopped before it finished.", cancelled=True)
     if code == 0:
         return LockRun(True, output)
-    return LockRun(False, output, explain_uv_error(output))
+    return LockRun(False, output, explain_uv_error(output, _index_names(folder)))
+
+
+def _index_names(folder: Path) -> dict[str, str]:
+    """The project's [[tool.uv.index]] URLs and names (for the credentials' variables)."""
+    try:
+        data = tomllib.loads((folder / "pyproject.toml").read_text(encoding="utf-8"))
+        entries = data.get("tool", {}).get("uv", {}).get("index", [])
+        return {
+            str(e["url"]).rstrip("/"): str(e["name"])
+            for e in entries
+            if isinstance(e, dict) and e.get("url") and e.get("name")
+        }
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}
 
 
 def _import_report_modules() -> None:
@@ -281,8 +295,64 @@ def _cause(lines: list[str]) -> str:
     return text if len(text) <= 400 else text[:397] + "..."
 
 
-def explain_uv_error(output: str) -> str:
-    """uv's failure in one plain sentence."""
+# uv's hints for an index that refused a request, e.g.
+#   hint: An index URL (URL) could not be queried due to a lack of valid authentication
+#         credentials (401 Unauthorized)
+#   hint: An index (URL) returned a 403 Forbidden error. Check that the index URL is ...
+_REFUSED = (
+    r"an index url \((?P<url>[^)\s]+)\) could not be queried due to a lack of valid "
+    r"authentication credentials \((?P<code>40[13])[^)]*\)"
+    r"|an index \((?P<url2>[^)\s]+)\) returned a (?P<code2>40[13])\b"
+)
+
+
+def _refused(output: str) -> tuple[str, str] | None:
+    """(index URL, HTTP status) of uv's hint that an index refused access."""
+    import re
+
+    m = re.search(_REFUSED, output, re.IGNORECASE)
+    if m is None:
+        if "401 unauthorized" in output.lower():
+            return _first_url(output), "401"
+        return None
+    return (m.group("url") or m.group("url2") or "").rstrip("/"), m.group("code") or m.group(
+        "code2"
+    )
+
+
+def _credentials_hint(url: str, indexes: Mapping[str, str]) -> str:
+    from wizard.plan import credential_env_names
+
+    name = indexes.get(url.rstrip("/"))
+    user, password = credential_env_names(name) if name else ("UV_INDEX_<NAME>_USERNAME", "")
+    if not name:
+        return (
+            "set UV_INDEX_<NAME>_USERNAME and UV_INDEX_<NAME>_PASSWORD, <NAME> being the "
+            "index's name in pyproject.toml in capitals"
+        )
+    return f"set {user} and {password}"
+
+
+def _python_download(output: str) -> str | None:
+    """The Python version uv failed to download ("3.15.2"), when that is what failed."""
+    import re
+
+    for line in output.splitlines():
+        if "failed to download" in line.lower():
+            m = re.search(r"cpython-(\d+\.\d+(?:\.\d+)?)", line)
+            if m:
+                return m.group(1)
+    return None
+
+
+def explain_uv_error(output: str, indexes: Mapping[str, str] | None = None) -> str:
+    """uv's failure in one plain sentence.
+
+    `indexes`: the project's index URLs and names, to name the variables that take an
+    index's credentials.
+    """
+    import re
+
     text = output.lower()
     lines = [
         _readable(ln)
@@ -291,6 +361,42 @@ def explain_uv_error(output: str) -> str:
     ]
     cause = _cause(lines)
     detail = cause or next((ln for ln in lines if ln), "")
+    if "failed to parse `uv.lock`" in text or "the lockfile at `uv.lock`" in text:
+        where = re.search(r"toml parse error at (line \d+, column \d+)", text)
+        why = f" (TOML parse error at {where.group(1)})" if where else ""
+        if "unsupported schema version" in text:
+            why = " (it was written by another uv version)"
+        return (
+            f"uv could not read the existing uv.lock{why}; delete uv.lock and run again: "
+            "uv writes a new one."
+        )
+    python = _python_download(output)
+    if python is not None:
+        from urllib.parse import urlsplit
+
+        host = urlsplit(_first_url(output)).netloc
+        minor = ".".join(python.split(".")[:2])
+        return (
+            f"uv could not download Python {python}{' from ' + host if host else ''}; "
+            f"install Python {minor} on this machine, or lower requires-python in "
+            "pyproject.toml to a Python it has, or set UV_PYTHON_INSTALL_MIRROR to a "
+            "mirror of python-build-standalone that can be reached."
+        )
+    if "no interpreter found for python" in text:
+        wanted = re.search(r"no interpreter found for python (\S+)", text)
+        spec = wanted.group(1) if wanted else ""
+        return (
+            f"uv found no Python {spec} on this machine and may not download one; install "
+            "it, or lower requires-python in pyproject.toml to a Python this machine has."
+        )
+    refused = _refused(output)
+    if refused is not None and refused[1] == "401":
+        url = refused[0]
+        return (
+            f"The index {url or 'uv names above'} refused access (401 Unauthorized): "
+            f"{_credentials_hint(url, indexes or {})} to its user name and password (in the "
+            "environment, never in pyproject.toml) and run again."
+        )
     if "returned a 403" in text or "returned a 404" in text:
         missing = next((ln for ln in lines if "there are no versions of" in ln.lower()), "")
         if missing:
@@ -298,6 +404,18 @@ def explain_uv_error(output: str) -> str:
                 f"A package is not on the index it is pinned to: {missing} (the index "
                 "answered 403/404, as PyTorch's does for a package it does not carry)."
             )
+    if refused is not None:  # 403: refused, or (PyTorch's way) a package it lacks
+        url = refused[0]
+        found = re.search(
+            r"because (\S+) was not found in the package registry", output, re.IGNORECASE
+        )
+        package = found.group(1) if found else "the package"
+        return (
+            f"The index {url} answered 403 Forbidden for {package}: it refused access, or "
+            f"does not carry {package} (PyTorch's indexes answer 403 for a package they "
+            f"lack). If it needs a login, {_credentials_hint(url, indexes or {})}; "
+            f"otherwise check that {package} is on that index."
+        )
     if any(
         s in text
         for s in (

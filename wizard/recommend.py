@@ -86,9 +86,28 @@ def intel_runs_xpu(gpu: GPU, catalog: Catalog) -> bool:
     return any(w.lower() in name.lower() for w in catalog.xpu_words)
 
 
+_VENDOR_WORDS = {"nvidia": "NVIDIA", "amd": "AMD", "intel": "Intel", "apple": "Apple"}
+
+
+def gpu_name(gpu: GPU) -> str:
+    """A GPU as the texts name it: its name, else its vendor's ("NVIDIA GPU")."""
+    return gpu.name or f"{_VENDOR_WORDS.get(gpu.vendor, gpu.vendor)} GPU"
+
+
 def _gpu_word(gpus: tuple[GPU, ...]) -> str:
-    names = sorted({g.name or f"{g.vendor} GPU" for g in gpus})
-    return " and ".join(names)
+    """Each kind of GPU once, with how many there are: "8 × NVIDIA GeForce RTX 4090"."""
+    counts: dict[str, int] = {}
+    for g in gpus:
+        counts[gpu_name(g)] = counts.get(gpu_name(g), 0) + 1
+    return " and ".join(f"{n} × {name}" if n > 1 else name for name, n in sorted(counts.items()))
+
+
+def _kinds(gpus: tuple[GPU, ...]) -> tuple[GPU, ...]:
+    """One GPU of each kind (name and architecture): identical cards are checked once."""
+    seen: dict[tuple[str, str | None, str | None, str | None], GPU] = {}
+    for g in gpus:
+        seen.setdefault((g.vendor, g.name, g.compute_capability, g.gfx), g)
+    return tuple(seen.values())
 
 
 @dataclass(frozen=True)
@@ -122,10 +141,10 @@ def _cuda_option(
             stable,
         )
     # The GPU first: a driver upgrade does not help a GPU the build has no kernels for.
-    arch_reasons = []
-    for g in gpus:
+    arch_reasons: list[str] = []
+    for g in _kinds(gpus):
         if not g.compute_capability:
-            arch_reasons.append(f"compute capability of {g.name or 'the GPU'} unknown")
+            arch_reasons.append(f"compute capability of {gpu_name(g)} unknown")
             continue
         support = cat.arch_support(release.minor, variant, ctx.platform, g.compute_capability)
         sm = "sm_" + g.compute_capability.replace(".", "")
@@ -136,7 +155,7 @@ def _cuda_option(
             return Option(
                 variant,
                 False,
-                f"no kernels for {sm} ({g.name}); "
+                f"no kernels for {sm} ({gpu_name(g)}); "
                 f"torch {release.minor} {variant} is built for {built}",
                 stable,
             )
@@ -144,6 +163,7 @@ def _cuda_option(
             arch_reasons.append(f"it has {sm} kernels")
         else:
             arch_reasons.append(f"{sm} runs {support.how}")
+    arch_reasons = list(dict.fromkeys(arch_reasons))  # two kinds can read the same
     needed = cat.min_driver(variant, "windows" if wsl else ctx.os_name)
     toolkit = cat.cuda_toolkit(variant)
     d = parse_version(driver)
@@ -371,6 +391,11 @@ def _with_other_vendors(
         kind = next((k for k in _NO_GPU_FOR if v.startswith(k)), None)
         if v in known or kind is None or _NO_GPU_FOR[kind][0] in vendors:
             continue
+        vendor = _NO_GPU_FOR[kind][0]
+        if profile.gpu_error(vendor):
+            why = f"{_VENDOR_WORDS[vendor]} GPUs could not be detected: whether it fits is unknown"
+            extra.append(Option(v, False, why))
+            continue
         extra.append(Option(v, False, _NO_GPU_FOR[kind][1]))
     return replace(rec, options=rec.options + tuple(extra)) if extra else rec
 
@@ -400,22 +425,77 @@ def _recommend_in(ctx: _Context, profile: HardwareProfile | None) -> Recommendat
     return recommend_for(ctx, profile)
 
 
+def _no_release(ctx: _Context, profile: HardwareProfile | None) -> Recommendation:
+    """No release (that the torch requirement allows) has wheels for the platform: say so,
+    and which release was the last to have them when the bundled catalog knows it."""
+    label = PLATFORMS[ctx.platform].label
+    scope = "the torch requirement allows" if ctx.limited else "in the catalog"
+    reason = f"No torch release {scope} has wheels for {label}"
+    if ctx.platform == "macos-x86_64":
+        reason += (
+            f": the last that does is torch {ctx.catalog.macos_x86_64_last} (per the bundled "
+            "catalog)"
+        )
+        if not ctx.limited:
+            reason += ", which the index read does not list"
+    reason += "."
+    return _plain(
+        ctx,
+        "cpu",
+        None,
+        [reason],
+        profile,
+        warnings=(reason + " The lock will fail for this target.",),
+    )
+
+
+def detection_failed(profile: HardwareProfile) -> str:
+    """Which vendors' GPUs could not be detected, and why ("" when all were)."""
+    return "; ".join(
+        f"{_VENDOR_WORDS.get(v, v)} GPUs could not be detected ({why.strip().rstrip('.')})"
+        for v, why in profile.gpu_errors
+    )
+
+
+_CHECK_TOOL = {"nvidia": "nvidia-smi", "amd": "rocminfo"}
+
+
+def detection_way_out(profile: HardwareProfile) -> str:
+    """How to get the GPUs detected: fix the driver, then detect again ("" when all were)."""
+    if not profile.gpu_errors:
+        return ""
+    drivers = " and ".join(dict.fromkeys(_VENDOR_WORDS.get(v, v) for v, _ in profile.gpu_errors))
+    tools = [f"`{_CHECK_TOOL[v]}`" for v, _ in profile.gpu_errors if v in _CHECK_TOOL]
+    check = f" ({' and '.join(tools)} should list the GPUs)" if tools else ""
+    again = (
+        f"run `torch-wizard detect --json` again on that machine (this profile: {profile.source})"
+        if profile.source
+        else "run `torch-wizard detect` again"
+    )
+    return f"Fix the {drivers} driver{check}, then {again}."
+
+
+def _with_detection_failures(rec: Recommendation, machine: HardwareProfile) -> Recommendation:
+    """A machine whose GPUs of some vendor could not be detected: that is not "no GPU"."""
+    failed = detection_failed(machine)
+    if not failed or any(r.startswith(failed) for r in rec.reasons):
+        return rec
+    if rec.backend == "cpu":
+        note = f"{failed}: the CPU build is the choice until they are."
+    else:
+        note = f"{failed}; this plan is for the GPUs that were."
+    return replace(
+        rec,
+        reasons=(*rec.reasons, note),
+        ways_out=(*rec.ways_out, detection_way_out(machine)),
+    )
+
+
 def recommend_for(ctx: _Context, profile: HardwareProfile | None) -> Recommendation:
     cat, platform = ctx.catalog, ctx.platform
     newest = ctx.releases[0] if ctx.releases else None
     if newest is None:
-        reason = (
-            f"PyTorch publishes no wheels for {PLATFORMS[platform].label} in any release "
-            "the catalog knows."
-        )
-        return _plain(
-            ctx,
-            "cpu",
-            None,
-            [reason],
-            profile,
-            warnings=(reason + " The lock will fail for this target.",),
-        )
+        return _no_release(ctx, profile)
     if platform == "macos-x86_64":
         reasons = [
             f"Intel Macs: PyPI's macOS x86_64 wheels end with torch "
@@ -441,6 +521,11 @@ def recommend_for(ctx: _Context, profile: HardwareProfile | None) -> Recommendat
             "if its machines have one."
         ]
         return _plain(ctx, "cpu", newest, reasons, None)
+    return _with_detection_failures(_for_machine(ctx, newest, machine), machine)
+
+
+def _for_machine(ctx: _Context, newest: Release, machine: HardwareProfile) -> Recommendation:
+    cat, platform = ctx.catalog, ctx.platform
     nvidia = tuple(g for g in machine.gpus_of("nvidia") if not is_tegra(g, cat))
     tegra = tuple(g for g in machine.gpus_of("nvidia") if is_tegra(g, cat))
     amd = machine.gpus_of("amd")
@@ -489,6 +574,10 @@ def recommend_for(ctx: _Context, profile: HardwareProfile | None) -> Recommendat
         return _plain(ctx, "cpu", newest, reasons, machine)
     mb = cat.sizes_mb.get("cpu", 200)
     big = cat.sizes_mb.get("pypi-linux-cuda", 3000)
+    failed = detection_failed(machine)
+    if failed:  # the GPUs are unknown, which is not the same as none
+        reasons = [f"{failed}: the CPU build (about {mb} MB) is the choice until they are."]
+        return _plain(ctx, "cpu", newest, reasons, machine, ways_out=(detection_way_out(machine),))
     reasons = [
         f"No GPU found: the CPU build (about {mb} MB) instead of a CUDA build (about "
         f"{big / 1000:.0f} GB) that could not use a GPU here."

@@ -91,6 +91,8 @@ def refresh_catalog(
             f"The PyTorch index could not be read ({reason}); using the "
             f"bundled catalog of {bundled.snapshot}.",
         )
+    if not any(reachable.values()):  # every variant answered, none with torch (403/404)
+        return with_notes(bundled, _not_an_index(index_base, variants, len(reachable), bundled))
     # variant -> minor -> (versions, {platform: pythons})
     seen: dict[str, dict[str, tuple[set[str], dict[str, set[str]]]]] = {}
     for variant, files in reachable.items():
@@ -132,6 +134,39 @@ def refresh_catalog(
     if not failures:
         cache.put(key, _result_to_json(refreshed))
     return refreshed
+
+
+def _not_an_index(
+    index_base: str, variants: tuple[str, ...], answered: int, bundled: Catalog
+) -> str:
+    """The note for a base under which no variant serves torch: it is not a PyTorch index's
+    base (a typo, or one variant's own URL given as the base)."""
+    from wizard.catalog.cache import url_without_credentials
+
+    base = url_without_credentials(index_base).rstrip("/")
+    where = (
+        f"any of {len(variants)} variants"
+        if answered == len(variants)
+        else f"any of the {answered} variants that answered"
+    )
+    parent, _, last = base.rpartition("/")
+    if last in variants and parent.rpartition("/")[2] in ("nightly", "test"):
+        channel = parent.rpartition("/")[2]
+        root = parent.rpartition("/")[0]
+        fix = (
+            f"it looks like the {channel} {last} index itself: give its base instead "
+            f"(--index-base {root} --channel {channel})"
+        )
+    elif last in variants:
+        fix = (
+            f"it looks like the {last} index itself: give its base instead (--index-base {parent})"
+        )
+    else:
+        fix = "is it the base of a PyTorch index (…/whl)?"
+    return (
+        f"{base} serves no torch on {where}: {fix}. Using the bundled catalog of "
+        f"{bundled.snapshot}."
+    ).replace("?.", "?")
 
 
 # A refreshed catalog differs from the bundled one in its releases, companions and notes:

@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 
 from wizard.catalog.model import Catalog
 from wizard.hardware.detect import VENDOR_LABELS, detect
@@ -24,12 +23,13 @@ def run_detect(opts: argparse.Namespace) -> int:
     else:
         detection = detect()
         profiles, notes = [detection.profile], detection.notes
-        for _vendor, why in detection.profile.gpu_errors if opts.json else ():
+        if opts.json and detection.profile.gpu_errors:
+            from wizard.recommend import detection_failed, detection_way_out
+
             # On stderr as well, so that `detect --json > box.json` does not hide it.
-            label = VENDOR_LABELS.get(_vendor, _vendor)
             print(
-                f"{label} GPUs could not be detected ({why}); the profile records that in "
-                "gpu_errors. Fix the driver (check `nvidia-smi`) and run detect again.",
+                f"{detection_failed(detection.profile)}; the profile records that in "
+                f"gpu_errors. {detection_way_out(detection.profile)}",
                 file=sys.stderr,
             )
     if opts.json:
@@ -70,16 +70,13 @@ def format_recommendation(profile: HardwareProfile, catalog: Catalog) -> str:
     platform = platform_for(profile.os, profile.arch)
     if platform is None:
         return f"{'PyTorch':<{_LABEL_WIDTH}}no PyTorch wheels for {profile.os} {profile.arch}"
-    # Identical GPUs (eight of one card) once: the reasons name each kind of GPU once.
-    kinds = replace(profile, gpus=tuple(dict.fromkeys(profile.gpus)))
-    rec = recommend(kinds, platform.name, catalog)
+    rec = recommend(profile, platform.name, catalog)
     backend = "PyPI's default build" if rec.backend == "default" else rec.backend
-    lines = [f"{'PyTorch':<{_LABEL_WIDTH}}{backend}, torch {rec.torch} ({platform.name})"]
-    lines += [
-        f"{'':<{_LABEL_WIDTH}}- {VENDOR_LABELS.get(v, v)} GPUs could not be detected ({why}): "
-        f"this assumes none"
-        for v, why in profile.gpu_errors
-    ]
+    if rec.torch is None:  # no release has wheels for it: the reason says which
+        head = f"no torch release to install ({platform.name})"
+    else:
+        head = f"{backend}, torch {rec.torch} ({platform.name})"
+    lines = [f"{'PyTorch':<{_LABEL_WIDTH}}{head}"]
     lines += [f"{'':<{_LABEL_WIDTH}}- {r}" for r in rec.reasons]
     lines += [f"{'':<{_LABEL_WIDTH}}> {w}" for w in rec.ways_out]
     others = [o for o in rec.options if o.backend != rec.backend]
