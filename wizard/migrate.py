@@ -23,7 +23,9 @@ The rules:
   (the plan then takes the newest release that has it).
 * Otherwise the report says so and proposes a build: the recommendation for the target's
   machine when a hardware profile describes it (it knows the driver and the GPU; the file
-  does not); else the nearest build: the same CUDA or ROCm major version on the newest release
+  does not): a --hardware profile does, the machine the wizard runs on only when it has a GPU
+  of the build's kind (a laptop without one is not the CUDA box a +cu121 was written for);
+  else the nearest build: the same CUDA or ROCm major version on the newest release
   that has one (a driver that ran cu121 runs every cu12x: cu126 on torch 2.14), else the
   smallest step up (cu117 -> cu126 where no cu11x is left); else the CPU build.
 * torch's own dependencies (triton, pytorch-triton*, the nvidia-* CUDA libraries) are dropped:
@@ -35,6 +37,13 @@ The rules:
 * What uv needs written differently is rewritten (`-e git+URL#egg=x` -> `x @ git+URL`) or,
   when it needs the person (a local path, a find-links page, a constraint on an indirect
   dependency), reported with the command to run; a file with such lines is not deletable yet.
+* `-e .` (the project itself): uv installs it only when pyproject.toml has a [build-system].
+  A setup.py / setup.cfg project's install_requires are read as plain values (ast and
+  configparser, never run) into the dependencies; its name, version and the [build-system]
+  to add are reported, to be written by hand.
+* Platforms the torch lines' markers leave out, or cover beside their main platform
+  (sys_platform == "linux" is Linux aarch64 too), get PyPI's torch from a lock for every
+  platform: the report says so, with the flags that keep them as pip had them.
 """
 
 from __future__ import annotations
@@ -119,6 +128,8 @@ _TORCH_OWN = re.compile(
     r"cudnn|cufft|cufile|curand|cusolver|cusparse|cusparselt|nccl|nvjitlink|nvshmem|nvtx)"
     r"(-cu\d+)?)$"
 )
+# A line that was meant to name a torch package, even when it cannot be read.
+_TORCH_TEXT = re.compile(r"^(torch|pytorch|torchvision|torchaudio|torchao)\b(?![-_.\w])", re.I)
 _CREDENTIALS = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]+@")
 _PYPI_HOSTS = ("pypi.org", "pypi.python.org", "files.pythonhosted.org")
 _HTTPS_HOSTS = (*_PYPI_HOSTS, "download.pytorch.org")
@@ -138,6 +149,8 @@ _GROUPS = {
 # The platforms a marker such as sys_platform == 'linux' stands for (the others need a
 # machine marker or a hardware profile).
 _MAIN_PLATFORMS = ("linux-x86_64", "macos-arm64", "windows-x86_64")
+_MAIN_OF = {"linux-aarch64": "linux-x86_64", "macos-x86_64": "macos-arm64"}
+_MAIN_OF |= {"windows-arm64": "windows-x86_64"}
 
 # What became of a line, as the report words it.
 STATUS_WORDS = {
@@ -594,6 +607,19 @@ def _label(version: str) -> str | None:
     return m.group(1) if m else None
 
 
+def _odd_labels(req: Requirement) -> list[str]:
+    """Local labels of a pin that are no PyTorch build's (`+cu126x`): they name no build."""
+    out = []
+    for s in req.specifier:
+        try:
+            local = Version(s.version.removesuffix(".*")).local
+        except InvalidVersion:
+            continue
+        if local and not _LABEL.match(local):
+            out.append(local)
+    return out
+
+
 def _labels(req: Requirement) -> list[str]:
     return [b for s in req.specifier if (b := _label(s.version.removesuffix(".*")))]
 
@@ -768,6 +794,26 @@ def _applies(marker: Marker | None, platform: TargetPlatform, python: str = "3.1
         return True
 
 
+def _covered_by(marker: Marker | None) -> list[str] | None:
+    """Every platform a platform marker selects; None when it selects all or none."""
+    chosen = [p.name for p in PLATFORMS.values() if _applies(marker, p)]
+    if not chosen or len(chosen) == len(PLATFORMS):
+        return None
+    return chosen
+
+
+def _words(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _no_build(wanted: str, platform: str, pool: Sequence[Release], every: Sequence[Release]) -> str:
+    """Why a platform gets no `wanted` build: no release has one, or none the pin allows."""
+    if not any(r.has(wanted, platform) for r in every):
+        return f"no PyTorch release has a {wanted} build for it"
+    releases = ", ".join(r.minor for r in pool[:3]) + ("…" if len(pool) > 3 else "")
+    return f"torch {releases} has no {wanted} build for it"
+
+
 def _platforms_of(marker: Marker | None) -> list[str] | None:
     """The platforms a platform marker selects; None when it selects on something else."""
     chosen = [p.name for p in PLATFORMS.values() if _applies(marker, p)]
@@ -839,6 +885,10 @@ class _Planner:
         self.warnings: list[str] = []
         self.torch_indexes = _torch_indexes(files)
         self.targets: list[TargetOutcome] = []
+        # platforms a torch line's marker covers beside its main one: (the line, the build
+        # pip installed there, why the catalog has none (None: it has))
+        self.skipped: dict[str, tuple[str, str, str | None]] = {}
+        self.from_setup: list[_Wanted] = []  # a setup.py project's install_requires
 
     # -- helpers ----------------------------------------------------------------------------
     def say(self, line: Line, status: str, became: str) -> None:
@@ -1006,6 +1056,7 @@ class _Planner:
         """Each target's build (self.targets), the torch version kept, the companions."""
         companions = list(dict.fromkeys(t.name for t in torch_lines if t.name != "torch"))
         spec, allowed, dropped = self.torch_version(torch_lines)
+        self.also_covered(torch_lines, allowed, dropped)
         for platform in self.platforms(torch_lines):
             tp = PLATFORMS[platform]
             applying = [
@@ -1014,7 +1065,38 @@ class _Planner:
             self.targets.append(self.target(platform, applying, spec, allowed, dropped))
         for t in torch_lines:
             self.say(t.line, "torch", self.torch_words(t, spec))
-        if not torch_lines:
+        self.uncovered(torch_lines, spec)
+        for t in torch_lines:
+            for odd in _odd_labels(t.req):
+                mine = [o for o in self.targets if _applies(t.req.marker, PLATFORMS[o.platform])]
+                used = "; ".join(
+                    f"{PLATFORMS[o.platform].label}: "
+                    + (
+                        f"the recommendation, {rec}"
+                        if o.backend == "auto" and (rec := self.recommendation(o.platform, spec))
+                        else _build_words(o.backend)
+                    )
+                    for o in mine
+                )
+                self.warnings.append(
+                    f"{t.line.where}: +{odd} is not a PyTorch build label (those are cpu, "
+                    f"cuNNN, rocmX.Y, xpu), so it names no build"
+                    + (f"; used instead: {used}" if used else "")
+                    + "."
+                )
+        garbled = [
+            line.where
+            for f in self.files
+            for line in f.lines
+            if line.kind == "unknown" and _TORCH_TEXT.match(line.text)
+        ]
+        if not torch_lines and garbled:
+            self.warnings.append(
+                f"The torch line ({', '.join(garbled)}) was not understood: the wizard chose "
+                "the torch release itself, with the build each target needs; check it is the "
+                "one the project needs (--torch VERSION to choose another)."
+            )
+        elif not torch_lines:
             self.warnings.append(
                 "No line names torch: the wizard adds it, with the build each target needs."
             )
@@ -1041,6 +1123,86 @@ class _Planner:
         if not found and self.wanted_build(torch_lines)[0] is not None:
             found.setdefault("linux-x86_64")
         return list(found)
+
+    def also_covered(
+        self, torch_lines: list[_TorchLine], allowed: tuple[Release, ...], dropped: str | None
+    ) -> None:
+        """The other platforms a torch line's platform marker covers beside the one the wizard
+        plans for it (sys_platform == "linux" is Linux aarch64 too, where pip installed the
+        +cu126 the line names), each with the build pip installed there and whether the
+        catalog has it. uncovered() says what they get now."""
+        for t in torch_lines:
+            for p in _covered_by(t.req.marker) or ():
+                if p in _MAIN_PLATFORMS or p.startswith("macos") or p in self.skipped:
+                    continue
+                tp = PLATFORMS[p]
+                applying = [
+                    x for x in torch_lines if _applies(x.req.marker, tp, self.python_for(p))
+                ]
+                wanted, _ = self.wanted_build(applying)
+                if wanted is None:  # pip took PyPI's torch there, as the lock does now
+                    continue
+                pool = self.catalog.releases if dropped else allowed
+                if any(r.has(wanted, p) for r in pool):
+                    self.skipped[p] = (t.line.where, wanted, None)
+                else:
+                    self.skipped[p] = (
+                        t.line.where,
+                        wanted,
+                        _no_build(wanted, p, pool, self.catalog.releases),
+                    )
+
+    def uncovered(self, torch_lines: list[_TorchLine], spec: str | None) -> None:
+        """Say what the platforms outside the targets get that pip did not install there: a
+        lock for every platform gives each of them torch from PyPI, also where the torch
+        lines' markers installed none, or another build."""
+        if not torch_lines or self.request.lock_scope == "targets" or self.request.targets:
+            return
+        if (self.settings.channel or "stable") != "stable":
+            return  # a test or nightly lock covers only the targets
+        targets = [t.platform for t in self.targets]
+        releases = self.matching(spec) if spec else self.catalog.releases[:1]
+        none = [
+            p
+            for p, tp in PLATFORMS.items()
+            if p not in targets
+            and not any(_applies(t.req.marker, tp) for t in torch_lines)
+            and any(p in r.pypi for r in releases)  # else the lock has no torch there either
+        ]
+        pin = f" {spec}" if spec else ""
+        words = []
+        if none:
+            markers = ", ".join(dict.fromkeys(t.line.where for t in torch_lines if t.req.marker))
+            words.append(
+                f"The torch lines' markers ({markers}) install no torch on "
+                f"{_words([PLATFORMS[p].label for p in none])}, but the lock serves every "
+                f"platform: there `uv sync` now installs torch{pin} from PyPI, which pip did "
+                f"not. If {'it' if len(none) == 1 else 'they'} must stay without torch, pass "
+                "--lock-scope targets to lock only "
+                f"for {_words([PLATFORMS[p].label for p in targets])} (`uv sync` then refuses "
+                "the other platforms)."
+            )
+        for p, (where, wanted, missing) in self.skipped.items():
+            if p in targets:
+                continue
+            label = PLATFORMS[p].label
+            pypi = next((r.pypi[p] for r in releases if p in r.pypi), None)
+            gets = f"torch{pin} from PyPI" + (f" ({pypi} build)" if pypi else "")
+            if missing:
+                words.append(
+                    f"{where}'s marker covers {label} too, but {missing}, so pip installed "
+                    f"none there; it gets {gets}."
+                )
+                continue
+            flags = " ".join(f"--target {t.platform}={t.backend}" for t in self.targets)
+            words.append(
+                f"{where}'s marker covers {label} too, where pip installed the {wanted} build; "
+                f"the wizard plans that marker for {PLATFORMS[_MAIN_OF[p]].label} only, so "
+                f"{label} now gets {gets}. To keep {wanted} there, run again with {flags} "
+                f"--target {p}={wanted}."
+            )
+        if words:
+            self.warnings.append(" ".join(words))
 
     def torch_version(
         self, torch_lines: list[_TorchLine]
@@ -1194,8 +1356,10 @@ class _Planner:
         newest = allowed[0].minor if allowed else "?"
         pins = f"torch {spec}" if spec else f"torch {newest} (the newest)"
         gone = f"{wanted} ({source}) is not built for {pins} on {label}"
+        if not any(r.has(wanted, p) for r in self.catalog.releases for p in PLATFORMS):
+            gone = f"{wanted} ({source}): no PyTorch release has a {wanted} build"
         profile = self.profile_for(platform)
-        if profile is not None:
+        if profile is not None and _describes(profile, wanted):
             rec = recommend(profile, platform, self.catalog, spec, self.python_for(platform))
             if rec.torch is not None:
                 # The release is the plan's to choose (companions can hold it back).
@@ -1221,6 +1385,14 @@ class _Planner:
             why += ", runs on the driver that ran the old build"
         elif need:
             why += f", needs NVIDIA driver {need} or newer"
+        if profile is not None and not _describes(profile, wanted):
+            # The machine running the wizard is not the one the label was written for (a
+            # laptop migrating the training boxes' file): the label decides, as +cu126 would.
+            why += (
+                f". This machine ({profile.describe()}) has no {_VENDOR_WORDS[_family(wanted)]} "
+                f"GPU, so it cannot use {build}; pass --target {platform}=cpu for a build it can "
+                "use, or --hardware with the profile of the machines the file was written for"
+            )
         self.warnings.append(why + ".")
         return TargetOutcome(platform, wanted, build, why)
 
@@ -1433,6 +1605,7 @@ class _Planner:
                 groups.setdefault(f.group, []).append(wanted)
             else:
                 main.append(wanted)
+        main.extend(self.from_setup)  # after the files' own lines, which win
         self.fold_constraints(constraints, [*main, *(w for g in groups.values() for w in g)])
         seen: dict[tuple[str, str], Line] = {}
         dependencies = self.place(main, "[project].dependencies", seen)
@@ -1511,7 +1684,7 @@ class _Planner:
         if not _looks_like_url(target):
             folder = (line.path.parent / target).resolve()
             if target.rstrip("/\\") == "." or folder == line.path.parent.parent.resolve():
-                self.say(line, "dropped", "the project itself: `uv sync` installs it, editable")
+                self.project_itself(line, folder)
             else:
                 self.say(
                     line,
@@ -1531,6 +1704,67 @@ class _Planner:
                 "regular one"
             ],
         )
+
+    def project_itself(self, line: Line, folder: Path) -> None:
+        """`-e .`: uv installs the project itself only when pyproject.toml makes it a package
+        (a [build-system], or tool.uv.package = true); a setup.py / setup.cfg project's
+        metadata is read (never run) and what the wizard does not write is said."""
+        pyproject = _read_toml(folder / "pyproject.toml")
+        uv = pyproject.get("tool", {}).get("uv", {}) if isinstance(pyproject, dict) else {}
+        if "build-system" in pyproject or (isinstance(uv, dict) and uv.get("package") is True):
+            self.say(line, "dropped", "the project itself: `uv sync` installs it, editable")
+            return
+        meta = _setup_metadata(folder)
+        build = (
+            '[build-system] with requires = ["setuptools>=61"] and build-backend = '
+            '"setuptools.build_meta"'
+        )
+        if meta is None or "project" in pyproject:
+            self.say(
+                line,
+                "dropped",
+                "the project itself: pyproject.toml has no [build-system], so `uv sync` "
+                "installs its dependencies but not the project; if it is a package, add a "
+                f"{build} (or another backend's) and `uv sync` installs it, editable",
+            )
+            return
+        found = [f"read from {meta.shown} (not run)"]
+        if meta.requires is not None:
+            family = [r for r in meta.requires if canonical_name(r.name) in TORCH_FAMILY]
+            kept = [r for r in meta.requires if r not in family]
+            self.from_setup.extend(_Wanted(line, r, [f"from {meta.shown}"]) for r in kept)
+            if kept:
+                found.append(
+                    "install_requires "
+                    + ", ".join(str(r) for r in kept)
+                    + " go to [project].dependencies"
+                )
+            if family:
+                found.append(", ".join(str(r) for r in family) + " is the torch setup's")
+        by_hand = [
+            f"{k} = {_toml_text(v)}"
+            for k, v in (("name", meta.name), ("version", meta.version))
+            if v
+        ]
+        unread = [k for k in ("name", "version", "install_requires") if k in meta.unread]
+        if unread:
+            found.append(
+                f"{_words(unread)} {'is' if len(unread) == 1 else 'are'} not written as plain "
+                f"values in {meta.shown} (computed when it runs): copy "
+                f"{'it' if len(unread) == 1 else 'them'} by hand"
+                + (
+                    " (install_requires into [project].dependencies)"
+                    if "install_requires" in unread
+                    else ""
+                )
+            )
+        found.append(
+            "uv installs the project itself only when pyproject.toml has a [build-system], "
+            "which the wizard does not write: "
+            + (f"under [project] set {' and '.join(by_hand)}, and add " if by_hand else "add ")
+            + f"a {build}; then `uv sync` installs it, editable"
+        )
+        self.say(line, "manual", "the project itself, " + "; ".join(found))
 
     def fold_constraints(self, constraints: list[_Wanted], requirements: list[_Wanted]) -> None:
         """A constraint's pin joins the requirements of the same package; others are reported."""
@@ -1617,11 +1851,152 @@ class _Planner:
         return out
 
 
+@dataclass(frozen=True)
+class _SetupMetadata:
+    """What setup.py / setup.cfg say as plain values (read with ast and configparser)."""
+
+    shown: str  # "setup.py", "setup.cfg" or "setup.py and setup.cfg"
+    name: str | None
+    version: str | None
+    requires: list[Requirement] | None  # None: not readable
+    unread: tuple[str, ...]  # fields given, but not as plain values
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def _toml_text(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _setup_py(path: Path) -> tuple[dict[str, object], set[str]] | None:
+    """The plain-value keywords of setup.py's setup() call (the file is parsed, never run),
+    and the keywords it gives otherwise; None without a setup() call (or a readable file)."""
+    import ast
+
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, SyntaxError, ValueError):
+        return None
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+        if called != "setup":
+            continue
+        values: dict[str, object] = {}
+        other: set[str] = set()
+        for kw in node.keywords:
+            if kw.arg is None:  # setup(**config): every field may be in it
+                other |= {"name", "version", "install_requires"}
+                continue
+            try:
+                values[kw.arg] = ast.literal_eval(kw.value)
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                other.add(kw.arg)
+        return values, other
+    return None
+
+
+def _setup_cfg(path: Path) -> tuple[dict[str, object], set[str]] | None:
+    import configparser
+
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        if not parser.read(path, encoding="utf-8"):
+            return None
+    except (configparser.Error, UnicodeDecodeError):
+        return None
+    values: dict[str, object] = {}
+    other: set[str] = set()
+    for section, key, out in (
+        ("metadata", "name", "name"),
+        ("metadata", "version", "version"),
+        ("options", "install_requires", "install_requires"),
+    ):
+        text = parser.get(section, key, fallback=None)
+        if text is None:
+            continue
+        text = text.strip()
+        if text.startswith(("attr:", "file:")):  # setuptools computes these when it runs
+            other.add(out)
+        elif out == "install_requires":
+            values[out] = [
+                x.strip() for x in text.splitlines() if x.strip() and not x.strip().startswith("#")
+            ]
+        else:
+            values[out] = text
+    return values, other
+
+
+def _setup_metadata(folder: Path) -> _SetupMetadata | None:
+    """A setup.py / setup.cfg project's name, version and install_requires, as plain values;
+    None when the folder has neither file."""
+    read = [
+        (name, got)
+        for name, reader in (("setup.py", _setup_py), ("setup.cfg", _setup_cfg))
+        if (folder / name).is_file() and (got := reader(folder / name)) is not None
+    ]
+    if not read and not (folder / "setup.py").is_file():
+        return None
+    values: dict[str, object] = {}
+    other: set[str] = set()
+    for _, (v, o) in reversed(read):  # setup.py's keywords win over setup.cfg's
+        values.update(v)
+        other |= o
+    other -= values.keys()
+    if not read:  # a setup.py without a setup() call that can be found
+        other = {"name", "version", "install_requires"}
+    shown = " and ".join(n for n, _ in read) or "setup.py"
+    name = values.get("name")
+    version = values.get("version")
+    raw = values.get("install_requires", [])
+    requires: list[Requirement] | None = []
+    if isinstance(raw, str):
+        raw = raw.splitlines()
+    if isinstance(raw, list | tuple) and all(isinstance(r, str) for r in raw):
+        try:
+            requires = [Requirement(r) for r in raw if r.strip()]
+        except InvalidRequirement:
+            requires, other = None, other | {"install_requires"}
+    else:
+        requires, other = None, other | {"install_requires"}
+    if name is not None and not isinstance(name, str):
+        name, other = None, other | {"name"}
+    if version is not None and not isinstance(version, str):
+        version, other = None, other | {"version"}
+    unread = tuple(k for k in ("name", "version", "install_requires") if k in other)
+    return _SetupMetadata(shown, name, version, requires, unread)
+
+
 @dataclass
 class _Wanted:
     line: Line
     req: Requirement
     notes: list[str] = field(default_factory=list)
+
+
+# The GPU vendor a build family runs on, as the report names it.
+_VENDORS = {"cuda": "nvidia", "rocm": "amd", "xpu": "intel"}
+_VENDOR_WORDS = {"cuda": "NVIDIA", "rocm": "AMD", "xpu": "Intel"}
+
+
+def _describes(profile: HardwareProfile, wanted: str) -> bool:
+    """Whether a machine's recommendation stands for the machines a build label was written
+    for. A profile given with --hardware does (the person chose it). The machine the wizard
+    runs on (detected: no source) does only when it has a GPU of the label's kind: a laptop
+    without an NVIDIA GPU does not describe the CUDA boxes a +cu121 names."""
+    if profile.source is not None:
+        return True
+    vendor = _VENDORS.get(_family(wanted))
+    return vendor is None or bool(profile.gpus_of(vendor))
 
 
 def _build_words(backend: str) -> str:
