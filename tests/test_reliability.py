@@ -20,7 +20,7 @@ ORIGINAL = (
     "# my project\n[project]\nname = 'demo'\nversion = '1.0'\nrequires-python = '>=3.11'\n"
     "dependencies = ['numpy>=2']  # keep\n"
 )
-SIGNALS = (signal.SIGKILL, signal.SIGTERM, signal.SIGINT)
+SIGNALS = (signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 KILL_POINTS = 14  # per signal
 
 

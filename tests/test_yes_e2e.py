@@ -803,3 +803,30 @@ def test_a_nightly_build_by_date_is_pinned_and_kept(tmp_path, env, fake_index):
     code, out, err = yes(tmp_path, env, fake_index.base_url)
     assert code == 0, err
     assert "Nothing to change." in out
+
+
+def test_index_credentials_reach_uv_lock_and_are_never_printed_or_stored(
+    tmp_path, env, fake_index, tmp_path_factory
+):
+    secret_env = dict(env)
+    secret_env["TORCH_WIZARD_CACHE_DIR"] = str(tmp_path_factory.mktemp("secret-cache"))
+    # uv's own default index (the fake PyPI) is behind the same login
+    secret_env["UV_DEFAULT_INDEX"] = env["UV_DEFAULT_INDEX"].replace("://", "://alice:s3cret@")
+    # another host name for the index: uv must get its login from the wizard, not reuse
+    # the default index's one for the same host
+    base = fake_index.base_url.replace("://127.0.0.1", "://alice:s3cret@localhost")
+    project = tmp_path / "p"
+    project.mkdir()
+    with fake_index.configured(auth=("alice", "s3cret")):
+        code, out, err = yes(project, secret_env, base, "--target", "linux-x86_64=cpu")
+    assert code == 0, err
+    assert "s3cret" not in out + err
+    assert "UV_INDEX_PYTORCH_CPU_USERNAME" in out  # for the next uv runs
+    assert "Linux x86_64  2.15.0+cpu" in out
+    stored = [p.read_text(errors="replace") for p in project.rglob("*") if p.is_file()]
+    stored += [
+        p.read_text(errors="replace")
+        for p in Path(secret_env["TORCH_WIZARD_CACHE_DIR"]).rglob("*")
+        if p.is_file()
+    ]
+    assert not [s for s in stored if "s3cret" in s]

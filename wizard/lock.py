@@ -105,11 +105,13 @@ def transaction(folder: Path, lock_folder: Path | None = None) -> Iterator[None]
             }
         ).encode("utf-8"),
     )
-    previous = None
+    previous = hangup = None
     try:
         previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+        # A closed terminal or SSH session (SIGHUP) puts the files back as well.
+        hangup = signal.signal(signal.SIGHUP, _raise_interrupt) if _HUP else None
     except ValueError:  # not the main thread (the full-screen wizard's worker)
-        previous = None
+        previous = hangup = None
     try:
         yield
     except BaseException:
@@ -121,6 +123,11 @@ def transaction(folder: Path, lock_folder: Path | None = None) -> Iterator[None]
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+        if hangup is not None:
+            signal.signal(signal.SIGHUP, hangup)
+
+
+_HUP = hasattr(signal, "SIGHUP")  # not on Windows
 
 
 def _restore(saved: Mapping[Path, bytes | None]) -> None:
@@ -195,14 +202,18 @@ def run_uv_lock(
     on_line: Callable[[str], None] | None = None,
     extra_args: tuple[str, ...] = (),
     cancel: threading.Event | None = None,
+    credentials: Mapping[str, str] | None = None,
 ) -> LockRun:
     """Run `uv lock` in `folder`, streaming uv's output lines to `on_line`.
 
     Setting `cancel` (from another thread) stops uv; the run then reports `cancelled`.
+    `credentials`: UV_INDEX_<NAME>_USERNAME/PASSWORD for this run (those already set win).
     """
     # An absolute folder: `recover` finds a uv lock left running by it.
     cmd = [*find_uv(), "lock", "--directory", str(folder.absolute()), *extra_args]
     env = dict(os.environ)
+    for key, value in (credentials or {}).items():
+        env.setdefault(key, value)
     env.setdefault("NO_COLOR", "1")
     proc = subprocess.Popen(
         cmd,

@@ -936,6 +936,19 @@ class Applied:
     files: tuple[Path, ...] = ()  # what was written, when more than pyproject.toml and uv.lock
 
 
+def _credentials(prepared: Prepared) -> dict[str, str]:
+    """UV_INDEX_<NAME>_USERNAME/PASSWORD for the wizard's own `uv lock`, from an --index-base
+    with a user name and password (never written to a file)."""
+    from urllib.parse import unquote, urlsplit
+
+    names = prepared.plan.credential_env
+    parts = urlsplit(prepared.choices.index_base)
+    if not names or not (parts.username or parts.password):
+        return {}
+    user, password = unquote(parts.username or ""), unquote(parts.password or "")
+    return {name: user if name.endswith("_USERNAME") else password for name in names}
+
+
 def apply(
     facts: Facts,
     prepared: Prepared,
@@ -968,7 +981,9 @@ def apply(
         # hand since): uv lock rewrites it only then.
         before = lock_file.read_bytes()
         with transaction(facts.folder, lock_folder):
-            run = run_uv_lock(facts.folder, on_line, cancel=cancel)
+            run = run_uv_lock(
+                facts.folder, on_line, cancel=cancel, credentials=_credentials(prepared)
+            )
             if not run.ok:
                 raise LockFailed(run)
         report = _safe_report(lock_folder, prepared.plan, member, facts)
@@ -987,7 +1002,7 @@ def apply(
         return Applied(True, False, files=files)
     with transaction(facts.folder, lock_folder):
         write_all()
-        run = run_uv_lock(facts.folder, on_line, cancel=cancel)
+        run = run_uv_lock(facts.folder, on_line, cancel=cancel, credentials=_credentials(prepared))
         if not run.ok:
             raise LockFailed(run)
     return Applied(

@@ -118,9 +118,12 @@ def refresh_catalog(
             pypi_seen.setdefault(minor, set()).update(_platforms_of(f.platform_tags))
     releases = _merge(bundled, seen, pypi_seen, tuple(reachable), channel)
     companions = list(bundled.companions) + _live_pairings(answers, urls.get("cpu"), bundled)
+    from wizard.catalog.cache import url_without_credentials
+
+    shown = url_without_credentials(index_base)  # a password is never printed nor cached
     notes = [
-        f"Read the PyTorch index at {index_base} ({len(reachable)} of {len(variants)} "
-        "variants answered)."
+        f"Read the PyTorch index at {shown} ({len(reachable)} of {len(variants)} variants "
+        "answered)."
     ]
     if failures:
         notes.append(f"Some answers were missing ({failures[0]}); bundled facts fill the gaps.")
