@@ -217,8 +217,8 @@ setup(
 """
 EDITABLE = "--extra-index-url https://download.pytorch.org/whl/cu126\ntorch==2.14.1+cu126\n-e .\n"
 BUILD = (
-    'add a [build-system] with requires = ["setuptools>=61"] and build-backend = '
-    '"setuptools.build_meta"; then `uv sync` installs it, editable'
+    'a [build-system] with requires = ["setuptools>=61"] and build-backend = '
+    '"setuptools.build_meta"'
 )
 
 
@@ -233,14 +233,18 @@ def test_a_setup_py_projects_metadata_is_read_and_what_to_copy_is_said(
     assert not [d for d in deps(data) if d.startswith("torch>=2.0")]
     assert "dropped: the project itself" not in out
     assert (
-        "by hand: the project itself, read from setup.py (not run); install_requires "
+        "rewritten: the project itself, read from setup.py (not run); install_requires "
         "numpy>=1.24, pillow go to [project].dependencies; torch>=2.0 is the torch setup's; "
-        "uv installs the project itself only when pyproject.toml has a [build-system], which "
-        'the wizard does not write: under [project] set name = "detector-lib" and version = '
-        '"1.4.2", and ' + BUILD in out
+        'pyproject.toml gets its name "detector-lib" and version "1.4.2" and ' + BUILD + ", so "
+        "`uv sync` installs it, editable" in out
     )
-    assert "Keep requirements.txt until line 3 is handled" in out
-    assert "can be deleted" not in out
+    written = data
+    assert (written["project"]["name"], written["project"]["version"]) == ("detector-lib", "1.4.2")
+    assert written["build-system"] == {
+        "requires": ["setuptools>=61"],
+        "build-backend": "setuptools.build_meta",
+    }
+    assert "can be deleted" in out
 
 
 def test_a_setup_cfg_projects_metadata_is_read(
@@ -255,7 +259,7 @@ def test_a_setup_cfg_projects_metadata_is_read(
         tmp_path, EDITABLE, capsys, monkeypatch, "--hardware", profile("linux-cpu-only")
     )
     assert "numpy>=1.24" in deps(data) and "pillow" in deps(data)
-    assert 'set name = "detector-lib" and version = "1.4.2"' in out
+    assert 'gets its name "detector-lib" and version "1.4.2"' in out
     assert "read from setup.py and setup.cfg (not run)" in out
 
 
@@ -274,7 +278,7 @@ def test_metadata_that_is_computed_is_to_be_copied_by_hand(
         "version and install_requires are not written as plain values in setup.py (computed "
         "when it runs): copy them by hand (install_requires into [project].dependencies)" in out
     )
-    assert 'under [project] set name = "detector-lib", and add a [build-system]' in out
+    assert 'pyproject.toml gets its name "detector-lib" and a [build-system]' in out
     assert "can be deleted" not in out
 
 

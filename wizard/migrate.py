@@ -889,6 +889,7 @@ class _Planner:
         # pip installed there, why the catalog has none (None: it has))
         self.skipped: dict[str, tuple[str, str, str | None]] = {}
         self.from_setup: list[_Wanted] = []  # a setup.py project's install_requires
+        self.setup_project: tuple[str | None, str | None] | None = None  # its name, version
 
     # -- helpers ----------------------------------------------------------------------------
     def say(self, line: Line, status: str, became: str) -> None:
@@ -925,6 +926,11 @@ class _Planner:
         additions = replace(
             additions, indexes=tuple(self.indexes()), torch_parts=self.torch_parts(torch_lines)
         )
+        if self.setup_project is not None:
+            name, version = self.setup_project
+            additions = replace(
+                additions, project_name=name, project_version=version, setuptools_build=True
+            )
         self.options()
         for f in self.files:
             for line in f.lines:
@@ -1741,11 +1747,9 @@ class _Planner:
                 )
             if family:
                 found.append(", ".join(str(r) for r in family) + " is the torch setup's")
-        by_hand = [
-            f"{k} = {_toml_text(v)}"
-            for k, v in (("name", meta.name), ("version", meta.version))
-            if v
-        ]
+        # The new [project] table takes the name and version, and a setuptools [build-system]
+        # makes the project a package that `uv sync` installs.
+        self.setup_project = (meta.name, meta.version)
         unread = [k for k in ("name", "version", "install_requires") if k in meta.unread]
         if unread:
             found.append(
@@ -1758,13 +1762,17 @@ class _Planner:
                     else ""
                 )
             )
+        written = [
+            f"{k} {_toml_text(v)}" for k, v in (("name", meta.name), ("version", meta.version)) if v
+        ]
         found.append(
-            "uv installs the project itself only when pyproject.toml has a [build-system], "
-            "which the wizard does not write: "
-            + (f"under [project] set {' and '.join(by_hand)}, and add " if by_hand else "add ")
-            + f"a {build}; then `uv sync` installs it, editable"
+            "pyproject.toml gets "
+            + (f"its {' and '.join(written)} and " if written else "")
+            + f"a {build}, so `uv sync` installs it, editable"
         )
-        self.say(line, "manual", "the project itself, " + "; ".join(found))
+        self.say(
+            line, "manual" if unread else "rewritten", "the project itself, " + "; ".join(found)
+        )
 
     def fold_constraints(self, constraints: list[_Wanted], requirements: list[_Wanted]) -> None:
         """A constraint's pin joins the requirements of the same package; others are reported."""

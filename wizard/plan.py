@@ -48,6 +48,11 @@ class Additions:
     # the extras and own marker of a torch package's line ("torch[opt-einsum] ; python_version
     # >= '3.11'"), kept on the requirement the wizard writes for it
     torch_parts: Mapping[str, str] = field(default_factory=dict)
+    # a setup.py / setup.cfg project's name and version, and its build system, for the new
+    # [project] table (so that `uv sync` installs the project itself)
+    project_name: str | None = None
+    project_version: str | None = None
+    setuptools_build: bool = False
 
 
 @dataclass(frozen=True)

@@ -775,28 +775,41 @@ def _walk(data: dict[str, Any], path: tuple[str, ...], create: bool) -> dict[str
     return node
 
 
+_SETUPTOOLS_BUILD = {"requires": ["setuptools>=61"], "build-backend": "setuptools.build_meta"}
+
+
 @dataclass
 class _AddProject(_Op):
-    """A minimal [project] table for a file that has none."""
+    """A minimal [project] table for a file that has none (with a setup.py project's name,
+    version and a setuptools [build-system], when a migration read them)."""
 
     name: str
     requires_python: str
+    version: str = "0.1.0"
+    setuptools_build: bool = False
 
     def fields(self) -> dict[str, Any]:
         return {
             "name": self.name,
-            "version": "0.1.0",
+            "version": self.version,
             "requires-python": self.requires_python,
             "dependencies": [],
         }
 
     def on_data(self, data: dict[str, Any]) -> None:
         data["project"] = self.fields()
+        if self.setuptools_build and "build-system" not in data:
+            data["build-system"] = dict(_SETUPTOOLS_BUILD)
 
     def on_text(self, text: str) -> str:
         table = "[project]\n" + "".join(
             f"{k} = {_render(v, '')}\n" for k, v in self.fields().items()
         )
+        if self.setuptools_build and "[build-system]" not in text:
+            table += (
+                '\n[build-system]\nrequires = ["setuptools>=61"]\n'
+                'build-backend = "setuptools.build_meta"\n'
+            )
         if not text.strip():
             return table
         if _Layout(text).sections[0].entries:  # keys before any table: [project] goes last
@@ -1250,7 +1263,15 @@ def _operations(
         # in it (a virtual workspace root keeps having none).
         fills = plan.dependencies or plan.optional_dependencies or plan.additions.dependencies
         if not data or fills:
-            ops.append(_AddProject(_project_name(folder_name), plan.requires_python or python))
+            add = plan.additions
+            ops.append(
+                _AddProject(
+                    _project_name(add.project_name or folder_name),
+                    plan.requires_python or python,
+                    add.project_version or "0.1.0",
+                    add.setuptools_build,
+                )
+            )
         project = {"dependencies": []}
     elif plan.requires_python and project.get("requires-python") != plan.requires_python:
         ops.append(
