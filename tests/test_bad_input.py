@@ -65,6 +65,12 @@ CASES = {
     ),
     "bad-python-spec": (None, ("--python", "three"), "--python"),
     "python-2": (None, ("--python", "2.7"), "admits Python 2"),
+    "python-empty-range": (None, ("--python", ">=3.12,<3.12"), "admits no Python version"),
+    "python-for-an-existing-project": (
+        GOOD,
+        ("--python", ">=3.12"),
+        "--python is for a new project; pyproject.toml already has requires-python",
+    ),
     "requires-python-beyond-every-torch": (
         '[project]\nname = "a"\nversion = "1"\nrequires-python = ">=3.16"\n',
         (),

@@ -417,6 +417,7 @@ def _start(
     from wizard.session import (
         Facts,
         channel_of,
+        check_python_flag,
         check_request,
         initial_choices,
         load_catalog,
@@ -430,6 +431,7 @@ def _start(
     check_request(request)
     folder = Path(opts.project)
     project, existing = load_project(folder)
+    check_python_flag(request, project)
     _step(say, "Project")
     where = folder.resolve()
     if project.exists:

@@ -89,6 +89,27 @@ def load_project(folder: Path) -> tuple[ProjectFile, ExistingSetup | None]:
     return project, read_existing_setup(replace(project, data=data))
 
 
+def check_python_flag(request: Request, project: ProjectFile) -> None:
+    """--python sets requires-python for a new project; a project that has one keeps it."""
+    table = project.data.get("project", {}) if project.exists else {}
+    current = table.get("requires-python") if isinstance(table, dict) else None
+    if not request.python or not isinstance(current, str):
+        return
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    given = request.python.strip()
+    try:
+        same = SpecifierSet(current) == SpecifierSet(f">={given}" if given[:1].isdigit() else given)
+    except InvalidSpecifier:
+        same = False
+    if not same:
+        raise BadInput(
+            f"--python is for a new project; pyproject.toml already has requires-python = "
+            f"'{current}', which stays.",
+            "Change requires-python in pyproject.toml, or leave out --python.",
+        )
+
+
 def load_profiles(files: Sequence[str]) -> tuple[HardwareProfile, ...]:
     from wizard.hardware.profile import load_profile_list
 
@@ -198,6 +219,15 @@ def check_request(request: Request) -> None:
                 f"--python '{spec}' admits Python 2, and PyTorch publishes wheels only for "
                 "Python 3.",
                 "Use e.g. --python '>=3.11'.",
+            )
+        try:
+            wanted = SpecifierSet(f">={spec}" if spec[:1].isdigit() else spec)
+        except InvalidSpecifier:
+            wanted = None
+        pythons = [f"{major}.{minor}" for major in (3, 4) for minor in range(100)]
+        if wanted is not None and not any(wanted.contains(v) for v in pythons):
+            raise BadInput(
+                f"--python '{spec}' admits no Python version.", "Use e.g. --python '>=3.11'."
             )
     if request.index_base:
         from wizard.plan import clean_index_base

@@ -13,6 +13,7 @@ from wizard.session import (
     LockFailed,
     apply,
     channel_of,
+    check_python_flag,
     check_request,
     initial_choices,
     load_catalog,
@@ -35,6 +36,7 @@ def run_noninteractive(opts: argparse.Namespace) -> int:
     check_request(request)
     folder = Path(opts.project)
     project, existing = load_project(folder)
+    check_python_flag(request, project)
     if existing and existing.conflicts_found and not request.targets:
         from wizard.errors import BadInput
 

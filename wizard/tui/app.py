@@ -24,6 +24,7 @@ from wizard.requirements_found import migration_available, offered_files
 from wizard.session import (
     Prepared,
     Request,
+    check_python_flag,
     check_request,
     dependents_requirements,
     load_catalog,
@@ -364,6 +365,7 @@ def make_app(
 
     check_request(request)
     project, existing = load_project(settings.folder)
+    check_python_flag(request, project)
     if settings.migrate_from and migration_available():
         # As --yes and --plain do: a --from file that is missing or not a requirements file
         # (or includes one) is exit 2 before the screen opens, not a note on the Project step.
