@@ -417,3 +417,21 @@ def test_a_wildcard_torch_spec_stays_on_a_rerun(tmp_path, capsys):
     assert code == 0, err
     assert "Nothing to change." in out
     assert (tmp_path / "pyproject.toml").read_bytes() == written
+
+
+def test_replacing_a_hand_written_url_source_is_said_in_the_plan(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "a"\nversion = "1"\nrequires-python = ">=3.11"\n'
+        'dependencies = ["torch"]\n\n[tool.uv.sources]\n# our patched torch build\n'
+        'torch = { url = "https://artifacts.example.com/torch-2.15.0+custom-cp311-none-any.whl" }\n'
+    )
+    cpu = ("--dry-run", "--hardware", profile("linux-cpu-only"))
+    code, _, err = yes(tmp_path, capsys, *cpu)
+    assert code == 2 and "pass --target to replace it" in err
+    code, out, err = yes(tmp_path, capsys, *cpu, "--target", "linux-x86_64=cpu")
+    assert code == 0, err
+    assert (
+        "Replaces what pyproject.toml had by hand: The torch source points at a direct URL "
+        "(https://artifacts.example.com/torch-2.15.0+custom-cp311-none-any.whl); the plan "
+        "replaces it with a PyTorch index." in " ".join(out.split())
+    )

@@ -531,6 +531,7 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
             extras_beside_builds_note(facts, choices),
             machines_note(facts, choices, plan),
             own_environments_note(facts, plan),
+            replaced_setup_note(facts),
             *compiled_notes(facts, plan),
         )
         if n
@@ -551,6 +552,16 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
         rel = os.path.relpath(root_change.path, facts.folder)
         diff += unified_diff(root_change.old_text, root_change.new_text, rel)
     return Prepared(choices, plan, old, new, diff, root_change)
+
+
+def replaced_setup_note(facts: Facts) -> str | None:
+    """Say what of the person's hand-written torch setup the plan replaces (a direct URL,
+    a git source, an index with a mistaken marker)."""
+    found = facts.existing.conflicts_found if facts.existing else ()
+    if not found:
+        return None
+    said = " ".join(f.replace("the wizard would replace", "the plan replaces") for f in found)
+    return f"Replaces what pyproject.toml had by hand: {said}"
 
 
 def own_environments_note(facts: Facts, plan: Plan) -> str | None:
