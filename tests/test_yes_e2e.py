@@ -830,3 +830,21 @@ def test_index_credentials_reach_uv_lock_and_are_never_printed_or_stored(
         if p.is_file()
     ]
     assert not [s for s in stored if "s3cret" in s]
+
+
+def test_macos_on_a_nightly_plan_is_said_plainly_and_back_on_stable_takes_pypi(
+    tmp_path, env, fake_index
+):
+    targets = ("--target", "linux-x86_64", "--target", "macos-arm64", "--no-lock")
+    code, out, err = yes(tmp_path, env, fake_index.base_url, "--channel", "nightly", *targets)
+    assert code == 0, err
+    assert "macOS Apple Silicon    cpu (nightly)" in out
+    assert "PyPI's macOS wheel includes" not in out  # PyPI has no nightly builds
+    code, out, err = yes(tmp_path, env, fake_index.base_url, "--no-lock")  # a re-run
+    assert code == 0, err
+    assert "Nothing to change." in out and "kept from pyproject.toml" not in out
+    code, out, err = yes(tmp_path, env, fake_index.base_url, "--channel", "stable", "--no-lock")
+    assert code == 0, err
+    assert "macOS Apple Silicon    PyPI's build" in out
+    sources = pyproject(tmp_path)["tool"]["uv"]["sources"]["torch"]
+    assert "darwin" not in str(sources)  # macOS takes PyPI's wheel again

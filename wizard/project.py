@@ -1826,6 +1826,15 @@ def read_existing_setup(project: ProjectFile) -> ExistingSetup | None:
 
     used = [variant_of(e) for e in main] + [_pytorch_index(u) for u in torch_indexes]
     first = next((u for u in used if u is not None), None)
+    if first is not None and first.channel != "stable":
+        # PyPI has no test or nightly builds, so the wizard gives macOS the channel's cpu
+        # index for PyPI's build: read back, that is PyPI's build (back on stable, PyPI's).
+        choices = [
+            TargetChoice(t.platform, "default")
+            if t.platform.startswith("macos") and t.backend == "cpu"
+            else t
+            for t in choices
+        ]
     torch_reqs = [r for r in requirements if _name_of(r) == "torch"]
     spec = _specifier_text(torch_reqs[0]) if torch_reqs else None
     present = {_name_of(r) for r in family} | set(sources)

@@ -46,6 +46,19 @@ def plan_text(
     ]
     for t in plan.targets:
         label = PLATFORMS[t.platform].label
+        if t.backend == "default" and plan.channel != "stable":
+            # PyPI has no test or nightly builds: the plan takes the channel's cpu index.
+            mps = (
+                " (its macOS wheel includes Apple's MPS backend)"
+                if t.platform.startswith("macos")
+                else ""
+            )
+            lines.append(f"  {label:<22} cpu ({plan.channel})")
+            lines.append(
+                f"  {'':<22} - PyPI has no {plan.channel} builds: the {plan.channel} cpu "
+                f"index serves this platform{mps}."
+            )
+            continue
         if plan.variants and not t.platform.startswith("macos"):
             backend = "selectable: " + ", ".join(plan.variants)
         else:
