@@ -81,7 +81,11 @@ CASES = {
         (),
         "starts at Python 3.20, which no torch release",
     ),
-    "no-torch-for-target": (GOOD, ("--target", "windows-arm64=cpu"), "Windows ARM64"),
+    "no-torch-for-target": (
+        GOOD,
+        ("--target", "windows-arm64=cpu"),
+        "No torch release has wheels for Windows ARM64. Leave out --target windows-arm64.",
+    ),
     "platform-twice": (
         GOOD,
         ("--target", "linux-x86_64=cpu", "--target", "linux-x86_64=cu130"),

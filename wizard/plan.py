@@ -384,6 +384,14 @@ def choose_release(choices: Choices, catalog: Catalog, keep_python: str | None =
     if serving:
         keeps = [r for r in serving if keep_python in r.python]
         return keeps[0] if keep_python and keeps else serving[0]
+    from wizard.platforms import PLATFORMS
+
+    for t in choices.targets:
+        if not any(r.has_wheels(t.platform) for r in catalog.releases):
+            raise BadInput(
+                f"No torch release has wheels for {PLATFORMS[t.platform].label}.",
+                f"Leave out --target {t.platform}.",
+            )
     ways = []
     if choices.torch:
         other = next(
