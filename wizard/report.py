@@ -97,7 +97,9 @@ def plan_text(
     return "\n".join(lines)
 
 
-def lock_report_text(report: LockReport) -> str:
+def lock_report_text(report: LockReport, width: int | None = None) -> str:
+    """The table of what each target installs; narrower than `width`, one target per two
+    lines ("Linux x86_64 [cu126]" / "  2.14.1+cu126 from cu126, 1 kB")."""
     rows: list[tuple[str, str, str, str]] = []
     notes: list[tuple[int, str]] = []
     for t in report.targets:
@@ -124,10 +126,17 @@ def lock_report_text(report: LockReport) -> str:
             f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:<{widths[2]}}  {r[3]:>{widths[3]}}"
         ).rstrip()
 
-    out = [line(header), "-" * (sum(widths) + 6)]
-    for i, r in enumerate(rows):
-        out.append(line(r))
-        out.extend(f"{'':<{widths[0]}}  {text}" for j, text in notes if j == i)
+    if width is None or sum(widths) + 6 <= width:
+        out = [line(header), "-" * (sum(widths) + 6)]
+        for i, r in enumerate(rows):
+            out.append(line(r))
+            out.extend(f"{'':<{widths[0]}}  {text}" for j, text in notes if j == i)
+    else:
+        out = []
+        for i, r in enumerate(rows):
+            source = f" from {r[2]}" if r[2] else ""
+            out += [r[0], f"  {r[1]}{source}, {r[3]}"]
+            out.extend(f"  {text}" for j, text in notes if j == i)
     if report.warnings:
         out.append("")
         out.extend(f"warning: {w}" for w in report.warnings)

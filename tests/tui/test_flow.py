@@ -831,6 +831,7 @@ async def test_hardware_step_says_a_fleet_gets_selectable_builds(wizard, project
         text = " ".join(app.screen.query_one("#hardware").render().plain.split())
         assert "★ Linux x86_64: the cu126 build of torch 2.14" in text
         assert "so each build is a selectable extra: cu126, cpu." in text
+        assert "What the machines have" in screen_text(app)  # not "this machine"
 
 
 async def test_done_step_gives_each_machine_of_a_fleet_its_sync_command(wizard, project):

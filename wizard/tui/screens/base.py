@@ -73,7 +73,9 @@ class StepScreen(Screen[None]):
         self._fit_classes(self.app.size.width, self.app.size.height)
         yield Crumb(self.STEP, id="crumb")
         number = STEPS.index(self.STEP) + 1
-        yield Static(f"Step {number} of {len(STEPS)} · {self.HEADING}", id="heading", markup=False)
+        yield Static(
+            f"Step {number} of {len(STEPS)} · {self.heading()}", id="heading", markup=False
+        )
         with Horizontal(id="main"):
             with VerticalScroll(id="body"):
                 yield from self.compose_body()
@@ -85,6 +87,9 @@ class StepScreen(Screen[None]):
         yield KeyBar()
         if self.has_class("-too-small"):
             yield Static(id="too-small", markup=False)  # else mounted when it is needed
+
+    def heading(self) -> str:
+        return self.HEADING
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -36,6 +36,11 @@ class HardwareScreen(StepScreen):
         super().__init__()
         self.waiting_to_advance = False
 
+    def heading(self) -> str:
+        if len(self.state.profiles or ()) > 1:
+            return "What the machines have, and what it means for PyTorch"
+        return self.HEADING
+
     def compose_body(self) -> ComposeResult:
         # One text for the whole step (a widget each costs the first frame its styling).
         text, styles = self._sections()

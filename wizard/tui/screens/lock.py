@@ -141,8 +141,9 @@ class LockScreen(StepScreen):
         self._show_status("✓ " + " ".join(words), "bold $text-success")
         self.query_one(OutputLog).display = False  # done: the report says what matters
         if applied.report is not None:
-            self.query_one("#lock-report", WrappedText).set_text(
-                "What each target installs\n" + lock_report_text(applied.report)
+            report = applied.report
+            self.query_one("#lock-report", WrappedText).set_text_for(
+                lambda width: "What each target installs\n" + lock_report_text(report, width)
             )
         self.describe_back("Back")  # not offered: the files are written (see offers)
         self.set_status("Done: Enter for the next commands")

@@ -71,22 +71,36 @@ class WrappedText(FitText):
     ) -> None:
         super().__init__(self._wrapped, id=id, classes=classes)
         self.text = text
+        self.text_for: Callable[[int], str] | None = None
         self.line_styles = tuple(line_styles) or ((first_line_style,) if first_line_style else ())
         self.display = bool(text)
 
     def set_text(self, text: str, line_styles: Sequence[str] | None = None) -> None:
         styles = self.line_styles if line_styles is None else tuple(line_styles)
-        if text == self.text and styles == self.line_styles:
+        if text == self.text and styles == self.line_styles and self.text_for is None:
             return
         self.line_styles = styles
         self.text = text
+        self.text_for = None
         self.display = bool(text)
+        self.set_make(self._wrapped)
+
+    def set_text_for(
+        self, text_for: Callable[[int], str], line_styles: Sequence[str] | None = None
+    ) -> None:
+        """Text made for the width it is drawn at (a table that changes its layout when
+        narrow), wrapped like set_text's."""
+        self.text_for = text_for
+        self.line_styles = self.line_styles if line_styles is None else tuple(line_styles)
+        self.text = text_for(80)
+        self.display = True
         self.set_make(self._wrapped)
 
     def _wrapped(self, width: int) -> Content:
         width = max(width, 20)
+        text = self.text_for(width) if self.text_for is not None else self.text
         sources = [
-            (i, w) for i, line in enumerate(self.text.split("\n")) for w in wrap_line(line, width)
+            (i, w) for i, line in enumerate(text.split("\n")) for w in wrap_line(line, width)
         ]
         parts: list[Content | str] = []
         for n, (i, line) in enumerate(sources):
