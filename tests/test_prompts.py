@@ -908,3 +908,16 @@ def test_after_a_failed_lock_the_answers_can_be_changed(tmp_path, fake_index, uv
     assert code == 0, out
     assert "[8/8] Done" in out
     assert "2.14.1+cpu" in [t["version"] for t in locked(tmp_path, "torch")]  # with torchvision
+
+
+def test_plain_text_wraps_at_words_for_the_terminal_but_the_diff_stays_whole(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("COLUMNS", "60")
+    code, out = plain(tmp_path, Script(), "--offline", "--dry-run", hardware="windows-rtx3060")
+    lines = out.splitlines()
+    diff = [ln for ln in lines if ln[:1] in "+-@" or ln.startswith(" ") and "=" in ln]
+    said = [ln for ln in lines if ln not in diff]
+    assert [ln for ln in said if len(ln) > 60] == []
+    assert "windows-rtx3060.json)" in out  # the profile's path, whole on its line
+    assert any(len(ln) > 60 for ln in diff)  # the markers line, as it is written

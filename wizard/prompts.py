@@ -38,7 +38,10 @@ NO_CHANGES = "No changes were made."
 
 
 class Say(Protocol):
-    def __call__(self, text: str = "") -> None: ...
+    """Print a text, wrapped at words for the terminal (`raw`: as it is, e.g. a diff that is
+    to be copied)."""
+
+    def __call__(self, text: str = "", raw: bool = False) -> None: ...
 
 
 class Asker(Protocol):
@@ -352,8 +355,8 @@ def run_flow(opts: argparse.Namespace, asker: Asker, out: TextIO | None = None) 
     """Ask every question, show the plan and diff, confirm, apply, report."""
     out = out or sys.stdout
 
-    def say(text: str = "") -> None:
-        print(text, file=out, flush=True)
+    def say(text: str = "", raw: bool = False) -> None:
+        print(text if raw else hanging_wrap(text, _width()), file=out, flush=True)
 
     try:
         facts, choices, migration = _start(opts, say, asker)
@@ -471,7 +474,7 @@ def _start(
         migration = plan_migration(files, catalog, profiles, request, project.data)
         request = migration.request
         say()
-        say(migration_text(migration, _width()))
+        say(migration_text(migration, _width()), raw=True)  # wrapped for its columns
     facts = Facts(folder, project, existing, profiles, catalog)
     return facts, initial_choices(facts, request), migration
 
@@ -505,7 +508,7 @@ def ask_migration(
             from wizard.explain import render, topic_named
 
             say()
-            say(render(topic_named(question.topic), (), width=_width()))
+            say(render(topic_named(question.topic), (), width=_width()), raw=True)
             continue
         value = values[0] if values else KEEP
         option = next((o for o in question.options if o.value == value), None)
@@ -615,7 +618,8 @@ def _review(
     say(
         prepared.diff.rstrip("\n")
         if prepared.diff
-        else "pyproject.toml already has this configuration."
+        else "pyproject.toml already has this configuration.",
+        raw=True,
     )
     if opts.dry_run:
         say()
@@ -642,7 +646,7 @@ def _apply(facts: Facts, prepared: Prepared, opts: argparse.Namespace, say: Say)
     from wizard.session import LockFailed, apply
 
     lock = not opts.no_lock
-    if lock and (prepared.changed or not (facts.folder / "uv.lock").exists()):
+    if lock:  # uv lock runs even when pyproject.toml is unchanged (uv.lock may be stale)
         _step(say, "Lock")
 
     def stream(line: str) -> None:
