@@ -910,9 +910,7 @@ def test_after_a_failed_lock_the_answers_can_be_changed(tmp_path, fake_index, uv
     assert "2.14.1+cpu" in [t["version"] for t in locked(tmp_path, "torch")]  # with torchvision
 
 
-def test_plain_text_wraps_at_words_for_the_terminal_but_the_diff_stays_whole(
-    tmp_path, monkeypatch
-):
+def test_plain_text_wraps_at_words_for_the_terminal_but_the_diff_stays_whole(tmp_path, monkeypatch):
     monkeypatch.setenv("COLUMNS", "60")
     code, out = plain(tmp_path, Script(), "--offline", "--dry-run", hardware="windows-rtx3060")
     lines = out.splitlines()
