@@ -848,3 +848,31 @@ def test_macos_on_a_nightly_plan_is_said_plainly_and_back_on_stable_takes_pypi(
     assert "macOS Apple Silicon    PyPI's build" in out
     sources = pyproject(tmp_path)["tool"]["uv"]["sources"]["torch"]
     assert "darwin" not in str(sources)  # macOS takes PyPI's wheel again
+
+
+@pytest.mark.parametrize(
+    ("requirement", "written"),
+    [
+        # `and` binds tighter than `or`: the person's marker keeps its own parentheses
+        (
+            "torch==2.14.1 ; python_version >= '3.12' or implementation_name == 'cpython'",
+            "torch==2.14.1+cu126 ; (python_version >= '3.12' or implementation_name == "
+            "'cpython') and (sys_platform == 'linux' and platform_machine == 'x86_64')",
+        ),
+        # a platform condition gives way to the targets (the plan gave Linux a build that
+        # a darwin-only line never installed)
+        ("torch ; sys_platform == 'darwin'", "torch>=2.14,<2.15"),
+    ],
+)
+def test_the_persons_marker_on_torch_is_kept_so_that_it_still_means_what_it_said(
+    tmp_path, env, fake_index, requirement, written
+):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "a"\nversion = "1"\nrequires-python = ">=3.11"\n'
+        f'dependencies = ["{requirement}"]\n'
+    )
+    gpu = ("--hardware", profile("linux-rtx4090-driver550"))
+    code, out, err = yes(tmp_path, env, fake_index.base_url, *gpu)
+    assert code == 0, err  # uv lock succeeded
+    assert pyproject(tmp_path)["project"]["dependencies"][0] == written
+    assert installs(tmp_path, "linux-x86_64", env)["torch"] == "2.14.1+cu126"

@@ -653,10 +653,30 @@ def _with_kept_parts(new: str, old: str) -> str:
     text, ours = text.rstrip(), ours.strip()
     if extras:
         text = text[: found.end(1)] + "[" + ",".join(extras) + "]" + text[found.end(1) :]
-    if ours:
-        marker = without_platform_parts(marker) if marker else None
-        marker = f"{marker} and ({ours})" if marker else ours
+    # The targets decide the platforms: the person's platform conditions give way to them.
+    marker = without_platform_parts(marker) if marker else None
+    if ours and marker:
+        own = f"({marker})" if _top_level_or(marker) else marker
+        marker = f"{own} and ({ours})"
+    elif ours:
+        marker = ours
     return f"{text} ; {marker}" if marker else text
+
+
+def _top_level_or(marker: str) -> bool:
+    """Whether `or` joins parts of the marker outside parentheses (and binds looser than an
+    `and` put after it)."""
+    depth, quote = 0, ""
+    for i, ch in enumerate(marker):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif depth == 0 and marker.startswith(" or ", i):
+            return True
+    return False
 
 
 _PLATFORM_VARIABLES = {"sys_platform", "platform_machine", "platform_system", "os_name"}
@@ -670,7 +690,10 @@ _MARKER_VARIABLE = re.compile(
 def without_platform_parts(marker: str) -> str | None:
     """A marker without its `and`-ed parts that name only the platform (those are the
     wizard's per target): "python_version >= '3.11' and (sys_platform == 'linux')" ->
-    "python_version >= '3.11'"; None when nothing else is left."""
+    "python_version >= '3.11'"; None when nothing else is left. A marker that `or` joins at
+    the top is one part."""
+    if _top_level_or(marker):
+        return None if _platform_only(marker) else marker.strip()
     conjuncts, depth, quote, start = [], 0, "", 0
     for i, ch in enumerate(marker):
         if quote:
@@ -685,8 +708,6 @@ def without_platform_parts(marker: str) -> str | None:
             conjuncts.append(marker[start:i])
             start = i + 5
     conjuncts.append(marker[start:])
-    if len(conjuncts) == 1 and " or " in marker and not _platform_only(marker):
-        return marker.strip()
     kept = [c.strip() for c in conjuncts if not _platform_only(c)]
     return " and ".join(kept) or None
 
@@ -1458,8 +1479,6 @@ def _uv_key_values(uv: Mapping[str, Any], plan: Plan, our_extras: set[str]) -> d
         ("environments", plan.environments),
         ("required-environments", plan.required_environments),
     ):
-        if key == "environments" and not wanted and persons_environments(uv):
-            continue  # the person's own limit of the lock stays (the plan says so)
         if list(wanted) != _as_list(uv.get(key)) and (wanted or key in uv):
             changes[key] = list(wanted) or None
 
@@ -1846,9 +1865,7 @@ def read_existing_setup(project: ProjectFile) -> ExistingSetup | None:
         companions=companions,
         index_base=first.base if first else None,
         channel=first.channel if first else "stable",
-        lock_scope="targets"
-        if _as_list(uv.get("environments")) and not persons_environments(uv)
-        else "all",
+        lock_scope="targets" if _as_list(uv.get("environments")) else "all",
         conflicts_found=tuple(found),
         own_index=next(
             (

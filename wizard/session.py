@@ -565,20 +565,22 @@ def replaced_setup_note(facts: Facts) -> str | None:
 
 
 def own_environments_note(facts: Facts, plan: Plan) -> str | None:
-    """The person's own tool.uv.environments stays (the wizard writes its own only for a lock
-    limited to the targets)."""
-    if plan.environments or not facts.project.exists:
+    """The person's own tool.uv.environments gives way to the targets' platforms: uv needs a
+    torch wheel for every environment, and a broad one (sys_platform == 'linux') also means
+    machines torch has no wheels for."""
+    if not facts.project.exists:
         return None
     from wizard.project import persons_environments
 
     tool = facts.project.data.get("tool", {})
     mine = persons_environments(tool.get("uv", {}) if isinstance(tool, dict) else {})
-    if not mine:
+    if not mine or list(plan.environments) == mine:
         return None
     return (
-        "tool.uv.environments is your own and stays: the lock covers only "
+        "tool.uv.environments ("
         + " ; ".join(f"`{m}`" for m in mine)
-        + "."
+        + ") becomes the targets' platforms: uv needs a torch wheel for every environment, "
+        "and torch has wheels only for some machines of a platform."
     )
 
 
