@@ -978,7 +978,7 @@ def test_a_projects_own_requirement_stays_and_the_differing_pin_is_said(
     assert "requests" in migrated and not [d for d in migrated if d.startswith("numpy")]
 
 
-def test_torch_lines_keep_their_extras_and_python_marker(
+def test_torch_lines_keep_their_extras_and_python_markers_give_way_to_requires_python(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from wizard.cli import main
@@ -994,11 +994,13 @@ def test_torch_lines_keep_their_extras_and_python_marker(
     args += ["--hardware", profile("linux-rtx4090-driver550")]
     assert main(args) == 0
     text = " ".join(capsys.readouterr().out.split())
-    assert 'keeps [opt-einsum] and python_version >= "3.11"' in text
+    assert 'keeps [opt-einsum], python_version >= "3.11" gives way to requires-python' in text
     deps = tomllib.loads((tmp_path / "pyproject.toml").read_text())["project"]["dependencies"]
     linux = "sys_platform == 'linux' and platform_machine == 'x86_64'"
-    assert f'torch[opt-einsum]==2.14.1+cu126 ; python_version >= "3.11" and ({linux})' in deps
-    assert f'torchvision==0.29.1+cu126 ; python_version >= "3.12" and ({linux})' in deps
+    # on every Python requires-python allows: a torch line for 3.11+ only would leave 3.10 a
+    # torch from PyPI (pulled in by torchvision), not the cu126 build
+    assert f"torch[opt-einsum]==2.14.1+cu126 ; {linux}" in deps
+    assert f"torchvision==0.29.1+cu126 ; {linux}" in deps
     written = (tmp_path / "pyproject.toml").read_bytes()
     assert main(args) == 0  # a second run changes nothing
     assert (tmp_path / "pyproject.toml").read_bytes() == written

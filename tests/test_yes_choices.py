@@ -435,3 +435,23 @@ def test_replacing_a_hand_written_url_source_is_said_in_the_plan(tmp_path, capsy
         "(https://artifacts.example.com/torch-2.15.0+custom-cp311-none-any.whl); the plan "
         "replaces it with a PyTorch index." in " ".join(out.split())
     )
+
+
+def test_selectable_builds_keep_torchs_own_extras_and_marker(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "a"\nversion = "1"\nrequires-python = ">=3.11"\n'
+        'dependencies = ["torch[opt-einsum]>=2.4 ; python_version >= \'3.11\'", "numpy"]\n'
+    )
+    args = ("--no-lock", "--variants", "cpu,cu130", "--target", "linux-x86_64")
+    code, _, err = yes(tmp_path, capsys, *args)
+    assert code == 0, err
+    project = tomllib.loads((tmp_path / "pyproject.toml").read_text())["project"]
+    assert project["dependencies"] == ["numpy"]
+    for extra in ("cpu", "cu130"):
+        assert project["optional-dependencies"][extra] == [
+            "torch[opt-einsum]>=2.15,<2.16 ; python_version >= '3.11'"
+        ]
+    written = (tmp_path / "pyproject.toml").read_bytes()
+    code, out, err = yes(tmp_path, capsys, "--no-lock")  # a re-run changes nothing
+    assert code == 0, err
+    assert (tmp_path / "pyproject.toml").read_bytes() == written

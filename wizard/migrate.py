@@ -1037,24 +1037,15 @@ class _Planner:
         return _TorchLine(line, req, name)
 
     def torch_parts(self, torch_lines: list[_TorchLine]) -> dict[str, str]:
-        """Per package, the extras and the marker its lines give beyond the platform (which
-        the targets take over): "torch[opt-einsum] ; python_version >= '3.11'"."""
-        from wizard.project import without_platform_parts
-
+        """Per package, the extras its lines give: "torch[opt-einsum]". Their markers are not
+        kept: the targets take the platforms, requires-python the Pythons (a torch line for
+        some Pythons only would leave the others a torch from PyPI, pulled in by its
+        companions, not the chosen build)."""
         found: dict[str, str] = {}
         for name in dict.fromkeys(t.name for t in torch_lines):
-            lines = [t for t in torch_lines if t.name == name]
-            extras = sorted({e for t in lines for e in t.req.extras})
-            markers = {
-                without_platform_parts(str(t.req.marker)) if t.req.marker else None for t in lines
-            }
-            marker = markers.pop() if len(markers) == 1 else None
-            if extras or marker:
-                found[name] = (
-                    name
-                    + (f"[{','.join(extras)}]" if extras else "")
-                    + (f" ; {marker}" if marker else "")
-                )
+            extras = sorted({e for t in torch_lines if t.name == name for e in t.req.extras})
+            if extras:
+                found[name] = f"{name}[{','.join(extras)}]"
         return found
 
     # -- the torch setup ----------------------------------------------------------------------
@@ -1418,9 +1409,10 @@ class _Planner:
         from wizard.project import without_platform_parts
 
         own = without_platform_parts(str(t.req.marker)) if t.req.marker else None
-        if t.req.extras or own:
-            kept = [f"[{','.join(sorted(t.req.extras))}]"] if t.req.extras else []
-            parts.append("keeps " + " and ".join([*kept, *([own] if own else [])]))
+        if t.req.extras:
+            parts.append(f"keeps [{','.join(sorted(t.req.extras))}]")
+        if own:
+            parts.append(f"{own} gives way to requires-python")
         if t.line.target:
             parts.append("the URL becomes a version from the PyTorch index")
         mine = [o for o in self.targets if _applies(t.req.marker, PLATFORMS[o.platform])]

@@ -1333,9 +1333,24 @@ def _operations(
     ops += _kept_range_ops(extras_path, extras, in_extras, plan, owned, indent)
     groups = data.get("dependency-groups", {}) if in_groups else {}
     ops += _kept_range_ops(("dependency-groups",), groups, in_groups, plan, owned, indent)
+    # Selectable builds move torch out of [project].dependencies: its own extras and marker
+    # (torch[opt-einsum] ; python_version >= '3.11') go with it into each build's extra.
+    left = {_name_of(r) for r in required}
+    moving = {
+        _name_of(r): r
+        for r in old_deps
+        if isinstance(r, str) and _name_of(r) in owned - left and _kept_parts(r) is not None
+    }
     for name, reqs in plan.optional_dependencies.items():
         key = by_name.get(canonical_name(name), name)
         old = list(extras.get(key, []))
+        there = {_name_of(r) for r in old if isinstance(r, str)}
+        reqs = tuple(
+            _with_kept_parts(r, moving[_name_of(r)])
+            if _name_of(r) in moving and _name_of(r) not in there
+            else r
+            for r in reqs
+        )
         mine = owned | (
             {_name_of(r) for r in old} if canonical_name(key) in wizard_extras else set()
         )
