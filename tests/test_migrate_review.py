@@ -383,3 +383,32 @@ def test_an_unreadable_torch_line_is_not_called_missing(
         "The torch line (requirements.txt:1) was not understood: the wizard chose the torch "
         "release itself" in out
     )
+
+
+def test_setup_py_entry_points_and_extras_stay_dynamic_and_python_requires_is_taken(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # setuptools ignores setup()'s entry_points and extras_require once [project] exists,
+    # unless [project] lists them as dynamic: the console script would be lost
+    (tmp_path / "setup.py").write_text(
+        "from setuptools import setup\n"
+        "setup(name='det', version='1.0', python_requires='>=3.11', install_requires=['numpy'],\n"
+        "      extras_require={'dev': ['pytest']},\n"
+        "      entry_points={'console_scripts': ['det=det:main']})\n"
+    )
+    out, data = run_here(
+        tmp_path,
+        "torch==2.15.0\n-e .\n",
+        capsys,
+        monkeypatch,
+        "--hardware",
+        profile("linux-cpu-only"),
+    )
+    project = data["project"]
+    assert isinstance(project, dict)
+    assert project["dynamic"] == ["scripts", "gui-scripts", "entry-points", "optional-dependencies"]
+    assert project["requires-python"] == ">=3.11"
+    assert (
+        "its entry_points and extras_require stay in setup.py (pyproject.toml lists them as "
+        "dynamic); python_requires >=3.11 becomes requires-python" in out
+    )

@@ -890,6 +890,8 @@ class _Planner:
         self.skipped: dict[str, tuple[str, str, str | None]] = {}
         self.from_setup: list[_Wanted] = []  # a setup.py project's install_requires
         self.setup_project: tuple[str | None, str | None] | None = None  # its name, version
+        self.setup_dynamic: tuple[str, ...] = ()
+        self.setup_python: str | None = None
 
     # -- helpers ----------------------------------------------------------------------------
     def say(self, line: Line, status: str, became: str) -> None:
@@ -929,7 +931,11 @@ class _Planner:
         if self.setup_project is not None:
             name, version = self.setup_project
             additions = replace(
-                additions, project_name=name, project_version=version, setuptools_build=True
+                additions,
+                project_name=name,
+                project_version=version,
+                setuptools_build=True,
+                project_dynamic=self.setup_dynamic,
             )
         self.options()
         for f in self.files:
@@ -949,6 +955,7 @@ class _Planner:
             torch=self.request.torch or torch,
             companions=tuple(dict.fromkeys((*self.request.companions, *companions))),
             additions=additions,
+            python=self.request.python or self.setup_python,
         )
         deletable, keep = self.leftovers()
         return Migration(
@@ -1742,6 +1749,25 @@ class _Planner:
         # The new [project] table takes the name and version, and a setuptools [build-system]
         # makes the project a package that `uv sync` installs.
         self.setup_project = (meta.name, meta.version)
+        self.setup_dynamic = meta.dynamic
+        self.setup_python = meta.python_requires
+        if meta.dynamic:
+            found.append(
+                "its "
+                + _words(
+                    [
+                        key
+                        for key, field in (
+                            ("entry_points", "entry-points"),
+                            ("extras_require", "optional-dependencies"),
+                        )
+                        if field in meta.dynamic
+                    ]
+                )
+                + f" stay in {meta.shown} (pyproject.toml lists them as dynamic)"
+            )
+        if meta.python_requires:
+            found.append(f"python_requires {meta.python_requires} becomes requires-python")
         unread = [k for k in ("name", "version", "install_requires") if k in meta.unread]
         if unread:
             found.append(
@@ -1860,6 +1886,10 @@ class _SetupMetadata:
     version: str | None
     requires: list[Requirement] | None  # None: not readable
     unread: tuple[str, ...]  # fields given, but not as plain values
+    # [project] fields setup.py keeps giving (setuptools ignores its entry_points and
+    # extras_require once [project] exists, unless they are listed as dynamic)
+    dynamic: tuple[str, ...] = ()
+    python_requires: str | None = None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -1973,7 +2003,13 @@ def _setup_metadata(folder: Path) -> _SetupMetadata | None:
     if version is not None and not isinstance(version, str):
         version, other = None, other | {"version"}
     unread = tuple(k for k in ("name", "version", "install_requires") if k in other)
-    return _SetupMetadata(shown, name, version, requires, unread)
+    given = values.keys() | other
+    dynamic = (("scripts", "gui-scripts", "entry-points") if "entry_points" in given else ()) + (
+        ("optional-dependencies",) if "extras_require" in given else ()
+    )
+    python = values.get("python_requires")
+    python_requires = python.strip() if isinstance(python, str) and python.strip() else None
+    return _SetupMetadata(shown, name, version, requires, unread, dynamic, python_requires)
 
 
 @dataclass

@@ -53,6 +53,7 @@ class Additions:
     project_name: str | None = None
     project_version: str | None = None
     setuptools_build: bool = False
+    project_dynamic: tuple[str, ...] = ()  # [project] fields setup.py gives (entry points)
 
 
 @dataclass(frozen=True)

@@ -808,14 +808,18 @@ class _AddProject(_Op):
     requires_python: str
     version: str = "0.1.0"
     setuptools_build: bool = False
+    dynamic: tuple[str, ...] = ()
 
     def fields(self) -> dict[str, Any]:
-        return {
+        fields: dict[str, Any] = {
             "name": self.name,
             "version": self.version,
             "requires-python": self.requires_python,
             "dependencies": [],
         }
+        if self.dynamic:
+            fields["dynamic"] = list(self.dynamic)
+        return fields
 
     def on_data(self, data: dict[str, Any]) -> None:
         data["project"] = self.fields()
@@ -824,7 +828,7 @@ class _AddProject(_Op):
 
     def on_text(self, text: str) -> str:
         table = "[project]\n" + "".join(
-            f"{k} = {_render(v, '')}\n" for k, v in self.fields().items()
+            f"{k} = {_render(v, '    ')}\n" for k, v in self.fields().items()
         )
         if self.setuptools_build and "[build-system]" not in text:
             table += (
@@ -1291,6 +1295,7 @@ def _operations(
                     plan.requires_python or python,
                     add.project_version or "0.1.0",
                     add.setuptools_build,
+                    add.project_dynamic,
                 )
             )
         project = {"dependencies": []}
