@@ -56,6 +56,12 @@ CASES = {
     "insecure-index": (GOOD, ("--index-base", "http://mirror.example.com/whl"), "https"),
     "not-a-url-index": (GOOD, ("--index-base", "ftp://mirror/whl"), "http"),
     "unknown-channel": (GOOD, ("--channel", "beta"), "channel"),
+    "variant-url-as-index-base": (
+        GOOD,
+        ("--index-base", "https://mirror.example.org/whl/nightly/cu130"),
+        "is the cu130 index itself, not the base of the PyTorch indexes. Give the base instead "
+        "(--index-base https://mirror.example.org/whl --channel nightly)",
+    ),
     "unknown-flag": (GOOD, ("--frobnicate",), "--help"),
     "missing-hardware-file": (GOOD, ("--hardware", "/nonexistent/gpu.json"), "detect --json"),
     "missing-requirements-file": (

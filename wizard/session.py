@@ -232,7 +232,26 @@ def check_request(request: Request) -> None:
     if request.index_base:
         from wizard.plan import clean_index_base
 
-        clean_index_base(request.index_base, request.allow_insecure_index)
+        clean, _ = clean_index_base(request.index_base, request.allow_insecure_index)
+        _refuse_a_variants_url(clean)
+
+
+def _refuse_a_variants_url(base: str) -> None:
+    """`--index-base .../whl/cu130` is one build's index, not the base the wizard puts each
+    build's name under (it would write .../whl/cu130/cpu)."""
+    from wizard.names import VARIANT
+
+    parent, _, last = base.rstrip("/").rpartition("/")
+    if not VARIANT.match(last) or "://" not in parent:
+        return
+    root, _, channel = parent.rpartition("/")
+    flags = f"--index-base {parent}"
+    if channel in ("nightly", "test") and "://" in root:
+        flags = f"--index-base {root} --channel {channel}"
+    raise BadInput(
+        f"--index-base {base} is the {last} index itself, not the base of the PyTorch indexes.",
+        f"Give the base instead ({flags}); the wizard adds each build's name to it.",
+    )
 
 
 def _variants(text: str) -> tuple[str, ...]:
