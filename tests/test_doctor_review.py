@@ -369,4 +369,4 @@ def test_a_gpu_without_a_name_is_named_by_its_vendor_in_capitals(tmp_path, capsy
     make_env(project, {"torch": "2.15.0+cpu"})
     _, out, _ = doctor(["-C", str(project), "--hardware", str(box)], capsys)
     assert ", NVIDIA GPU (NVIDIA driver 580" in out
-    assert "but this machine has NVIDIA GPU." in out  # (recommend.py still says "nvidia GPU")
+    assert "but this machine has NVIDIA GPU." in out
