@@ -821,9 +821,12 @@ def dependents_requirements(project: ProjectFile) -> list[TorchRequirement]:
 
 def _direct_names(project: ProjectFile) -> set[str]:
     """The packages [project].dependencies, the person's own extras and groups name."""
+    reqs = _requirements(project)
+    if not reqs:
+        return set()  # a new project: nothing to parse (packaging's parsers cost ~20 ms)
     from wizard.project import requirement_names
 
-    return requirement_names(_requirements(project))
+    return requirement_names(reqs)
 
 
 def indirect_companions(facts: Facts) -> dict[str, list[str]]:
