@@ -234,6 +234,22 @@ def _refuse_missing_companions(
             )
 
 
+def _exact_pins(
+    exact: str, companions: Sequence[str], catalog: Catalog
+) -> tuple[dict[str, str], list[str]]:
+    """torch's pin and each paired companion's ({package: version}), and the companions
+    with no pin (torchao: its own requirement on torch decides)."""
+    pins = {"torch": exact}
+    unpinned = []
+    for pkg in companions:
+        pinned = catalog.companion_for(exact, pkg) if pkg in _PAIRED else None
+        if pinned:
+            pins[pkg] = pinned
+        else:
+            unpinned.append(pkg)
+    return pins, unpinned
+
+
 def _pinned_extra(
     exact: str,
     variant: str,
@@ -252,14 +268,7 @@ def _pinned_extra(
     others = " and ".join(f"({PLATFORMS[t.platform].other_marker})" for t in having)
     if len(having) == 1:
         others = PLATFORMS[having[0].platform].other_marker
-    pins = {"torch": exact}
-    unpinned = []
-    for pkg in choices.companions:
-        pinned = catalog.companion_for(exact, pkg) if pkg in _PAIRED else None
-        if pinned:
-            pins[pkg] = pinned
-        else:
-            unpinned.append(pkg)
+    pins, unpinned = _exact_pins(exact, choices.companions, catalog)
     reqs = []
     for pkg, version in pins.items():
         reqs.append(f"{pkg}=={version}+{variant} ; {on}")
@@ -525,13 +534,8 @@ def make_plan(
         if exact:
             # An exact pin carries each target's label: on a PyTorch index `==2.14.0` also
             # matches stray builds such as 2.14.0+df56172.
-            pins = {"torch": exact}
-            for pkg in choices.companions:
-                pinned = catalog.companion_for(exact, pkg) if pkg in _PAIRED else None
-                if pinned:
-                    pins[pkg] = pinned
-                else:
-                    deps.append(pkg)
+            pins, unpinned = _exact_pins(exact, choices.companions, catalog)
+            deps += unpinned
             for t in choices.targets:
                 b = backend_on(t)
                 label = "" if b == "default" else f"+{b}"
