@@ -14,6 +14,7 @@ from tests.test_doctor import (
     TORCH_PROJECT,
     doctor,
     make_env,
+    markers_project,
     printed_fixes,
     run_fix,
     wizard_project,
@@ -114,23 +115,8 @@ def test_rebuild_fix_syncs_the_group_or_extra_that_has_torch(tmp_path, capsys):
 # 4. The sync alone when uv.lock is already right; never a sync of a build that does not fit
 
 
-def _markers_project(tmp_path: Path, capsys) -> Path:
-    project = wizard_project(
-        tmp_path / "p",
-        capsys,
-        "--target",
-        "linux-x86_64=cu130",
-        "--target",
-        "windows-x86_64=cpu",
-        "--torch",
-        "2.14",
-    )
-    (project / "uv.lock").write_bytes((PROFILES.parent / "doctor" / "markers.uv.lock").read_bytes())
-    return project
-
-
 def test_cpu_torch_by_pip_beside_a_cuda_lock_needs_only_the_sync(tmp_path, capsys):
-    project = _markers_project(tmp_path, capsys)
+    project = markers_project(tmp_path, capsys)
     make_env(project, {"torch": "2.14.1+cpu"}, installer="pip")
     gpu = PROFILES / "linux-rtx4090-driver580.json"
     code, out, _ = doctor(["-C", str(project), "--hardware", str(gpu)], capsys)
@@ -148,7 +134,7 @@ def test_cpu_torch_by_pip_beside_a_cuda_lock_needs_only_the_sync(tmp_path, capsy
 
 
 def test_companion_installed_by_hand_is_fixed_by_the_sync_when_the_lock_pairs_it(tmp_path, capsys):
-    project = _markers_project(tmp_path, capsys)
+    project = markers_project(tmp_path, capsys)
     make_env(project, {"torch": "2.14.1+cu130", "torchvision": "0.29.0+cpu"})
     gpu = PROFILES / "linux-rtx4090-driver580.json"
     _, out, _ = doctor(["-C", str(project), "--hardware", str(gpu)], capsys)

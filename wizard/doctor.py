@@ -48,7 +48,7 @@ from packaging.version import InvalidVersion, Version
 
 from wizard.catalog.model import Catalog, Release, minor_of
 from wizard.errors import BadInput, WizardError, parse_version
-from wizard.hardware.profile import GPU, HardwareProfile
+from wizard.hardware.profile import GPU, VENDOR_WORDS, HardwareProfile
 from wizard.lock import LockedPackage, project_entry, read_lock, wheel_fits
 from wizard.names import canonical_name
 from wizard.platforms import PLATFORMS, TargetPlatform, platform_for
@@ -496,16 +496,8 @@ def _build_words(variant: str | None, pkg: InstalledPackage, catalog: Catalog) -
     return f"{source}{variant} build"
 
 
-_VENDOR_WORDS = {"nvidia": "NVIDIA", "amd": "AMD", "intel": "Intel", "apple": "Apple"}
-
-
 def _gpu_names(gpus: Sequence[GPU]) -> str:
-    return " and ".join(sorted({_gpu_name(g) for g in gpus}))
-
-
-def _gpu_name(gpu: GPU) -> str:
-    """The GPU's name; "NVIDIA GPU" when the name was not detected."""
-    return gpu.name or f"{_VENDOR_WORDS.get(gpu.vendor, gpu.vendor)} GPU"
+    return " and ".join(sorted({g.label for g in gpus}))
 
 
 def _machine_words(profile: HardwareProfile) -> str:
@@ -514,7 +506,7 @@ def _machine_words(profile: HardwareProfile) -> str:
     parts = [f"{system} {profile.arch}" + (" (WSL)" if profile.wsl else "")]
     if profile.cpu.brand:
         parts.append(profile.cpu.brand)
-    names = list(dict.fromkeys(_gpu_name(g) for g in profile.gpus))
+    names = list(dict.fromkeys(g.label for g in profile.gpus))
     shown = [n for n in names if n != profile.cpu.brand]
     if shown:
         parts.append(", ".join(shown))
@@ -1089,7 +1081,7 @@ def _judge_build(
         return []  # this vendor's GPUs are unknown, not absent: check_hardware says why
     if not targets:
         other = nvidia or amd or intel
-        gpu_word = {"nvidia": "NVIDIA", "amd": "AMD", "intel": "Intel"}.get(vendor or "", "")
+        gpu_word = VENDOR_WORDS.get(vendor or "", "")
         if other and _is_gpu(wanted):
             assert wanted is not None
             return [
@@ -1541,7 +1533,7 @@ def check_hardware(ctx: Context) -> list[Finding]:
         ]
     out = []
     for vendor, why in ctx.profile.gpu_errors:
-        label = _VENDOR_WORDS.get(vendor, vendor)
+        label = VENDOR_WORDS.get(vendor, vendor)
         tool = {"nvidia": "`nvidia-smi`", "amd": "`rocminfo`"}.get(vendor, "the driver's tool")
         again = (
             f"then regenerate the profile there with `torch-wizard detect --json > "

@@ -13,7 +13,7 @@ from packaging.version import Version
 
 from wizard.catalog.model import Catalog, Release
 from wizard.errors import parse_version
-from wizard.hardware.profile import GPU, HardwareProfile
+from wizard.hardware.profile import GPU, VENDOR_WORDS, HardwareProfile
 from wizard.platforms import PLATFORMS, platform_for
 
 
@@ -86,19 +86,11 @@ def intel_runs_xpu(gpu: GPU, catalog: Catalog) -> bool:
     return any(w.lower() in name.lower() for w in catalog.xpu_words)
 
 
-_VENDOR_WORDS = {"nvidia": "NVIDIA", "amd": "AMD", "intel": "Intel", "apple": "Apple"}
-
-
-def gpu_name(gpu: GPU) -> str:
-    """A GPU as the texts name it: its name, else its vendor's ("NVIDIA GPU")."""
-    return gpu.name or f"{_VENDOR_WORDS.get(gpu.vendor, gpu.vendor)} GPU"
-
-
 def _gpu_word(gpus: tuple[GPU, ...]) -> str:
     """Each kind of GPU once, with how many there are: "8 × NVIDIA GeForce RTX 4090"."""
     counts: dict[str, int] = {}
     for g in gpus:
-        counts[gpu_name(g)] = counts.get(gpu_name(g), 0) + 1
+        counts[g.label] = counts.get(g.label, 0) + 1
     return " and ".join(f"{n} × {name}" if n > 1 else name for name, n in sorted(counts.items()))
 
 
@@ -144,7 +136,7 @@ def _cuda_option(
     arch_reasons: list[str] = []
     for g in _kinds(gpus):
         if not g.compute_capability:
-            arch_reasons.append(f"compute capability of {gpu_name(g)} unknown")
+            arch_reasons.append(f"compute capability of {g.label} unknown")
             continue
         support = cat.arch_support(release.minor, variant, ctx.platform, g.compute_capability)
         sm = "sm_" + g.compute_capability.replace(".", "")
@@ -155,7 +147,7 @@ def _cuda_option(
             return Option(
                 variant,
                 False,
-                f"no kernels for {sm} ({gpu_name(g)}); "
+                f"no kernels for {sm} ({g.label}); "
                 f"torch {release.minor} {variant} is built for {built}",
                 stable,
             )
@@ -393,7 +385,7 @@ def _with_other_vendors(
             continue
         vendor = _NO_GPU_FOR[kind][0]
         if profile.gpu_error(vendor):
-            why = f"{_VENDOR_WORDS[vendor]} GPUs could not be detected: whether it fits is unknown"
+            why = f"{VENDOR_WORDS[vendor]} GPUs could not be detected: whether it fits is unknown"
             extra.append(Option(v, False, why))
             continue
         extra.append(Option(v, False, _NO_GPU_FOR[kind][1]))
@@ -452,7 +444,7 @@ def _no_release(ctx: _Context, profile: HardwareProfile | None) -> Recommendatio
 def detection_failed(profile: HardwareProfile) -> str:
     """Which vendors' GPUs could not be detected, and why ("" when all were)."""
     return "; ".join(
-        f"{_VENDOR_WORDS.get(v, v)} GPUs could not be detected ({why.strip().rstrip('.')})"
+        f"{VENDOR_WORDS.get(v, v)} GPUs could not be detected ({why.strip().rstrip('.')})"
         for v, why in profile.gpu_errors
     )
 
@@ -464,7 +456,7 @@ def detection_way_out(profile: HardwareProfile) -> str:
     """How to get the GPUs detected: fix the driver, then detect again ("" when all were)."""
     if not profile.gpu_errors:
         return ""
-    drivers = " and ".join(dict.fromkeys(_VENDOR_WORDS.get(v, v) for v, _ in profile.gpu_errors))
+    drivers = " and ".join(dict.fromkeys(VENDOR_WORDS.get(v, v) for v, _ in profile.gpu_errors))
     tools = [f"`{_CHECK_TOOL[v]}`" for v, _ in profile.gpu_errors if v in _CHECK_TOOL]
     check = f" ({' and '.join(tools)} should list the GPUs)" if tools else ""
     again = (

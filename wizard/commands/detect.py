@@ -8,8 +8,8 @@ import sys
 from collections.abc import Sequence
 
 from wizard.catalog.model import Catalog
-from wizard.hardware.detect import VENDOR_LABELS, detect
-from wizard.hardware.profile import GPU, HardwareProfile, load_profile_list
+from wizard.hardware.detect import detect
+from wizard.hardware.profile import GPU, VENDOR_WORDS, HardwareProfile, load_profile_list
 
 _LABEL_WIDTH = 10
 
@@ -102,7 +102,7 @@ def format_profile(profile: HardwareProfile, notes: Sequence[str] = ()) -> str:
     lines.append(("CPU", ", ".join(cpu)))
     if profile.memory_mb is not None:
         lines.append(("Memory", _gb(profile.memory_mb)))
-    failed = "; ".join(f"{VENDOR_LABELS.get(v, v)}: {why}" for v, why in profile.gpu_errors)
+    failed = "; ".join(f"{VENDOR_WORDS.get(v, v)}: {why}" for v, why in profile.gpu_errors)
     if not profile.gpus:
         found = f"unknown, detection failed ({failed})" if failed else "none detected"
         lines.append(("GPU", found))
@@ -135,10 +135,7 @@ def _gb(mib: int) -> str:
 
 
 def _gpu_line(gpu: GPU) -> str:
-    vendor = {"nvidia": "NVIDIA", "amd": "AMD", "intel": "Intel", "apple": "Apple"}.get(
-        gpu.vendor, gpu.vendor
-    )
-    name = gpu.name or f"{vendor} GPU"
+    name = gpu.label
     facts = []
     if gpu.memory_mb:
         facts.append(_gb(gpu.memory_mb))

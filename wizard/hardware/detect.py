@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wizard.hardware import amd, apple, intel, nvidia
-from wizard.hardware.profile import CPU, HardwareProfile
+from wizard.hardware.profile import CPU, VENDOR_WORDS, HardwareProfile
 from wizard.hardware.system import (
     ProbeResult,
     SystemFacts,
@@ -25,8 +25,6 @@ from wizard.hardware.system import (
     probe_system,
     read_text,
 )
-
-VENDOR_LABELS = {"nvidia": "NVIDIA", "amd": "AMD", "intel": "Intel", "apple": "Apple"}
 
 
 @dataclass(frozen=True)
@@ -69,9 +67,9 @@ def detect(
 
     gpus = tuple(g for r in results.values() for g in r.gpus)
     notes = tuple(
-        f"{VENDOR_LABELS[name]}: nothing detected ({r.note})"
+        f"{VENDOR_WORDS[name]}: nothing detected ({r.note})"
         for name, r in results.items()
-        if not r.gpus and r.note and name in VENDOR_LABELS
+        if not r.gpus and r.note and name in VENDOR_WORDS
     )
     errors = tuple((name, r.failed) for name, r in results.items() if not r.gpus and r.failed)
     profile = HardwareProfile(

@@ -16,6 +16,9 @@ SCHEMA = 1
 VENDORS = ("nvidia", "amd", "intel", "apple")
 
 
+VENDOR_WORDS = {"nvidia": "NVIDIA", "amd": "AMD", "intel": "Intel", "apple": "Apple"}
+
+
 @dataclass(frozen=True)
 class GPU:
     """One GPU as the profile format describes it."""
@@ -31,6 +34,11 @@ class GPU:
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
+
+    @property
+    def label(self) -> str:
+        """Its name, else its vendor's: "NVIDIA GPU"."""
+        return self.name or f"{VENDOR_WORDS.get(self.vendor, self.vendor)} GPU"
 
 
 @dataclass(frozen=True)
@@ -103,12 +111,7 @@ class HardwareProfile:
         if self.cpu.brand:
             parts.append(self.cpu.brand)
         # An Apple chip is the CPU and the GPU: its name once.
-        words = {"nvidia": "NVIDIA", "amd": "AMD", "intel": "Intel", "apple": "Apple"}
-        names = [
-            g.name or f"{words.get(g.vendor, g.vendor)} GPU"
-            for g in self.gpus
-            if g.name != self.cpu.brand
-        ]
+        names = [g.label for g in self.gpus if g.name != self.cpu.brand]
         if names or not self.gpus:
             parts.append(", ".join(names) if names else "no GPU")
         return ", ".join(parts)
