@@ -1392,8 +1392,11 @@ class _Planner:
         if profile is not None and not _describes(profile, wanted):
             # The machine running the wizard is not the one the label was written for (a
             # laptop migrating the training boxes' file): the label decides, as +cu126 would.
+            from wizard.hardware.profile import VENDOR_WORDS
+
+            vendor = VENDOR_WORDS[_VENDORS[_family(wanted)]]
             why += (
-                f". This machine ({profile.describe()}) has no {_VENDOR_WORDS[_family(wanted)]} "
+                f". This machine ({profile.describe()}) has no {vendor} "
                 f"GPU, so it cannot use {build}; pass --target {platform}=cpu for a build it can "
                 "use, or --hardware with the profile of the machines the file was written for"
             )
@@ -2021,7 +2024,6 @@ class _Wanted:
 
 # The GPU vendor a build family runs on, as the report names it.
 _VENDORS = {"cuda": "nvidia", "rocm": "amd", "xpu": "intel"}
-_VENDOR_WORDS = {"cuda": "NVIDIA", "rocm": "AMD", "xpu": "Intel"}
 
 
 def _describes(profile: HardwareProfile, wanted: str) -> bool:
