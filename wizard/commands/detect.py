@@ -6,10 +6,12 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from wizard.catalog.model import Catalog
-from wizard.hardware.detect import detect
 from wizard.hardware.profile import GPU, VENDOR_WORDS, HardwareProfile, load_profile_list
+
+if TYPE_CHECKING:
+    from wizard.catalog.model import Catalog
 
 _LABEL_WIDTH = 10
 
@@ -21,6 +23,10 @@ def run_detect(opts: argparse.Namespace) -> int:
     if opts.hardware:
         profiles = [p for path in opts.hardware for p in load_profile_list(path)]
     else:
+        # Here, not at the top: the full-screen wizard's first frame uses format_profile
+        # and does not wait for the probes' modules.
+        from wizard.hardware.detect import detect
+
         detection = detect()
         profiles, notes = [detection.profile], detection.notes
         if opts.json and detection.profile.gpu_errors:
