@@ -407,6 +407,18 @@ def test_an_intel_mac_beside_a_gpu_box_takes_both_to_torch_2_2(tmp_path, capsys)
     assert "Linux x86_64: the cu121 build from pytorch-cu121." in out
 
 
+def test_an_intel_mac_beside_a_build_torch_2_2_lacks_names_the_mac_not_a_flag(tmp_path, capsys):
+    targets = ("--target", "macos-x86_64", "--target", "linux-x86_64=cu130")
+    code, out, err = yes(tmp_path, capsys, "--dry-run", *targets)
+    assert code == 2 and out == ""
+    assert err == (
+        "torch-wizard: macOS Intel has no torch after 2.2, and torch 2.2 has no cu130 build for "
+        "Linux x86_64. Choose one of torch 2.2's builds (Linux x86_64: cpu, cu118, cu121, "
+        "rocm5.6, rocm5.7), or leave out --target macos-x86_64.\n"
+    )  # it said: no torch release matching '2.2' (--torch or the project's requirement)
+    assert not (tmp_path / "pyproject.toml").exists()
+
+
 def test_a_wildcard_torch_spec_stays_on_a_rerun(tmp_path, capsys):
     cpu = ("--no-lock", "--hardware", profile("linux-cpu-only"))
     code, _, err = yes(tmp_path, capsys, *cpu, "--torch", "2.14.*")

@@ -70,6 +70,9 @@ class Choices:
     lock_scope: str = "all"  # all: lock for every platform; targets: tool.uv.environments
     annotate: bool = False
     additions: Additions = field(default_factory=Additions)  # from a migration
+    # The target whose wheels end at `torch` (macOS Intel: 2.2) when the wizard chose that
+    # release for it, not the person (--torch) or the project's requirement.
+    torch_set_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -424,6 +427,8 @@ def choose_release(choices: Choices, catalog: Catalog, keep_python: str | None =
     if any(" wheels for Python " in p for p in first_problems):
         newest = (candidates or catalog.releases)[0]
         ways.append(f"use --python '>={min(newest.python, key=_minor_key)}'")
+    if choices.torch_set_by:
+        raise _held_back(choices, candidates[0], first_problems[0], ways)
     matching = f" matching '{choices.torch}' (--torch or the project's requirement)"
     raise BadInput(
         f"No torch release{matching if choices.torch else ''} serves every choice: "
@@ -431,6 +436,27 @@ def choose_release(choices: Choices, catalog: Catalog, keep_python: str | None =
         ", or ".join(ways)[:1].upper() + ", or ".join(ways)[1:] + "."
         if ways
         else "Choose other targets.",
+    )
+
+
+def _held_back(choices: Choices, release: Release, problem: str, ways: list[str]) -> BadInput:
+    """A target's last release (macOS Intel: 2.2) lacks what the other choices need."""
+    from wizard.platforms import PLATFORMS
+
+    holder = choices.torch_set_by
+    assert holder is not None
+    if " build for " in problem:
+        builds = [
+            f"{PLATFORMS[t.platform].label}: {', '.join(release.variants_on(t.platform))}"
+            for t in choices.targets
+            if t.platform != holder and release.variants_on(t.platform)
+        ]
+        ways = [f"choose one of torch {release.minor}'s builds ({'; '.join(builds)})"]
+    ways = [w for w in ways if w != "choose another backend or target"]
+    way = ", or ".join([*ways, f"leave out --target {holder}"])
+    return BadInput(
+        f"{PLATFORMS[holder].label} has no torch after {release.minor}, and {problem}.",
+        way[:1].upper() + way[1:] + ".",
     )
 
 

@@ -474,20 +474,20 @@ def resolve_auto(
         TargetChoice(t.platform, recs[t.platform].backend) if t.backend == "auto" else t
         for t in choices.targets
     )
-    torch = choices.torch
+    torch, set_by = choices.torch, None
     if torch is None:
-        releases = [
-            recs[t.platform].torch
-            for t in choices.targets
-            if t.backend == "auto" and recs[t.platform].torch
-        ]
         newest = facts.catalog.newest().minor
-        older = [r for r in releases if r and r != newest]
+        older = {
+            release: t.platform
+            for t in choices.targets
+            if t.backend == "auto" and (release := recs[t.platform].torch) not in (None, newest)
+        }
         if older:
             from packaging.version import Version
 
             torch = min(older, key=Version)
-    return replace(choices, targets=targets, torch=torch)
+            set_by = older[torch]
+    return replace(choices, targets=targets, torch=torch, torch_set_by=set_by)
 
 
 # --------------------------------------------------------------------------------------
