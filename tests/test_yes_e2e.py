@@ -738,6 +738,22 @@ def test_torch_in_a_dependency_group_stays_there_with_its_companions(tmp_path, e
     assert "Fix: `uv sync --group ml`" in r.out, r.out
 
 
+def test_torch_in_an_extra_and_torchvision_in_a_group_are_both_synced(tmp_path, env, fake_index):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "split"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+        'dependencies = []\n\n[project.optional-dependencies]\ngpu = ["torch>=2.14"]\n\n'
+        '[dependency-groups]\nvision = ["torchvision"]\n'
+    )
+    code, out, err = yes(
+        tmp_path, env, fake_index.base_url, "--hardware", profile("linux-rtx4090-driver580")
+    )
+    assert code == 0, err
+    assert "Next: `uv sync --extra gpu --group vision`" in out  # it said `uv sync --extra gpu`
+    both = installs(tmp_path, "linux-x86_64", env, extra="gpu", group="vision")
+    assert (both["torch"], both["torchvision"]) == ("2.14.1+cu130", "0.29.1+cu130")
+    assert "torchvision" not in installs(tmp_path, "linux-x86_64", env, extra="gpu")
+
+
 def test_an_old_requires_python_the_index_has_no_wheels_for_still_gets_the_gpu_build(
     tmp_path, env, fake_index
 ):

@@ -107,6 +107,9 @@ class Plan:
     # stays optional there (set by session.prepare from the project).
     torch_extras: tuple[str, ...] = ()
     torch_groups: tuple[str, ...] = ()  # the person's dependency groups that hold torch
+    # The person's extras and groups that hold a companion torch's home does not (torch in
+    # an extra, torchvision in a group): `uv sync` names them too.
+    companion_homes: tuple[tuple[str, str], ...] = ()  # ("extra" | "group", name)
     torch_release: str = ""  # "2.15"
     index_base: str = DEFAULT_INDEX_BASE
     channel: str = "stable"

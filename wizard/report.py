@@ -153,11 +153,18 @@ def chosen_extra(plan: Plan, here: str | None = None) -> str | None:
 
 
 def sync_extra(plan: Plan, here: str | None = None) -> str:
-    """What `uv sync` needs for it: ' --extra cu130', ' --group ml', or ''."""
+    """What `uv sync` needs for it: ' --extra cu130', ' --group ml', ' --extra gpu --group
+    vision' (torchvision in a group of its own), or ''."""
     extra = chosen_extra(plan, here)
     if extra:
-        return f" --extra {extra}"
-    return f" --group {plan.torch_groups[0]}" if plan.torch_groups else ""
+        own = f" --extra {extra}"
+    else:
+        own = f" --group {plan.torch_groups[0]}" if plan.torch_groups else ""
+    return own + _companion_flags(plan)
+
+
+def _companion_flags(plan: Plan) -> str:
+    return "".join(f" --{kind} {name}" for kind, name in plan.companion_homes)
 
 
 def fleet_syncs(plan: Plan, machines: Sequence[tuple[str, str]]) -> list[tuple[str, list[str]]]:
@@ -167,7 +174,7 @@ def fleet_syncs(plan: Plan, machines: Sequence[tuple[str, str]]) -> list[tuple[s
     for name, extra in machines:
         if extra == "any" and plan.variants:  # macOS takes PyPI's build with any of them
             extra = "cpu" if "cpu" in plan.variants else plan.variants[0]
-        by_command.setdefault(f"uv sync --extra {extra}", []).append(name)
+        by_command.setdefault(f"uv sync --extra {extra}{_companion_flags(plan)}", []).append(name)
     return list(by_command.items()) if len(by_command) > 1 else []
 
 

@@ -534,6 +534,7 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
     grouped = _group_homes(facts, plan, optional)
     if "torch" in grouped:
         plan = replace(plan, torch_groups=tuple(grouped["torch"]))
+    plan = replace(plan, companion_homes=_companion_homes(plan, optional, grouped))
     extra_notes = [
         n
         for n in (
@@ -897,6 +898,25 @@ def _group_homes(
     from wizard.project import groups_holding
 
     return groups_holding(facts.project.data, plan.dependencies, optional)
+
+
+def _companion_homes(
+    plan: Plan, optional: Mapping[str, list[str]], grouped: Mapping[str, list[str]]
+) -> tuple[tuple[str, str], ...]:
+    """The first extra or group of each companion that torch's own home does not cover."""
+    torch_home = {("extra", e) for e in plan.torch_extras} | {
+        ("group", g) for g in plan.torch_groups[:1]
+    }
+    homes: list[tuple[str, str]] = []
+    for name in plan.owned_packages:
+        if name == "torch":
+            continue
+        found = [("extra", e) for e in optional.get(name, [])] + [
+            ("group", g) for g in grouped.get(name, [])
+        ]
+        if found and not torch_home & set(found) and found[0] not in homes:
+            homes.append(found[0])
+    return tuple(homes)
 
 
 def group_note(grouped: Mapping[str, list[str]]) -> str | None:
