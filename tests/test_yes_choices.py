@@ -419,6 +419,30 @@ def test_an_intel_mac_beside_a_build_torch_2_2_lacks_names_the_mac_not_a_flag(tm
     assert not (tmp_path / "pyproject.toml").exists()
 
 
+def test_a_projects_double_equals_release_stays_a_pin_of_its_first_version(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+        'dependencies = ["torch==2.14"]\n'
+    )
+    gpu = ("--no-lock", "--hardware", profile("linux-rtx4090-driver580"))
+    code, out, err = yes(tmp_path, capsys, *gpu)
+    assert code == 0, err
+    assert "torch 2.14.0 (pinned) on every target." in out
+    deps = tomllib.loads((tmp_path / "pyproject.toml").read_text())["project"]["dependencies"]
+    # PEP 440: ==2.14 is 2.14.0; it was loosened to >=2.14,<2.15 (2.14.1 would install).
+    assert deps[0].startswith("torch==2.14.0+cu130 ;"), deps
+
+
+@pytest.mark.parametrize("spec", ["2.*", "2"])
+def test_a_major_version_wildcard_takes_its_newest_release_line(tmp_path, capsys, spec):
+    gpu = ("--no-lock", "--hardware", profile("linux-rtx4090-driver580"))
+    code, out, err = yes(tmp_path, capsys, *gpu, "--torch", spec)
+    assert code == 0, err  # '2.*' was "not a torch version or version range"
+    assert "Plan: torch 2.15" in out
+    deps = tomllib.loads((tmp_path / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert deps == ["torch>=2.15,<2.16"]
+
+
 def test_a_wildcard_torch_spec_stays_on_a_rerun(tmp_path, capsys):
     cpu = ("--no-lock", "--hardware", profile("linux-cpu-only"))
     code, _, err = yes(tmp_path, capsys, *cpu, "--torch", "2.14.*")

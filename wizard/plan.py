@@ -283,11 +283,20 @@ def _pinned_extra(
     return (*reqs, *unpinned)
 
 
+def _version_text(spec: str | None) -> str:
+    """The version a '--torch' spec names without its '==': '==2.15' is 2.15.0 exactly (PEP
+    440 pads it), while a bare '2.15' is the release line."""
+    text = (spec or "").strip()
+    if not text.startswith("=="):
+        return text
+    text = text.removeprefix("==").strip()
+    parts = text.split(".")
+    return f"{text}.0" if len(parts) == 2 and all(p.isdigit() for p in parts) else text
+
+
 def _exact_version(spec: str | None) -> str | None:
-    """'2.14.1' or '==2.14.1' -> '2.14.1'; ranges and release lines -> None."""
-    if not spec:
-        return None
-    text = spec.strip().removeprefix("==")
+    """'2.14.1', '==2.14.1' -> '2.14.1'; '==2.14' -> '2.14.0'; ranges, release lines -> None."""
+    text = _version_text(spec)
     parts = text.split(".")
     if len(parts) == 3 and all(p.isdigit() for p in parts):
         return text
@@ -296,7 +305,7 @@ def _exact_version(spec: str | None) -> str | None:
 
 def _spec_for_release(release: Release, torch_spec: str | None, channel: str) -> str:
     # '2.14.1', '2.14.*' and their '==' spellings (as a re-run reads them back) stay exact.
-    text = (torch_spec or "").strip().removeprefix("==").strip()
+    text = _version_text(torch_spec)
     if channel == "nightly":
         # one nightly build by date (2.16.0.dev20261120), else the newest of the line
         dated = text[:1].isdigit() and ".dev" in text and text.split(".dev")[1].isdigit()

@@ -136,8 +136,8 @@ class Catalog:
         from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
         text = spec.strip()
-        if text and text[0].isdigit():
-            text = f"=={text}.*" if text.count(".") == 1 else f"=={text}"
+        if text and text[0].isdigit():  # '2.15' and '2' are release lines, '2.*' is one too
+            text = f"=={text}.*" if text.count(".") <= 1 and "*" not in text else f"=={text}"
         try:
             s = SpecifierSet(text)
         except InvalidSpecifier:
