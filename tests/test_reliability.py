@@ -109,6 +109,32 @@ def test_killed_at_any_moment_leaves_the_old_or_the_new_files(tmp_path, env, fak
     assert outcomes["old"] and outcomes["new"], outcomes
 
 
+def test_ctrl_c_during_the_lock_with_json_prints_the_error_as_json(tmp_path, env, fake_index):
+    import json
+
+    _old_state(tmp_path, env, fake_index.base_url)
+    old = _state(tmp_path)
+    fake_index.delay = 0.2  # uv is still locking when the signal comes
+    proc = subprocess.Popen(
+        [console_script(), *_args(fake_index.base_url), "--json"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while not (tmp_path / ".torch-wizard-journal.json").exists():  # the lock has begun
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    # A script reading stdout got nothing at all; it now gets the error as --json promises.
+    assert json.loads(out) == {"error": "Interrupted. No changes were made.", "exit_code": 130}
+    assert _state(tmp_path) == old
+
+
 def test_next_run_undoes_a_run_killed_outright(tmp_path, env, fake_index):
     _old_state(tmp_path, env, fake_index.base_url)
     old = _state(tmp_path)

@@ -177,20 +177,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_wizard(_main_parser().parse_args(args))
     except WizardError as exc:
         print(f"torch-wizard: {exc}", file=sys.stderr)
-        if "--json" in args:  # a script reading stdout gets the error too
-            import json
-
-            print(json.dumps({"error": str(exc), "exit_code": exc.exit_code}, indent=2))
-        return exc.exit_code
+        return _json_error(args, str(exc), exc.exit_code)
     except KeyboardInterrupt:
         print("\nInterrupted. No changes were made.", file=sys.stderr)
-        return 130
+        return _json_error(args, "Interrupted. No changes were made.", 130)
     except BrokenPipeError:  # `torch-wizard ... | head`: the reader left; not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     finally:
         if paused:
             gc.enable()
+
+
+def _json_error(args: Sequence[str], message: str, code: int) -> int:
+    """With --json a script reading stdout gets the error too; returns the exit code."""
+    if "--json" in args:
+        import json
+
+        print(json.dumps({"error": message, "exit_code": code}, indent=2))
+    return code
 
 
 def resume_gc(freeze: bool = False) -> None:
