@@ -443,6 +443,27 @@ def test_a_major_version_wildcard_takes_its_newest_release_line(tmp_path, capsys
     assert deps == ["torch>=2.15,<2.16"]
 
 
+def test_selectable_builds_this_machine_cannot_use_are_said_and_not_synced(tmp_path, capsys):
+    gpu = ("--no-lock", "--hardware", profile("linux-rtx4090-driver550"))
+    code, out, err = yes(tmp_path, capsys, *gpu, "--variants", "cu130,rocm7.2,cpu")
+    assert code == 0, err
+    assert (
+        "This machine cannot use the cu130 extra (CUDA 13.0 needs driver 580 or newer; this "
+        "machine has 550.54.15) or the rocm7.2 extra (no AMD GPU here: it would run on the CPU, "
+        "with ROCm libraries it cannot use); here use `uv sync --extra cpu`."
+        in " ".join(out.split())
+    )
+    assert "then `uv lock`, then `uv sync --extra cpu`." in out  # it said --extra cu130
+
+
+def test_selectable_builds_that_all_fit_get_no_warning(tmp_path, capsys):
+    gpu = ("--no-lock", "--hardware", profile("linux-rtx4090-driver550"))
+    code, out, err = yes(tmp_path, capsys, *gpu, "--variants", "cpu,cu126")
+    assert code == 0, err
+    assert "cannot use" not in out
+    assert "then `uv lock`, then `uv sync --extra cu126`." in out
+
+
 def test_a_wildcard_torch_spec_stays_on_a_rerun(tmp_path, capsys):
     cpu = ("--no-lock", "--hardware", profile("linux-cpu-only"))
     code, _, err = yes(tmp_path, capsys, *cpu, "--torch", "2.14.*")

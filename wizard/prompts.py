@@ -392,7 +392,9 @@ def run_flow(opts: argparse.Namespace, asker: Asker, out: TextIO | None = None) 
     from wizard.report import applied_text
     from wizard.session import machine_extras, recommendations, recommended_here
 
-    here = recommended_here(facts, recommendations(facts, prepared.choices))
+    here = recommended_here(
+        facts, recommendations(facts, prepared.choices), prepared.choices.variants
+    )
     machines = machine_extras(facts, prepared.choices, prepared.plan)
     text = applied_text(facts.folder, prepared.plan, applied, not opts.no_lock, here, machines)
     if text:

@@ -454,13 +454,22 @@ def _python_for_builds(facts: Facts, python: str | None) -> str | None:
     return python
 
 
-def recommended_here(facts: Facts, recs: Mapping[str, Recommendation]) -> str | None:
-    """The build recommended for this machine (the first profile), when it is a target."""
+def recommended_here(
+    facts: Facts, recs: Mapping[str, Recommendation], variants: Sequence[str] = ()
+) -> str | None:
+    """The build recommended for this machine (the first profile), when it is a target; of
+    selectable `variants` that lack it, the one that fits best (cpu beside rocm7.2 on an
+    NVIDIA box)."""
     if not facts.profiles:
         return None
     here = platform_for(facts.profiles[0].os, facts.profiles[0].arch)
     rec = recs.get(here.name) if here is not None else None
-    return rec.backend if rec is not None else None
+    if rec is None:
+        return None
+    if variants and rec.backend not in variants:
+        fitting = [o.backend for o in rec.options if o.fits and o.backend in variants]
+        return fitting[0] if fitting else rec.backend
+    return rec.backend
 
 
 def resolve_auto(
@@ -550,6 +559,7 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
             dropped_targets_note(facts, choices),
             extras_beside_builds_note(facts, choices),
             machines_note(facts, choices, plan),
+            unfit_builds_note(facts, choices, plan),
             own_environments_note(facts, plan),
             replaced_setup_note(facts),
             *compiled_notes(facts, plan),
@@ -640,6 +650,27 @@ def machines_note(facts: Facts, choices: Choices, plan: Plan) -> str | None:
     return "Each machine's extra: " + "; ".join(parts) + "." if parts else None
 
 
+def unfit_builds_note(facts: Facts, choices: Choices, plan: Plan) -> str | None:
+    """Selectable builds asked for (--variants) on one machine: the ones it cannot use."""
+    if not choices.variants or len(facts.profiles) != 1 or not plan.torch_release:
+        return None
+    profile = facts.profiles[0]
+    here = platform_for(profile.os, profile.arch)
+    if here is None or here.name not in {t.platform for t in plan.targets}:
+        return None
+    from wizard.recommend import recommend
+
+    rec = recommend(profile, here.name, facts.catalog, plan.torch_release)
+    unfit = [o for o in rec.options if o.backend in choices.variants and not o.fits]
+    if not unfit:
+        return None
+    said = " or ".join(f"the {o.backend} extra ({o.reason})" for o in unfit)
+    best = recommended_here(facts, {here.name: rec}, choices.variants)
+    if best not in choices.variants or best in {o.backend for o in unfit}:
+        return f"This machine cannot use {said}; none of the extras fits it."
+    return f"This machine cannot use {said}; here use `uv sync --extra {best}`."
+
+
 def extras_beside_builds_note(facts: Facts, choices: Choices) -> str | None:
     """With selectable builds, torch in one of the person's own extras (a library's `torch`
     extra) stays as written and gets no index: alone, that extra installs PyPI's build."""
@@ -654,7 +685,7 @@ def extras_beside_builds_note(facts: Facts, choices: Choices) -> str | None:
     if not held:
         return None
     name, keys = next(iter(held.items()))
-    here = recommended_here(facts, recommendations(facts, choices))
+    here = recommended_here(facts, recommendations(facts, choices), choices.variants)
     build = here if here in choices.variants else choices.variants[0]
     own = f"your own {kind} '{keys[0]}'"
     return (

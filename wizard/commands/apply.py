@@ -114,7 +114,7 @@ def run_noninteractive(opts: argparse.Namespace) -> int:
     result["locked"] = applied.locked
     if applied.report is not None:
         result["lock"] = applied.report.to_dict()
-    here = recommended_here(facts, recs)
+    here = recommended_here(facts, recs, prepared.choices.variants)
     machines = machine_extras(facts, prepared.choices, prepared.plan)
     text = applied_text(folder, prepared.plan, applied, lock, here, machines)
     if text:

@@ -263,7 +263,7 @@ class WizardState:
         """The build recommended for this machine, once the facts are in."""
         if self.facts is None or self.choices is None:
             return None
-        return recommended_here(self.facts, self.recommendations())
+        return recommended_here(self.facts, self.recommendations(), self.choices.variants)
 
     def next_commands(self, prepared: Prepared | None) -> list[NextCommand]:
         """The commands to run next, for the Done step and the farewell."""
