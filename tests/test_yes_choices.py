@@ -464,6 +464,24 @@ def test_selectable_builds_that_all_fit_get_no_warning(tmp_path, capsys):
     assert "then `uv lock`, then `uv sync --extra cu126`." in out
 
 
+def test_a_build_named_like_the_persons_own_extra_is_refused(tmp_path, capsys):
+    original = (
+        '[project]\nname = "x"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+        'dependencies = []\n\n[project.optional-dependencies]\ncpu = ["numpy"]\n'
+    )
+    (tmp_path / "pyproject.toml").write_text(original)
+    gpu = ("--no-lock", "--hardware", profile("linux-rtx4090-driver580"))
+    code, out, err = yes(tmp_path, capsys, *gpu, "--variants", "cpu,cu130")
+    assert code == 2, out  # torch went into the person's cpu extra beside numpy
+    assert err == (
+        "torch-wizard: pyproject.toml has its own extra 'cpu' (numpy), and the selectable cpu "
+        "build needs that name. Rename your extra, or choose builds without cpu.\n"
+    )
+    assert (tmp_path / "pyproject.toml").read_text() == original
+    code, out, err = yes(tmp_path, capsys, *gpu, "--variants", "cu126,cu130")
+    assert code == 0, err
+
+
 def test_a_wildcard_torch_spec_stays_on_a_rerun(tmp_path, capsys):
     cpu = ("--no-lock", "--hardware", profile("linux-cpu-only"))
     code, _, err = yes(tmp_path, capsys, *cpu, "--torch", "2.14.*")

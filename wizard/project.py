@@ -1219,6 +1219,23 @@ def _source_value(entries: tuple[SourceEntry, ...]) -> dict[str, str] | list[dic
     return values[0] if len(values) == 1 else values
 
 
+def own_extras_named(data: Mapping[str, Any], names: Iterable[str]) -> dict[str, list[str]]:
+    """The person's own extras (not an earlier run's builds) that have one of these names:
+    extra -> the packages it holds besides the torch family."""
+    extras = data.get("project", {}).get("optional-dependencies", {})
+    if not isinstance(extras, dict):
+        return {}
+    wanted = {canonical_name(n) for n in names}
+    wizards = _wizard_extras(data)
+    return {
+        key: [_name_of(r) for r in reqs if not _is_torch_family(_name_of(r))]
+        for key, reqs in extras.items()
+        if canonical_name(key) in wanted - wizards
+        and isinstance(reqs, list)
+        and any(isinstance(r, str) and not _is_torch_family(_name_of(r)) for r in reqs)
+    }
+
+
 def _conflict_extras(data: Mapping[str, Any]) -> set[str]:
     """Extras that a tool.uv.conflicts group names."""
     found: set[str] = set()

@@ -536,6 +536,7 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
     from wizard.plan import make_plan
     from wizard.project import render_plan, unified_diff
 
+    _refuse_own_extras_as_builds(facts, choices)
     plan = make_plan(choices, facts.catalog, facts.requires_python)
     optional = _optional_homes(facts, plan)
     if "torch" in optional:
@@ -929,6 +930,23 @@ def _group_homes(
     from wizard.project import groups_holding
 
     return groups_holding(facts.project.data, plan.dependencies, optional)
+
+
+def _refuse_own_extras_as_builds(facts: Facts, choices: Choices) -> None:
+    """A selectable build named like the person's own extra (cpu = ["numpy"]) would put
+    torch into it, and a later run could no longer tell the two apart."""
+    if not choices.variants or not facts.project.exists:
+        return
+    from wizard.project import own_extras_named
+
+    clash = own_extras_named(facts.project.data, choices.variants)
+    if clash:
+        name, packages = next(iter(clash.items()))
+        raise BadInput(
+            f"pyproject.toml has its own extra '{name}' ({', '.join(packages)}), and the "
+            f"selectable {name} build needs that name.",
+            f"Rename your extra, or choose builds without {name}.",
+        )
 
 
 def _companion_homes(
