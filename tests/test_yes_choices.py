@@ -482,6 +482,37 @@ def test_a_build_named_like_the_persons_own_extra_is_refused(tmp_path, capsys):
     assert code == 0, err
 
 
+UV_GUIDE_CU121 = """[project]
+name = "guide"
+version = "0.1.0"
+requires-python = ">=3.11"
+dependencies = ["torch>=2.1.0", "torchvision>=0.16.0"]
+
+[tool.uv.sources]
+torch = [{ index = "pytorch-cu121", marker = "sys_platform == 'linux' or sys_platform == 'win32'" }]
+torchvision = [
+  { index = "pytorch-cu121", marker = "sys_platform == 'linux' or sys_platform == 'win32'" },
+]
+
+[[tool.uv.index]]
+name = "pytorch-cu121"
+url = "https://download.pytorch.org/whl/cu121"
+explicit = true
+"""
+
+
+def test_uv_guides_cu121_markers_keep_cu121_where_it_exists(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text(UV_GUIDE_CU121)
+    gpu = ("--dry-run", "--hardware", profile("linux-rtx4090-driver580"))
+    code, out, err = yes(tmp_path, capsys, *gpu)
+    # It was refused: the marker covers Linux aarch64, which never had a cu121 build.
+    assert code == 0, err
+    assert "Plan: torch 2.5" in out
+    assert "Linux x86_64: the cu121 build from pytorch-cu121." in out
+    assert "Windows x86_64: the cu121 build from pytorch-cu121." in out
+    assert "Linux aarch64: the cpu build from pytorch-cpu." in out
+
+
 def test_a_wildcard_torch_spec_stays_on_a_rerun(tmp_path, capsys):
     cpu = ("--no-lock", "--hardware", profile("linux-cpu-only"))
     code, _, err = yes(tmp_path, capsys, *cpu, "--torch", "2.14.*")
@@ -530,3 +561,33 @@ def test_selectable_builds_keep_torchs_own_extras_and_marker(tmp_path, capsys):
     code, out, err = yes(tmp_path, capsys, "--no-lock")  # a re-run changes nothing
     assert code == 0, err
     assert (tmp_path / "pyproject.toml").read_bytes() == written
+
+
+def test_the_build_question_offers_the_projects_older_build_and_starts_on_it(tmp_path):
+    from wizard.catalog.model import load_bundled
+    from wizard.questions import questions
+    from wizard.session import (
+        Facts,
+        Request,
+        initial_choices,
+        load_profiles,
+        load_project,
+        recommendations,
+    )
+
+    (tmp_path / "pyproject.toml").write_text(UV_GUIDE_CU121)
+    project, existing = load_project(tmp_path)
+    profiles = load_profiles([profile("linux-rtx4090-driver580")])
+    facts = Facts(tmp_path, project, existing, profiles, load_bundled())
+    choices = initial_choices(facts, Request())
+    asked = questions(facts, choices, recommendations(facts, choices))
+    linux = next(q for q in asked if q.key == "backend:linux-x86_64")
+    # No option was cu121, so neither front end had an answer selected.
+    assert linux.default == ("cu121",)
+    cu121 = next(o for o in linux.options if o.value == "cu121")
+    assert cu121.detail == (
+        "its last release is torch 2.5, which every target then gets; in pyproject.toml now"
+    )
+    assert [o.value for o in linux.options].index("cu121") < [o.value for o in linux.options].index(
+        "rocm7.2"
+    )  # among the builds that fit, before those that do not

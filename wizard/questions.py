@@ -166,10 +166,18 @@ def backend_options(facts: Facts, platform: str, rec: Recommendation | None) -> 
             "default",
             Option("default", _backend_label("default"), f"PyPI's {release.pypi[platform]} build"),
         )
-    ordered = sorted(
-        seen.values(), key=lambda o: (not o.recommended, not o.fits, _backend_order(o.value))
-    )
-    return tuple(ordered)
+    return tuple(sorted(seen.values(), key=_rank))
+
+
+def _rank(o: Option) -> tuple[bool, bool, tuple[int, str]]:
+    return (not o.recommended, not o.fits, _backend_order(o.value))
+
+
+def _older_build(facts: Facts, platform: str, backend: str) -> Option:
+    """A build the project has that this question's release lacks (cu121: torch 2.5)."""
+    last = next((r.minor for r in facts.catalog.releases if r.has(backend, platform)), None)
+    detail = f"its last release is torch {last}, which every target then gets" if last else ""
+    return Option(backend, _backend_label(backend), detail, last is not None)
 
 
 def _mark_now(options: Sequence[Option], now: str) -> tuple[Option, ...]:
@@ -220,11 +228,15 @@ def backend_question(
         ),
         None,
     )
-    if now is not None and now != "auto" and (rec is None or now != rec.backend):
-        options = _mark_now(options, now)
     default = (
         target.backend if target.backend != "auto" else (rec.backend if rec else options[0].value)
     )
+    if all(o.value != default for o in options):
+        options = tuple(
+            sorted((*options, _older_build(facts, target.platform, default)), key=_rank)
+        )
+    if now is not None and now != "auto" and (rec is None or now != rec.backend):
+        options = _mark_now(options, now)
     label = PLATFORMS[target.platform].label
     help_text = rec.summary if rec else "No machine of this platform is known."
     if rec and rec.ways_out:

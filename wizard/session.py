@@ -280,7 +280,7 @@ def initial_choices(facts: Facts, request: Request) -> Choices:
     if request.targets:
         targets = tuple(parse_target(t) for t in request.targets)
     elif existing and existing.targets:
-        targets = tuple(existing.targets)
+        targets = tuple(_kept_build(t, facts.catalog) for t in existing.targets)
     else:
         seen: dict[str, TargetChoice] = {}
         for p in facts.profiles:
@@ -328,6 +328,18 @@ def initial_choices(facts: Facts, request: Request) -> Choices:
         annotate=request.annotate,
         additions=request.additions or Additions(),
     )
+
+
+def _kept_build(target: TargetChoice, catalog: Catalog) -> TargetChoice:
+    """A platform the project's marker covers but its build never existed for (uv's guide:
+    cu121 for `sys_platform == 'linux'`, which covers Linux aarch64) takes the recommendation."""
+    from wizard.plan import TargetChoice
+
+    if target.backend in ("auto", "default") or any(
+        r.has(target.backend, target.platform) for r in catalog.releases
+    ):
+        return target
+    return TargetChoice(target.platform, "auto")
 
 
 def _release_of_spec(spec: str | None) -> str | None:
