@@ -619,6 +619,19 @@ def test_shapes_the_wizard_cannot_edit(tmp_path: Path, text: str, message: str) 
         read_project(tmp_path)
 
 
+def test_dependencies_setuptools_reads_from_a_file_point_to_migrating_it(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "dyn"\nversion = "0.1.0"\ndynamic = ["dependencies"]\n\n'
+        '[tool.setuptools.dynamic]\ndependencies = {file = ["requirements.txt"]}\n'
+    )
+    with pytest.raises(BadInput) as caught:
+        read_project(tmp_path)
+    assert caught.value.hint == (
+        "Remove `dependencies` from [project].dynamic and from [tool.setuptools.dynamic], then "
+        "`torch-wizard --from requirements.txt` writes them into [project].dependencies."
+    )
+
+
 def test_dynamic_optional_dependencies_refuse_extras_only() -> None:
     text = '[project]\nname = "x"\nversion = "1"\ndynamic = ["optional-dependencies"]\n'
     project = parse_project(Path("x"), text.encode())

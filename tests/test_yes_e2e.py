@@ -349,6 +349,15 @@ def _workspace(root: Path) -> Path:
     return member
 
 
+def test_workspace_member_run_from_its_folder_names_the_files_from_there(tmp_path, env, fake_index):
+    member = _workspace(tmp_path)
+    args = ["--yes", "--index-base", fake_index.base_url, "--target", "linux-x86_64=cpu"]
+    r = run_wizard(args, member, env)
+    assert r.code == 0, r.err
+    # It said "(in .)" after the names.
+    assert "Wrote pyproject.toml, ../../pyproject.toml and ../../uv.lock.\n" in r.out
+
+
 def test_workspace_member_configures_torch_once(tmp_path, env, fake_index):
     member = _workspace(tmp_path)
     r = run_wizard(

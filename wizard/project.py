@@ -158,10 +158,15 @@ def _check_shapes(data: Mapping[str, Any]) -> None:
         raise BadInput("The `project` entry of pyproject.toml is not a table.", fix)
     dynamic = project.get("dynamic", [])
     if isinstance(dynamic, list) and "dependencies" in dynamic:
+        files = _dynamic_dependency_files(data)
         raise BadInput(
             "pyproject.toml declares its dependencies as dynamic (the build backend computes "
             "them), so the wizard cannot edit them.",
-            "List them in [project].dependencies and remove `dependencies` from "
+            f"Remove `dependencies` from [project].dynamic and from [tool.setuptools.dynamic], "
+            f"then `torch-wizard {' '.join(f'--from {f}' for f in files)}` writes them into "
+            "[project].dependencies."
+            if files
+            else "List them in [project].dependencies and remove `dependencies` from "
             "[project].dynamic, then run torch-wizard again.",
         )
     _check_requirements(project.get("dependencies", []), "[project].dependencies")
@@ -170,6 +175,15 @@ def _check_shapes(data: Mapping[str, Any]) -> None:
         raise BadInput("[project].optional-dependencies is not a table.", fix)
     for name, reqs in extras.items():
         _check_requirements(reqs, f"The extra '{name}'")
+
+
+def _dynamic_dependency_files(data: Mapping[str, Any]) -> list[str]:
+    """The requirements files setuptools reads dynamic dependencies from."""
+    setuptools = data.get("tool", {}).get("setuptools", {})
+    dynamic = setuptools.get("dynamic", {}) if isinstance(setuptools, dict) else {}
+    found = dynamic.get("dependencies", {}) if isinstance(dynamic, dict) else {}
+    files = found.get("file", []) if isinstance(found, dict) else []
+    return [files] if isinstance(files, str) else [f for f in files if isinstance(f, str)]
 
 
 def _check_uv_shapes(uv: object, fix: str) -> None:

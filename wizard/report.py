@@ -216,7 +216,8 @@ def applied_text(
 
         names = [os.path.relpath(f, folder) for f in applied.files]
         shown = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
-        parts.append(f"\nWrote {shown} (in {folder}).")
+        where = "" if folder.resolve() == Path.cwd().resolve() else f" (in {folder})"
+        parts.append(f"\nWrote {shown}{where}.")
     elif applied.written:
         locked = " and uv.lock" if applied.locked else ""
         parts.append(f"\nWrote {folder / 'pyproject.toml'}{locked}.")
