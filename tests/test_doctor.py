@@ -120,9 +120,11 @@ TORCH_PROJECT = '[project]\nname = "demo"\nversion = "0.1.0"\ndependencies = ["t
 
 
 def project_with(tmp_path: Path, lock: str | None, packages: dict[str, str], **kw: object) -> Path:
+    """The lock with the pyproject.toml it was made from (doctor calls any other one stale)."""
     (tmp_path / "pyproject.toml").write_text(TORCH_PROJECT)
     if lock:
         shutil.copy(LOCKS / f"{lock}.uv.lock", tmp_path / "uv.lock")
+        shutil.copy(LOCKS / f"{lock}.pyproject.toml", tmp_path / "pyproject.toml")
     make_env(tmp_path, packages, **kw)  # type: ignore[arg-type]
     return tmp_path
 
@@ -221,7 +223,7 @@ NOT_YET = (
 
 def locked_project(tmp_path: Path, lock: str = "markers") -> Path:
     """A project with uv.lock and no environment yet (uv.lock has the cp311 wheels)."""
-    (tmp_path / "pyproject.toml").write_text(TORCH_PROJECT)
+    shutil.copy(LOCKS / f"{lock}.pyproject.toml", tmp_path / "pyproject.toml")
     shutil.copy(LOCKS / f"{lock}.uv.lock", tmp_path / "uv.lock")
     return tmp_path
 
@@ -237,6 +239,8 @@ def markers_project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
         "windows-x86_64=cpu",
         "--torch",
         "2.14",
+        "--with",
+        "torchvision",
     )
     shutil.copy(LOCKS / "markers.uv.lock", project / "uv.lock")
     return project
@@ -286,7 +290,9 @@ def test_no_environment_judges_the_locked_build_like_an_installed_one(tmp_path):
     f = one(findings, "gpu-build-without-gpu")
     assert (
         f.severity == "warning"
-        and f.fix == "`torch-wizard --target linux-x86_64=cpu`, then `uv sync`"
+        # the project's Windows target stays
+        and f.fix
+        == "`torch-wizard --target linux-x86_64=cpu --target windows-x86_64=cpu`, then `uv sync`"
     )
     # The driver and the GPU's kernels, as for an installed build.
     findings = check(project, linux(RTX4090_OLD_DRIVER))
@@ -1269,6 +1275,8 @@ def _drop_linux_torch_wheels(lock: Path) -> None:
     )
 
 
+VISION = ("--with", "torchvision")  # the fixture locks have torchvision
+
 # What the environment holds, how the project was written, and which lock it has.
 FIX_SCENARIOS = {
     "cpu": ({"torch": "2.15.0+cpu"}, (), None),
@@ -1280,17 +1288,45 @@ FIX_SCENARIOS = {
         ("--target", "linux-x86_64=cu126", "--torch", "2.14", "--with", "torchvision"),
         None,
     ),
-    "variants": (CPU_PAIR, ("--variants", "cpu,cu130", "--torch", "2.14"), "variants"),
+    "variants": (CPU_PAIR, ("--variants", "cpu,cu130", "--torch", "2.14", *VISION), "variants"),
     "markers": (
         CPU_PAIR,
-        ("--target", "linux-x86_64=cu130", "--target", "windows-x86_64=cpu", "--torch", "2.14"),
+        (
+            "--target",
+            "linux-x86_64=cu130",
+            "--target",
+            "windows-x86_64=cpu",
+            "--torch",
+            "2.14",
+            *VISION,
+        ),
         "markers",
     ),
-    "not-in-lock": (CU130_PAIR, ("--target", "linux-x86_64=cu130", "--torch", "2.14"), "drop"),
+    "not-in-lock": (
+        CU130_PAIR,
+        (
+            "--target",
+            "linux-x86_64=cu130",
+            "--target",
+            "windows-x86_64=cpu",
+            "--torch",
+            "2.14",
+            *VISION,
+        ),
+        "drop",
+    ),
     # No environment yet: what uv.lock would install is judged before `uv sync`.
     "no-environment": (
         None,
-        ("--target", "linux-x86_64=cu130", "--target", "windows-x86_64=cpu", "--torch", "2.14"),
+        (
+            "--target",
+            "linux-x86_64=cu130",
+            "--target",
+            "windows-x86_64=cpu",
+            "--torch",
+            "2.14",
+            *VISION,
+        ),
         "markers",
     ),
 }
@@ -1383,14 +1419,13 @@ def test_pyproject_the_wizard_cannot_edit_is_only_a_warning(tmp_path, capsys):
 
 
 def test_macos_profile_in_a_linux_environment_is_not_approved(tmp_path, capsys):
-    project = wizard_project(tmp_path / "p", capsys, "--target", "linux-x86_64=cpu")
-    shutil.copy(LOCKS / "markers.uv.lock", project / "uv.lock")
+    project = markers_project(tmp_path, capsys)
     make_env(project, {"torch": "2.14.1+cu130", "torchvision": "0.29.1+cu130"})
     mac = PROFILES / "macbook-m3-max.json"
     code, out, _ = doctor(["-C", str(project), "--hardware", str(mac)], capsys)
     assert "  Machine      macOS arm64, Apple M3 Max\n" in out
     assert "(Python 3.11.7, torch built for Linux x86_64)" in out
-    assert "  Recommended  default (torch 2.15) for macOS Apple Silicon" in out
+    assert "  Recommended  default (torch 2.14) for macOS Apple Silicon" in out  # the project's
     assert "which is what this machine can use" not in out
     assert "The environment fits this machine" not in out
     assert (

@@ -108,6 +108,7 @@ class Environment:
     site_packages: Path
     python: Path | None  # the interpreter, when present
     python_version: str | None  # "3.11.7"
+    broken: str | None = None  # why its Python cannot start, when it cannot
 
     @property
     def python_minor(self) -> str | None:
@@ -163,19 +164,28 @@ def find_environment(folder: Path) -> Environment | None:
     if version is None:
         found = re.fullmatch(r"python(3\.\d+)t?", site.parent.name)
         version = found.group(1) if found else None
-    python = next(
-        (
-            p
-            for p in (
-                folder / "bin" / "python",
-                folder / "bin" / "python3",
-                folder / "Scripts" / "python.exe",
-            )
-            if p.exists()
-        ),
-        None,
+    interpreters = (
+        folder / "bin" / "python",
+        folder / "bin" / "python3",
+        folder / "Scripts" / "python.exe",
     )
-    return Environment(folder, site, python, version)
+    python = next((p for p in interpreters if p.exists()), None)
+    broken = None if python else _missing_interpreter(interpreters)
+    return Environment(folder, site, python, version, broken)
+
+
+def _missing_interpreter(interpreters: Sequence[Path]) -> str:
+    """Why an environment has no interpreter: a link to one that is gone, or none at all."""
+    for link in (i for i in interpreters if i.is_symlink()):
+        end = link
+        for _ in range(40):  # python3 -> python -> /the/interpreter
+            target = Path(os.readlink(end))
+            target = target if target.is_absolute() else end.parent / target
+            if not target.is_symlink():
+                break
+            end = target
+        return f"its {link.name} points to {target}, which does not exist"
+    return "it has no Python interpreter (bin/python)"
 
 
 @dataclass(frozen=True)
@@ -314,8 +324,14 @@ class LockState:
     sets: tuple[LockedSet, ...]  # those whose torch has a wheel for this platform
     extras: tuple[str, ...]  # the variant extras (extras that bring torch)
     error: str | None = None
-    groups: tuple[str, ...] = ()  # dependency groups that bring torch (`uv sync --group`)
+    groups: tuple[str, ...] = ()  # dependency groups with torch or a companion (`--group`)
     root_torch: bool = True  # the project's own entry asks for torch (dependency, extra, group)
+    stale: tuple[str, ...] = ()  # how pyproject.toml's requirements changed since `uv lock`
+
+    @property
+    def current(self) -> bool:
+        """Readable and made from pyproject.toml's requirements as they are now."""
+        return not self.error and not self.stale
 
 
 def _has_wheel(
@@ -351,6 +367,228 @@ else:  # Python 3.10 has no tomllib
         return data
 
 
+# --------------------------------------------------------------------------------------
+# Whether uv.lock is current: what it was locked from against pyproject.toml
+#
+# uv records the root project's requirements in [package.metadata]: `requires-dist` (an
+# extra's requirements carry `extra == 'name'` in their marker, the name PEP 685 normalised),
+# `provides-extras`, and `[package.metadata.requires-dev]` (groups, include-group expanded).
+# It rewrites markers (python_version becomes python_full_version, a source's marker is
+# joined in), sorts specifiers and splits a requirement once per source, so markers are not
+# compared; names, extras, specifiers and the index a requirement comes from are.
+
+# Keys of a requires-dist entry that come from a source other than an index: no specifier.
+_DIRECT_SOURCE = ("url", "path", "directory", "git", "editable", "virtual")
+_EXTRA_IN_MARKER = re.compile(r"""\bextra\s*==\s*['"]([^'"]+)['"]""")
+
+# One dependency list's requirements: name -> {(extras, specifiers or None for a direct
+# source)}, and name -> the index URLs it comes from.
+Wants = dict[str, set[tuple[frozenset[str], frozenset[Any] | None]]]
+
+
+@dataclass
+class _Homes:
+    """The requirements of each dependency list ("" the main one, "extra X", "group Y")."""
+
+    wants: dict[str, Wants] = field(default_factory=dict)
+    indexes: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    unlisted_empty: bool = False  # a list without requirements may be missing (older uv.lock)
+
+    def add(
+        self, home: str, name: str, extras: frozenset[str], specs: frozenset[Any] | None
+    ) -> None:
+        self.wants.setdefault(home, {}).setdefault(name, set()).add((extras, specs))
+
+    def add_index(self, home: str, name: str, url: str) -> None:
+        self.indexes.setdefault(home, {}).setdefault(name, set()).add(url.rstrip("/"))
+
+
+def _specifiers(text: str) -> frozenset[Any]:
+    """The specifiers as a set, whatever their order and trailing zeros ("<3,>=2.14.0")."""
+    from packaging.specifiers import SpecifierSet
+
+    return frozenset(SpecifierSet(text))
+
+
+def _index_sources(data: Mapping[str, Any]) -> tuple[dict[str, list[dict[str, Any]]], set[str]]:
+    """tool.uv.sources (each name's list of sources) and the names with a non-index source."""
+    uv = data.get("tool", {}).get("uv", {}) if isinstance(data.get("tool"), dict) else {}
+    sources = uv.get("sources", {}) if isinstance(uv, dict) else {}
+    found: dict[str, list[dict[str, Any]]] = {}
+    direct: set[str] = set()
+    for name, value in (sources if isinstance(sources, dict) else {}).items():
+        entries = [
+            s for s in (value if isinstance(value, list) else [value]) if isinstance(s, dict)
+        ]
+        found[canonical_name(name)] = entries
+        if any("index" not in s for s in entries):
+            direct.add(canonical_name(name))
+    return found, direct
+
+
+def _index_urls(data: Mapping[str, Any]) -> dict[str, str]:
+    uv = data.get("tool", {}).get("uv", {}) if isinstance(data.get("tool"), dict) else {}
+    indexes = uv.get("index", []) if isinstance(uv, dict) else []
+    return {
+        str(i["name"]): str(i["url"])
+        for i in (indexes if isinstance(indexes, list) else [])
+        if isinstance(i, dict) and "name" in i and "url" in i
+    }
+
+
+def _group_items(
+    groups: Mapping[str, Any], name: str, seen: frozenset[str] = frozenset()
+) -> list[str]:
+    """A dependency group's requirements, include-group entries expanded (as uv.lock has them)."""
+    items: list[str] = []
+    for item in groups.get(name, []) if name not in seen else []:
+        if isinstance(item, str):
+            items.append(item)
+        elif isinstance(item, dict) and isinstance(item.get("include-group"), str):
+            target = next(
+                (g for g in groups if canonical_name(g) == canonical_name(item["include-group"])),
+                "",
+            )
+            items += _group_items(groups, target, seen | {name})
+    return items
+
+
+def _declared_homes(data: Mapping[str, Any]) -> _Homes | None:
+    """What pyproject.toml asks for, per dependency list; None when uv.lock cannot be compared
+    with it (no [project] table, dependencies written by the build backend, a bad requirement)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    proj = data.get("project")
+    if not isinstance(proj, dict) or {"dependencies", "optional-dependencies"} & set(
+        proj.get("dynamic", [])
+    ):
+        return None
+    lists: dict[str, list[str]] = {"": list(proj.get("dependencies", []))}
+    for extra, items in (proj.get("optional-dependencies") or {}).items():
+        lists[f"extra {canonical_name(extra)}"] = list(items)
+    groups = data.get("dependency-groups") or {}
+    for group in groups:
+        lists[f"group {canonical_name(group)}"] = _group_items(groups, group)
+    uv = data.get("tool", {}).get("uv", {}) if isinstance(data.get("tool"), dict) else {}
+    legacy_dev = uv.get("dev-dependencies") if isinstance(uv, dict) else None
+    if isinstance(legacy_dev, list):
+        lists["group dev"] = lists.get("group dev", []) + legacy_dev
+    sources, direct = _index_sources(data)
+    urls = _index_urls(data)
+    homes = _Homes()
+    for home, items in lists.items():
+        homes.wants.setdefault(home, {})
+        for item in items:
+            try:
+                req = Requirement(str(item))
+            except InvalidRequirement:
+                return None
+            name = canonical_name(req.name)
+            registry = not req.url and name not in direct
+            extras = frozenset(canonical_name(e) for e in req.extras)
+            homes.add(home, name, extras, _specifiers(str(req.specifier)) if registry else None)
+            for source in sources.get(name, []) if registry else []:
+                applies = all(
+                    f"{kind} {canonical_name(str(source[kind]))}" == home
+                    for kind in ("extra", "group")
+                    if kind in source
+                )
+                if applies and str(source["index"]) in urls:
+                    homes.add_index(home, name, urls[str(source["index"])])
+    return homes
+
+
+def _locked_homes(root: Mapping[str, Any]) -> _Homes:
+    """What uv.lock was locked from: the root entry's [package.metadata], per dependency list.
+
+    An extra or a group without requirements shows only in `provides-extras` and
+    `requires-dev`, which older locks lack: then it is not listed at all.
+    """
+    metadata = root.get("metadata", {})
+    homes = _Homes(wants={"": {}})
+    entries: list[tuple[str, Mapping[str, Any]]] = []
+    for entry in metadata.get("requires-dist", []):
+        in_extras = _EXTRA_IN_MARKER.findall(str(entry.get("marker", "")))
+        entries += [(f"extra {canonical_name(x)}", entry) for x in in_extras] or [("", entry)]
+    for extra in metadata.get("provides-extras", []):
+        homes.wants.setdefault(f"extra {canonical_name(extra)}", {})
+    for group, items in metadata.get("requires-dev", {}).items():
+        homes.wants.setdefault(f"group {canonical_name(group)}", {})
+        entries += [(f"group {canonical_name(group)}", e) for e in items]
+    for home, entry in entries:
+        name = canonical_name(str(entry.get("name", "")))
+        registry = not any(k in entry for k in _DIRECT_SOURCE)
+        extras = frozenset(canonical_name(x) for x in entry.get("extras", []))
+        homes.add(home, name, extras, _specifiers(entry.get("specifier", "")) if registry else None)
+        if registry and entry.get("index"):
+            homes.add_index(home, name, str(entry["index"]))
+    if "provides-extras" not in metadata or "requires-dev" not in metadata:
+        homes.unlisted_empty = True
+    return homes
+
+
+def _home_words(home: str) -> str:
+    return f"the {home}" if home else "the dependencies"
+
+
+def _requirement_words(wants: set[tuple[frozenset[str], frozenset[Any] | None]]) -> str:
+    """ ">=2.14,<2.15"; "any version"; alternatives (a requirement listed twice) joined by "or"."""
+
+    def words(spec: frozenset[Any]) -> str:
+        lower_first = sorted(spec, key=lambda s: (not s.operator.startswith(">"), str(s)))
+        return ",".join(map(str, lower_first)) or "any version"
+
+    return " or ".join(sorted({words(spec) for _, spec in wants if spec is not None}))
+
+
+def lock_differences(declared: _Homes, locked: _Homes) -> list[str]:
+    """How pyproject.toml's requirements differ from those uv.lock was made from, in words."""
+    out: list[str] = []
+    for home in sorted(set(declared.wants) | set(locked.wants)):
+        if home not in locked.wants:
+            if declared.wants[home] or not locked.unlisted_empty:
+                out.append(f"{_home_words(home)} is new")
+            continue
+        if home not in declared.wants:
+            out.append(f"{_home_words(home)} was removed")
+            continue
+        want, have = declared.wants[home], locked.wants[home]
+        where = f" in {_home_words(home)}" if home else ""
+        for name in sorted(set(want) | set(have)):
+            if name not in have:
+                out.append(f"{name} was added{where}")
+            elif name not in want:
+                out.append(f"{name} was removed{where}")
+            elif _direct(want[name]) or _direct(have[name]):
+                continue  # a path, git or URL source: uv.lock records no specifier for it
+            elif want[name] != have[name]:
+                out.append(
+                    f"{name}{where} is {_requirement_words(want[name])} in pyproject.toml, "
+                    f"{_requirement_words(have[name])} in uv.lock"
+                )
+            elif declared.indexes.get(home, {}).get(name, set()) != locked.indexes.get(
+                home, {}
+            ).get(name, set()):
+                out.append(f"{name}{where} comes from another index")
+    return out
+
+
+def _direct(wants: set[tuple[frozenset[str], frozenset[Any] | None]]) -> bool:
+    return any(spec is None for _, spec in wants)
+
+
+def _stale_lock(project: Path, root: Mapping[str, Any]) -> tuple[str, ...]:
+    """How pyproject.toml changed since uv.lock was made (empty: current, or it cannot tell)."""
+    try:
+        raw = (project / "pyproject.toml").read_bytes()
+        declared = _declared_homes(_load_toml(raw.decode("utf-8").removeprefix("\ufeff")))
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, AttributeError):
+        return ()
+    if declared is None:
+        return ()
+    return tuple(lock_differences(declared, _locked_homes(root)))
+
+
 def read_locked(project: Path, platform: TargetPlatform, python: str) -> LockState | None:
     """What uv.lock installs here; None when the project has no uv.lock."""
     from wizard.plan import Plan, TargetChoice
@@ -367,34 +605,41 @@ def read_locked(project: Path, platform: TargetPlatform, python: str) -> LockSta
     if root is None:
         return LockState(path, (), (), "uv.lock has no entry for the project itself")
 
-    def brings_torch(deps: Sequence[Mapping[str, Any]]) -> bool:
-        return any(canonical_name(str(d.get("name", ""))) == "torch" for d in deps)
+    def brings(deps: Sequence[Mapping[str, Any]], names: Sequence[str] = ("torch",)) -> bool:
+        return any(canonical_name(str(d.get("name", ""))) in names for d in deps)
 
     extras = tuple(
-        sorted(e for e, deps in root.get("optional-dependencies", {}).items() if brings_torch(deps))
+        sorted(e for e, deps in root.get("optional-dependencies", {}).items() if brings(deps))
     )
+    # Groups with torch, or with a companion of torch in an extra (`uv sync --group` names both).
     groups = tuple(
-        sorted(g for g, deps in root.get("dev-dependencies", {}).items() if brings_torch(deps))
+        sorted(g for g, deps in root.get("dev-dependencies", {}).items() if brings(deps, LOCKED))
     )
     targets = (TargetChoice(platform.name, "default"),)
     sets: list[LockedSet] = []
     try:
-        if brings_torch(root.get("dependencies", [])) or not extras:
+        if brings(root.get("dependencies", [])) or not extras:
             base = Plan(dependencies=(), targets=targets, torch_groups=groups)
             report = read_lock(project, base, python)
             sets += [LockedSet(None, t.packages) for t in report.targets]
         if extras:
-            report = read_lock(
-                project, Plan(dependencies=(), targets=targets, variants=extras), python
+            with_extras = Plan(
+                dependencies=(), targets=targets, variants=extras, torch_groups=groups
             )
+            report = read_lock(project, with_extras, python)
             sets += [LockedSet(t.extra, t.packages) for t in report.targets]
     except (WizardError, KeyError, TypeError, ValueError) as exc:
         return LockState(path, (), extras, f"uv.lock cannot be read ({exc})")
     fitting = tuple(
         s for s in sets if s.torch is not None and _has_wheel(packages, s.torch, platform, python)
     )
-    root_torch = brings_torch(root.get("dependencies", [])) or bool(extras) or bool(groups)
-    return LockState(path, fitting, extras, groups=groups, root_torch=root_torch)
+    root_torch = (
+        brings(root.get("dependencies", []))
+        or bool(extras)
+        or any(brings(deps) for deps in root.get("dev-dependencies", {}).values())
+    )
+    stale = _stale_lock(project, root)
+    return LockState(path, fitting, extras, groups=groups, root_torch=root_torch, stale=stale)
 
 
 @dataclass(frozen=True)
@@ -534,6 +779,12 @@ class Context:
     recommendation: Recommendation | None
     setup: ProjectSetup = field(default_factory=ProjectSetup)
     torch_homes: TorchHomes | None = None  # where pyproject.toml asks for torch
+    machine_extra: str | None = None  # the variant extra whose build fits this machine
+
+    @property
+    def current_lock(self) -> LockState | None:
+        """uv.lock, when it is readable and made from pyproject.toml as it is now."""
+        return self.lock if self.lock is not None and self.lock.current else None
 
     @property
     def env_platform(self) -> TargetPlatform | None:
@@ -557,6 +808,7 @@ class TorchHomes:
     main: bool
     extras: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
+    sync_groups: tuple[str, ...] = ()  # groups with torch or a companion (`uv sync --group`)
 
     @property
     def any(self) -> bool:
@@ -578,8 +830,8 @@ def read_torch_homes(project: Path) -> TorchHomes | None:
     except (OSError, UnicodeDecodeError, ValueError):
         return None
 
-    def has_torch(items: object) -> bool:
-        return isinstance(items, list) and any(_requirement_name(i) == "torch" for i in items)
+    def has_torch(items: object, names: Sequence[str] = ("torch",)) -> bool:
+        return isinstance(items, list) and any(_requirement_name(i) in names for i in items)
 
     proj = data.get("project") if isinstance(data.get("project"), dict) else {}
     assert isinstance(proj, dict)
@@ -593,6 +845,9 @@ def read_torch_homes(project: Path) -> TorchHomes | None:
         has_torch(proj.get("dependencies")),
         tuple(e for e, d in optional.items() if has_torch(d)) if isinstance(optional, dict) else (),
         tuple(g for g, d in groups.items() if has_torch(d)) if isinstance(groups, dict) else (),
+        tuple(g for g, d in groups.items() if has_torch(d, LOCKED))
+        if isinstance(groups, dict)
+        else (),
     )
 
 
@@ -646,9 +901,11 @@ def _wizard_fix(ctx: Context, backend: str, release: str | None = None) -> str:
         flags = ""  # the targets stay as they are, unless this platform is not among them
         if platform not in platforms:
             flags = "".join(f" --target {p}" for p in [*platforms, platform])
+        # A fleet's machines share the torch release: another one moves them all.
+        moves = f" (moves every machine of the project to torch {release})" if torch else ""
         return (
-            f"`torch-wizard{flags} --variants {','.join(variants)}{torch}`, "
-            f"then `uv sync --extra {backend}`"
+            f"`torch-wizard{flags} --variants {','.join(variants)}{torch}`{moves}, "
+            f"then `{_sync_with(ctx, backend)}`"
         )
     targets = {t.platform: t.backend for t in existing.targets} if existing else {}
     targets[platform] = backend
@@ -660,8 +917,8 @@ def _wizard_fix(ctx: Context, backend: str, release: str | None = None) -> str:
 
 def _locked_with(ctx: Context, backend: str) -> LockedSet | None:
     """The set of uv.lock that installs the `backend` build on this platform, if any."""
-    lock = ctx.lock
-    if lock is None or lock.error or ctx.platform is None:
+    lock = ctx.current_lock
+    if lock is None or ctx.platform is None:
         return None
     for s in lock.sets:
         if s.torch is None:
@@ -675,40 +932,91 @@ def _locked_with(ctx: Context, backend: str) -> LockedSet | None:
 
 
 def _switch_fix(ctx: Context, backend: str) -> str:
-    """The command that puts `backend` into the environment."""
-    if ctx.lock and canonical_name(backend) in map(canonical_name, ctx.lock.extras):
-        return f"`uv sync --extra {backend}`"
+    """The command that puts `backend` into the environment: this machine's own, never one
+    that moves the project's other machines (a fleet's extras stay as they are)."""
+    if canonical_name(backend) in map(canonical_name, _variant_extras(ctx)):
+        return f"`{_sync_command(ctx, [backend])}`"
     locked = _locked_with(ctx, backend)
     if locked is not None:  # uv.lock already has it: installing what it says is the fix
         return f"`{_sync_command(ctx, [locked.extra])}`"
+    if _is_gpu(backend) and ctx.machine_extra and _fits_gpu(ctx, ctx.machine_extra):
+        # Another build than the recommended one, but the project has it and it uses the GPU.
+        return f"`{_sync_command(ctx, [ctx.machine_extra])}`"
     rec = ctx.recommendation
     release = rec.torch if rec and rec.backend == backend else None
     return _wizard_fix(ctx, backend, release)
 
 
+def _variant_extras(ctx: Context) -> tuple[str, ...]:
+    """The extras that bring torch: uv.lock's when it is current, else pyproject.toml's."""
+    lock = ctx.current_lock
+    if lock is not None:
+        return lock.extras
+    homes = ctx.torch_homes
+    if homes is not None:
+        return homes.extras
+    return ctx.lock.extras if ctx.lock else ()
+
+
+def _sync_groups(ctx: Context) -> tuple[str, ...]:
+    """The dependency groups with torch or a companion: uv.lock's when current, else
+    pyproject.toml's."""
+    lock = ctx.current_lock
+    if lock is not None:
+        return lock.groups
+    return ctx.torch_homes.sync_groups if ctx.torch_homes is not None else ()
+
+
 def _sync_extra(ctx: Context, prefer: Sequence[str | None] = ()) -> str | None:
-    """The variant extra `uv sync` should name (the first of `prefer` the lock has)."""
-    extras = ctx.lock.extras if ctx.lock else ()
+    """The variant extra `uv sync` should name: the first of `prefer` the project has, else
+    the one that fits this machine."""
+    extras = _variant_extras(ctx)
     if not extras:
         return None
     # uv.lock names extras as PEP 685 normalises them ("rocm7-2" for rocm7.2)
     names = {canonical_name(e) for e in extras}
-    return next((p for p in prefer if p and canonical_name(p) in names), extras[0])
+    return next(
+        (p for p in (*prefer, ctx.machine_extra) if p and canonical_name(p) in names), extras[0]
+    )
 
 
 def _sync_command(ctx: Context, prefer: Sequence[str | None] = ()) -> str:
-    extra = _sync_extra(ctx, prefer)
-    if extra:
-        return f"uv sync --extra {extra}"
-    groups = ctx.lock.groups if ctx.lock and not ctx.lock.error else ()
-    if not groups and (ctx.lock is None or ctx.lock.error):
-        # No lock to read (yet): where pyproject.toml puts torch.
-        homes = ctx.torch_homes
-        if homes is not None and not homes.main:
-            if homes.extras:
-                return f"uv sync --extra {homes.extras[0]}"
-            groups = homes.groups
-    return f"uv sync --group {groups[0]}" if groups else "uv sync"
+    return _sync_with(ctx, _sync_extra(ctx, prefer))
+
+
+def _sync_with(ctx: Context, extra: str | None) -> str:
+    """`uv sync` with the extra and every group that holds torch or a companion."""
+    flags = [f"--extra {extra}"] if extra else []
+    flags += [f"--group {g}" for g in _sync_groups(ctx)]
+    return " ".join(["uv sync", *flags])
+
+
+def _fits_gpu(ctx: Context, extra: str) -> bool:
+    """Whether the build uv.lock has for `extra` uses a GPU (machine_extra fits this machine)."""
+    lock = ctx.lock
+    found = next((s for s in lock.sets if s.extra == extra), None) if lock else None
+    return (
+        found is not None and found.torch is not None and _is_gpu(_locked_variant(ctx, found.torch))
+    )
+
+
+def extra_for_machine(ctx: Context) -> str | None:
+    """The variant extra of uv.lock whose torch build fits this machine: no problem found, a
+    GPU build before the CPU one, no warning before one (the cu126 extra on a driver that
+    runs CUDA 12.6 but not 13.0, the cpu extra on a machine without a GPU)."""
+    lock = ctx.lock
+    if lock is None or lock.error or ctx.profile is None or ctx.platform is None:
+        return None
+    ranked = []
+    for s in lock.sets:
+        if s.extra is None or s.torch is None:
+            continue
+        pkg = InstalledPackage(s.torch.name, s.torch.version)
+        found = {f.severity for f in _judge_build(ctx, pkg, "", installed=False)}
+        if "problem" not in found:
+            gpu = _is_gpu(_locked_variant(ctx, s.torch))
+            ranked.append(("warning" in found, not gpu, s.extra))
+    return min(ranked)[2] if ranked else None
 
 
 def _wanted(ctx: Context) -> str | None:
@@ -752,6 +1060,17 @@ def check_environment(ctx: Context, ahead: Sequence[Finding] = ()) -> list[Findi
             )
         ]
     env = ctx.environment
+    if env.broken:
+        return [
+            Finding(
+                "environment-broken",
+                "problem",
+                f"The environment {env.path} is broken: {env.broken}.",
+                "Its Python was removed, or the environment was copied from another machine: "
+                "nothing in the project can run, whatever is installed in it.",
+                f"Remove {env.path}, then `{_sync_command(ctx, [_wanted(ctx)])}` creates it anew",
+            )
+        ]
     py = f"Python {env.python_version}" if env.python_version else "Python version unknown"
     return [Finding("environment", "ok", f"Environment {env.path} ({py}).")]
 
@@ -860,6 +1179,8 @@ def check_lock(ctx: Context) -> list[Finding]:
                 "`uv lock`",
             )
         ]
+    if lock.stale:
+        return [_stale_finding(ctx, lock.stale)]
     if not lock.sets:
         return [
             Finding(
@@ -975,10 +1296,30 @@ def check_lock(ctx: Context) -> list[Finding]:
     return out
 
 
+def _stale_finding(ctx: Context, differences: Sequence[str]) -> Finding:
+    shown = "; ".join(differences[:3]) + (
+        f"; and {len(differences) - 3} more" if len(differences) > 3 else ""
+    )
+    torch = ctx.installed.torch if ctx.installed else None
+    return Finding(
+        "lock-stale",
+        "problem",
+        f"uv.lock is older than pyproject.toml's requirements: {shown}.",
+        "uv.lock installs what the project asked for before, and `uv lock` may change its torch "
+        "build, so "
+        + (
+            "the environment is not compared with it."
+            if ctx.installed is not None
+            else "the build it installs here is not judged until it is locked again."
+        ),
+        f"`uv lock`, then `{_sync_command(ctx, [torch.label if torch else None, _wanted(ctx)])}`",
+    )
+
+
 def _locked_for_sync(ctx: Context) -> LockedSet | None:
     """What `uv sync` (with the extra doctor names) installs from uv.lock on this platform."""
-    lock = ctx.lock
-    if lock is None or lock.error:
+    lock = ctx.current_lock
+    if lock is None:
         return None
     extra = _sync_extra(ctx, [_wanted(ctx)])
     return next((s for s in lock.sets if s.extra == extra and s.torch), None)
@@ -1149,9 +1490,9 @@ def _locked_variant(ctx: Context, pkg: LockedPackage) -> str | None:
 
 def _check_locked_build(ctx: Context) -> list[Finding]:
     """For another platform's profile: does what uv.lock installs there fit that machine?"""
-    rec, platform, lock = ctx.recommendation, ctx.platform, ctx.lock
+    rec, platform, lock = ctx.recommendation, ctx.platform, ctx.current_lock
     assert platform is not None and ctx.profile is not None
-    if rec is None or lock is None or lock.error or not lock.sets:
+    if rec is None or lock is None or not lock.sets:
         return []  # check_lock already says why the lock cannot be checked
     pypi = ""
     release = ctx.catalog.release(rec.torch) if rec.torch else None
@@ -1420,8 +1761,8 @@ def _locked_pair(
     ctx: Context, name: str, torch: InstalledPackage, expected: str | None
 ) -> LockedSet | None:
     """The uv.lock set that has the installed torch and a `name` paired with it, if any."""
-    lock = ctx.lock
-    if lock is None or lock.error or ctx.foreign:
+    lock = ctx.current_lock
+    if lock is None or ctx.foreign:
         return None
     for s in lock.sets:
         want = s.packages.get(name)
@@ -1593,7 +1934,7 @@ def diagnose_context(ctx: Context) -> list[Finding]:
     if (
         homes is not None
         and not homes.any
-        and (lock is None or lock.error or not (lock.sets or lock.root_torch))
+        and (lock is None or not lock.current or not (lock.sets or lock.root_torch))
     ):
         # Nothing asks for torch (not even through another package in uv.lock).
         return check_project(ctx) + check_hardware(ctx) + check_no_torch(ctx)
@@ -2013,6 +2354,7 @@ class DoctorReport:
                 "path": str(self.lock.path),
                 "extras": list(self.lock.extras),
                 "error": self.lock.error,
+                "stale": list(self.lock.stale),
                 "targets": [
                     {
                         "extra": s.extra,
@@ -2120,7 +2462,7 @@ def gather(
     rec = None
     if platform is not None and platform.name in PLATFORMS:
         rec = _recommendation(profile, platform.name, catalog, setup.existing, python)
-    return Context(
+    ctx = Context(
         project,
         env_path,
         environment,
@@ -2133,6 +2475,7 @@ def gather(
         setup,
         read_torch_homes(project),
     )
+    return replace(ctx, machine_extra=extra_for_machine(ctx))
 
 
 def diagnose(
@@ -2154,8 +2497,9 @@ def diagnose(
     ctx = gather(project, profile, catalog, environ, setup)
     findings = diagnose_context(ctx)
     runtime = None
-    if run and ctx.environment is not None and ctx.installed and ctx.installed.torch:
-        runtime = probe_runtime(ctx.environment.python, project, run_timeout)
+    env = ctx.environment
+    if run and env is not None and not env.broken and ctx.installed and ctx.installed.torch:
+        runtime = probe_runtime(env.python, project, run_timeout)
         findings += runtime_findings(runtime, ctx)
     if fix_dir:
         findings = [replace(f, fix=in_folder(f.fix, fix_dir)) for f in findings]

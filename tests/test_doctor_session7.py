@@ -1,0 +1,296 @@
+"""`torch-wizard doctor`: a uv.lock older than pyproject.toml, a broken .venv, a fleet's
+extras, and a companion in a dependency group, on real locks uv writes against the fake index."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.e2e_helpers import profile, run_wizard
+from tests.test_doctor import PROFILES, doctor, make_env
+
+START = '[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+GPU_550 = PROFILES / "linux-rtx4090-driver550.json"
+GPU_580 = PROFILES / "linux-rtx4090-driver580.json"
+CPU_ONLY = PROFILES / "linux-cpu-only.json"
+
+
+@pytest.fixture(autouse=True)
+def _clean(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("UV_PROJECT_ENVIRONMENT", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def locked_project(
+    folder: Path, env: dict[str, str], base: str, *flags: str, toml: str = ""
+) -> Path:
+    """A project written and locked by `torch-wizard --yes` against the fake index."""
+    folder.mkdir(parents=True)
+    (folder / "pyproject.toml").write_text(START + toml)
+    result = run_wizard(["--yes", "-C", str(folder), "--index-base", base, *flags], folder, env)
+    assert result.code == 0, result.err
+    return folder
+
+
+def uv_says_current(folder: Path, env: dict[str, str]) -> bool:
+    """uv's own answer: `uv lock --check` succeeds only when uv.lock is current."""
+    return (
+        subprocess.run(
+            ["uv", "lock", "--check"], cwd=folder, env=env, capture_output=True
+        ).returncode
+        == 0
+    )
+
+
+def edit(folder: Path, old: str, new: str) -> None:
+    path = folder / "pyproject.toml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def fix_lines(out: str) -> list[str]:
+    return [ln for ln in out.splitlines() if ln.startswith("    Fix: ")]
+
+
+# ------------------------------------------------------------------------------------------
+# 1. A uv.lock older than pyproject.toml's requirements
+
+
+def real_locks(tmp_path: Path, env: dict[str, str], base: str) -> dict[str, Path]:
+    """Several projects the wizard writes and uv locks: a fleet's extras with explicit indexes,
+    targets on two platforms with a companion, torch in an extra with a group's companion, and
+    one with a hand-written dependency, an empty extra and a group that includes another."""
+    hand = (
+        'dependencies = ["numpy >= 1.0", "Requests ; python_version >= \'3.8\'"]\n'
+        "\n[project.optional-dependencies]\nEmpty = []\n"
+        '\n[dependency-groups]\ndev = ["pytest>=8", {include-group = "lint"}]\nlint = ["ruff"]\n'
+    )
+    return {
+        "fleet": locked_project(
+            tmp_path / "fleet", env, base, "--hardware", str(GPU_550), "--hardware", str(CPU_ONLY)
+        ),
+        "targets": locked_project(
+            tmp_path / "targets",
+            env,
+            base,
+            "--hardware",
+            profile("linux-cpu-only"),
+            "--target",
+            "linux-x86_64=cu130",
+            "--target",
+            "windows-x86_64=cpu",
+            "--with",
+            "torchvision",
+        ),
+        "extra-and-group": locked_project(
+            tmp_path / "eg",
+            env,
+            base,
+            "--hardware",
+            str(GPU_580),
+            toml='\n[project.optional-dependencies]\ngpu = ["torch>=2.14"]\n'
+            '\n[dependency-groups]\nvision = ["torchvision"]\n',
+        ),
+        "by-hand": locked_project(
+            tmp_path / "hand", env, base, "--hardware", str(CPU_ONLY), toml=hand
+        ),
+    }
+
+
+def test_a_fresh_lock_is_never_called_stale(tmp_path, capsys, uv_env, fake_index):
+    for name, project in real_locks(tmp_path, uv_env, fake_index.base_url).items():
+        assert uv_says_current(project, uv_env), name
+        for hardware in (GPU_550, CPU_ONLY):
+            code, out, _ = doctor(["-C", str(project), "--hardware", str(hardware)], capsys)
+            assert "lock-stale" not in out and "uv.lock is older" not in out, (name, out)
+            _, out, _ = doctor(["-C", str(project), "--json", "--hardware", str(hardware)], capsys)
+            assert '"stale": []' in out, name
+
+
+def test_pyproject_edited_by_hand_after_the_lock_is_named_with_uv_lock_as_the_fix(
+    tmp_path, capsys, uv_env, fake_index
+):
+    project = locked_project(
+        tmp_path / "fleet",
+        uv_env,
+        fake_index.base_url,
+        "--hardware",
+        str(GPU_550),
+        "--hardware",
+        str(CPU_ONLY),
+    )
+    subprocess.run(["uv", "sync", "--extra", "cpu", "-q"], cwd=project, env=uv_env, check=True)
+    # An extra's contents and torch's range changed, and a dependency was added, by hand.
+    edit(project, 'cpu = [\n    "torch>=2.14,<2.15",', 'cpu = [\n    "torch>=2.15,<2.16",')
+    edit(
+        project,
+        'requires-python = ">=3.11"\n',
+        'requires-python = ">=3.11"\ndependencies = ["numpy"]\n',
+    )
+    assert not uv_says_current(project, uv_env)
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(CPU_ONLY)], capsys)
+    assert code == 1
+    assert (
+        "✗ uv.lock is older than pyproject.toml's requirements: numpy was added; torch in the "
+        "extra cpu is >=2.15,<2.16 in pyproject.toml, >=2.14,<2.15 in uv.lock.\n" in out
+    )
+    assert "    Fix: `uv lock`, then `uv sync --extra cpu`\n" in out
+    # The environment is not compared with the old lock ("matches uv.lock" would mislead).
+    assert "uv.lock (extra" not in out and "out of sync" not in out
+    # Without an environment, the old lock's torch build is not judged either.
+    subprocess.run(["rm", "-rf", str(project / ".venv")], check=True)
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_550)], capsys)
+    assert code == 1 and "uv.lock's torch" not in out
+    assert "    Fix: `uv lock`, then `uv sync --extra cu126`\n" in out
+    # `uv lock` makes it current again.
+    subprocess.run(["uv", "lock", "-q"], cwd=project, env=uv_env, check=True)
+    _, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_550)], capsys)
+    assert "uv.lock is older" not in out and "uv.lock's torch 2.15" not in out
+
+
+def test_a_group_and_an_index_changed_by_hand_make_the_lock_stale(
+    tmp_path, capsys, uv_env, fake_index
+):
+    locks = real_locks(tmp_path, uv_env, fake_index.base_url)
+    eg, targets = locks["extra-and-group"], locks["targets"]
+    edit(eg, 'vision = ["torchvision', 'vision = ["pillow", "torchvision')
+    edit(targets, "/whl/cu130", "/whl/cu126")
+    for project, words in (
+        (eg, "pillow was added in the group vision"),
+        (targets, "torch comes from another index; torchvision comes from another index"),
+    ):
+        assert not uv_says_current(project, uv_env)
+        _, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_580)], capsys)
+        assert f"✗ uv.lock is older than pyproject.toml's requirements: {words}.\n" in out
+
+
+# ------------------------------------------------------------------------------------------
+# 2. A .venv whose python points to a removed interpreter
+
+
+def test_venv_with_a_dangling_python_is_broken_without_run(tmp_path, capsys):
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        START + '\n[project.optional-dependencies]\ngpu = ["torch>=2.14"]\n'
+        '\n[dependency-groups]\nvision = ["torchvision"]\n'
+    )
+    env = make_env(project, {"torch": "2.15.0+cpu"})
+    python = env / "bin" / "python"
+    python.unlink()
+    python.symlink_to(tmp_path / "removed-python" / "bin" / "python3.11")
+    (env / "bin" / "python3").symlink_to("python")
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(CPU_ONLY)], capsys)
+    assert code == 1
+    assert (
+        f"✗ The environment {env} is broken: its python points to "
+        f"{tmp_path / 'removed-python' / 'bin' / 'python3.11'}, which does not exist.\n" in out
+    )
+    assert (
+        f"    Fix: Remove {env}, then `uv sync --extra gpu --group vision` creates it anew\n" in out
+    )
+    assert f"✓ Environment {env}" not in out
+
+
+def test_venv_from_another_machine_through_a_relative_link_is_broken(tmp_path):
+    from tests.test_doctor import check, codes, linux
+
+    project = tmp_path
+    (project / "pyproject.toml").write_text(START + 'dependencies = ["torch"]\n')
+    env = make_env(project, {"torch": "2.15.0+cpu"})
+    (env / "bin" / "python").unlink()
+    (env / "bin" / "python").symlink_to("../../elsewhere/python3")
+    findings = check(project, linux())
+    assert codes(findings, "problem") == ["environment-broken"]
+    assert str(env / "bin" / ".." / ".." / "elsewhere" / "python3") in findings[0].what
+
+
+# ------------------------------------------------------------------------------------------
+# 3. A fleet project: the advice is this machine's extra
+
+
+def test_fleet_advice_is_the_extra_that_fits_this_machine(tmp_path, capsys, uv_env, fake_index):
+    project = locked_project(
+        tmp_path / "fleet",
+        uv_env,
+        fake_index.base_url,
+        "--hardware",
+        str(GPU_550),
+        "--hardware",
+        str(CPU_ONLY),
+    )
+    before = (project / "pyproject.toml").read_text()
+    # No environment yet: each machine syncs its own extra; a newer driver still runs cu126
+    # (the project's build), it is not sent to the CPU extra or to a rewrite of the project.
+    for hardware, extra in ((GPU_550, "cu126"), (GPU_580, "cu126"), (CPU_ONLY, "cpu")):
+        code, out, _ = doctor(["-C", str(project), "--hardware", str(hardware)], capsys)
+        assert fix_lines(out) == [f"    Fix: `uv sync --extra {extra}`"], (hardware, out)
+        assert f"✓ uv.lock's torch 2.14.1+{extra} (extra {extra})" in out
+    # The CPU extra installed on the GPU box: the fix is its own extra, not a new variant.
+    subprocess.run(["uv", "sync", "--extra", "cpu", "-q"], cwd=project, env=uv_env, check=True)
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_580)], capsys)
+    assert code == 1 and fix_lines(out) == ["    Fix: `uv sync --extra cu126`"], out
+    _, out, _ = doctor(["-C", str(project), "--hardware", str(CPU_ONLY)], capsys)
+    assert fix_lines(out) == [] and "0 problems, 0 warnings" in out
+    # Without its uv.lock, the machine still gets its own extra from pyproject.toml.
+    (project / "uv.lock").unlink()
+    subprocess.run(["rm", "-rf", str(project / ".venv")], check=True)
+    _, out, _ = doctor(["-C", str(project), "--hardware", str(CPU_ONLY)], capsys)
+    assert fix_lines(out) == ["    Fix: `uv sync --extra cpu`"], out
+    assert (project / "pyproject.toml").read_text() == before
+
+
+def test_fleet_fix_that_needs_another_torch_release_says_it_moves_every_machine(
+    tmp_path, capsys, uv_env, fake_index
+):
+    project = locked_project(
+        tmp_path / "fleet",
+        uv_env,
+        fake_index.base_url,
+        "--hardware",
+        str(GPU_580),
+        "--hardware",
+        str(CPU_ONLY),
+    )
+    _, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_550)], capsys)
+    assert (
+        "`torch-wizard --variants cu130,cpu,cu126 --torch 2.14` (moves every machine of the "
+        "project to torch 2.14), then `uv sync --extra cu126`" in out
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# 4. torch in an extra, torchvision in a dependency group
+
+
+def test_group_companion_of_an_extras_torch_is_read_from_the_lock(
+    tmp_path, capsys, uv_env, fake_index
+):
+    project = real_locks(tmp_path, uv_env, fake_index.base_url)["extra-and-group"]
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_580)], capsys)
+    assert fix_lines(out) == ["    Fix: `uv sync --extra gpu --group vision`"], out
+    subprocess.run(
+        ["uv", "sync", "--extra", "gpu", "--group", "vision", "-q"],
+        cwd=project,
+        env={**uv_env, "VIRTUAL_ENV": ""},
+        check=True,
+    )
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_580)], capsys)
+    assert code == 0, out
+    assert "torchvision 0.29.1+cu130 is installed but not in uv.lock" not in out
+    assert "✓ torch, torchvision match uv.lock (extra gpu)" in out
+    assert "0 problems, 0 warnings." in out
+    # A torchvision of another release is out of sync, and the sync names the group.
+    site = next((project / ".venv").glob("lib/python3*/site-packages"))
+    meta = next(site.glob("torchvision-*.dist-info")) / "METADATA"
+    meta.write_text(meta.read_text().replace("Version: 0.29.1+cu130", "Version: 0.29.0+cu130"))
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_580)], capsys)
+    assert code == 1
+    assert (
+        "✗ torchvision 0.29.0+cu130 is installed, but uv.lock has 0.29.1+cu130 (extra gpu).\n"
+        in out
+    )
+    assert "    Fix: `uv sync --extra gpu --group vision`\n" in out
