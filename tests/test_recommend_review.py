@@ -146,3 +146,22 @@ def test_macos_intel_without_old_releases_names_the_last_that_had_wheels():
         "No torch release the torch requirement allows has wheels for macOS Intel: the last "
         "that does is torch 2.2"
     )
+
+
+# Session 7: PyPI's CUDA build is marked like the cu130 build it is -----------------------------
+
+
+@pytest.mark.parametrize(
+    "gpus",
+    [[], [{"vendor": "amd", "name": "Radeon RX 7900 XTX", "gfx": "gfx1100"}]],
+    ids=["no-gpu", "amd"],
+)
+def test_pypis_cuda_build_does_not_fit_a_machine_without_an_nvidia_gpu(gpus):
+    rec = recommend(profile_from_dict(_box(gpus)), "linux-x86_64", CATALOG)
+    marks = {o.backend: o.fits for o in rec.options}
+    # It was ✓ beside a ✗ cu130, though it is the same 3 GB CUDA build.
+    assert marks["default"] is False and marks["cu130"] is False
+    on_gpu = recommend(profile_from_dict(_box([RTX4090])), "linux-x86_64", CATALOG)
+    assert {o.backend: o.fits for o in on_gpu.options}["default"] is True
+    unknown = recommend(None, "linux-x86_64", CATALOG)  # no machine known: nothing ruled out
+    assert {o.backend: o.fits for o in unknown.options}["default"] is True

@@ -389,7 +389,13 @@ def _with_other_vendors(
             extra.append(Option(v, False, why))
             continue
         extra.append(Option(v, False, _NO_GPU_FOR[kind][1]))
-    return replace(rec, options=rec.options + tuple(extra)) if extra else rec
+    options = rec.options
+    if release.pypi.get(rec.platform, "").startswith("cu") and not (
+        "nvidia" in vendors or profile.gpu_error("nvidia")
+    ):
+        # PyPI's CUDA build is the cu130 build: it fits no better than that one does here.
+        options = tuple(replace(o, fits=False) if o.backend == "default" else o for o in options)
+    return replace(rec, options=options + tuple(extra))
 
 
 def _recommend_in(ctx: _Context, profile: HardwareProfile | None) -> Recommendation:
