@@ -591,3 +591,33 @@ def test_the_build_question_offers_the_projects_older_build_and_starts_on_it(tmp
     assert [o.value for o in linux.options].index("cu121") < [o.value for o in linux.options].index(
         "rocm7.2"
     )  # among the builds that fit, before those that do not
+
+
+def test_an_extras_project_switched_to_one_build_per_platform_starts_on_the_recommendation(
+    tmp_path, capsys
+):
+    from wizard.catalog.model import load_bundled
+    from wizard.questions import answer, questions
+    from wizard.session import (
+        Facts,
+        Request,
+        initial_choices,
+        load_profiles,
+        load_project,
+        recommendations,
+    )
+
+    gpu = ("--no-lock", "--hardware", profile("linux-rtx4090-driver580"))
+    code, _, err = yes(tmp_path, capsys, *gpu, "--variants", "cpu,cu130")
+    assert code == 0, err
+    project, existing = load_project(tmp_path)
+    profiles = load_profiles([profile("linux-rtx4090-driver580")])
+    facts = Facts(tmp_path, project, existing, profiles, load_bundled())
+    choices = initial_choices(facts, Request())
+    mode = next(q for q in questions(facts, choices, {}) if q.key == "mode")
+    choices = answer(choices, mode, ["markers"], facts)
+    asked = questions(facts, choices, recommendations(facts, choices))
+    linux = next(q for q in asked if q.key == "backend:linux-x86_64")
+    # It started on PyPI's build, "in pyproject.toml now", which the file never had.
+    assert linux.default == ("cu130",)
+    assert not any("in pyproject.toml now" in o.detail for o in linux.options)

@@ -1877,8 +1877,11 @@ def read_existing_setup(project: ProjectFile) -> ExistingSetup | None:
 
     targets = _target_platforms(uv, main)
     # No torch source and no required-environments: nobody chose PyPI's build for these
-    # platforms (the wizard writes required-environments for its targets); recommend.
-    unchosen = not main and not _as_list(uv.get("required-environments"))
+    # platforms (the wizard writes required-environments for its targets); recommend. With
+    # selectable builds only (sources per extra), no one build was chosen per platform either.
+    unchosen = (not main and not _as_list(uv.get("required-environments"))) or (
+        bool(extra_entries) and not marker_entries
+    )
     choices = []
     for p in targets:
         backend = "auto" if unchosen else "default"
