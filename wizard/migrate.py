@@ -130,6 +130,8 @@ _TORCH_OWN = re.compile(
 )
 # A line that was meant to name a torch package, even when it cannot be read.
 _TORCH_TEXT = re.compile(r"^(torch|pytorch|torchvision|torchaudio|torchao)\b(?![-_.\w])", re.I)
+# conda's environment file (environment.yml): `dependencies:` and `channels:` open its lists.
+_CONDA_KEYS = re.compile(r"^(dependencies|channels):\s*$", re.M)
 _CREDENTIALS = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]+@")
 _PYPI_HOSTS = ("pypi.org", "pypi.python.org", "files.pythonhosted.org")
 _HTTPS_HOSTS = (*_PYPI_HOSTS, "download.pytorch.org")
@@ -437,6 +439,14 @@ def parse_requirements(
     """
     text = _decode(path, _read_bytes(path))
     shown = shown or str(path)
+    if _is_conda_environment(path, text):
+        from wizard.requirements_found import CONDA_WAY_OUT
+
+        raise BadInput(
+            f"{shown} is a conda environment file, which is not migrated: torch-wizard "
+            "reads pip requirements files.",
+            CONDA_WAY_OUT[0].upper() + CONDA_WAY_OUT[1:] + ".",
+        )
     lines: list[Line] = []
     compiled = False
     via_open = False  # collecting the names under a bare `# via`
@@ -462,6 +472,11 @@ def parse_requirements(
             continue
         lines.append(_parse_line(path, shown, number, stripped))
     return RequirementsFile(path, shown, tuple(lines), compiled, _group_of(path), constraints)
+
+
+def _is_conda_environment(path: Path, text: str) -> bool:
+    """environment.yml and its kind: YAML with conda's top-level keys, which pip cannot read."""
+    return path.suffix.lower() in (".yml", ".yaml") or bool(_CONDA_KEYS.search(text))
 
 
 def _parse_line(path: Path, shown: str, number: int, text: str) -> Line:
@@ -530,6 +545,37 @@ def read_requirements(paths: Sequence[Path]) -> tuple[RequirementsFile, ...]:
     for p in paths:
         visit(p, False, None)
     return tuple(out)
+
+
+def compiled_pairs(files: Sequence[RequirementsFile]) -> tuple[tuple[Path, Path], ...]:
+    """pip-tools' pairs half read: (compiled file, the file it was compiled from) where only
+    one of the two is among `files` and the other is on disk (requirements.txt beside the
+    requirements.in migrated, or the other way round)."""
+    read = {f.path.resolve() for f in files}
+    pairs: list[tuple[Path, Path]] = []
+    for f in files:
+        if f.compiled:
+            pairs += [(f.path, s) for s in _compiled_from(f) if s.resolve() not in read]
+            continue
+        output = f.path.with_suffix(".txt")
+        if f.path.suffix == ".in" and output.resolve() not in read and output.is_file():
+            try:
+                compiled = parse_requirements(output)
+            except BadInput:
+                continue
+            if compiled.compiled and f.path.resolve() in {
+                s.resolve() for s in _compiled_from(compiled)
+            }:
+                pairs.append((output, f.path))
+    return tuple(pairs)
+
+
+def _compiled_from(f: RequirementsFile) -> list[Path]:
+    """The files a compiled file was compiled from: its `# via -r FILE` notes name them (pip-
+    compile and uv write them), else the .in of the same name (`--no-annotate`)."""
+    named = {v[2:].strip() for line in f.lines for v in line.via if v.startswith("-r ")}
+    paths = [f.path.parent / n for n in sorted(named)] or [f.path.with_suffix(".in")]
+    return [p for p in paths if p.is_file()]
 
 
 # --------------------------------------------------------------------------------------------
@@ -742,6 +788,8 @@ class Migration:
     warnings: tuple[str, ...]
     deletable: tuple[Path, ...]  # files every line of which was migrated
     keep: tuple[tuple[Path, tuple[int, ...]], ...]  # files with lines left to handle
+    # (compiled file, the file it was compiled from) where only one of the two was migrated
+    compiled: tuple[tuple[Path, Path], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -767,6 +815,7 @@ class Migration:
             "warnings": list(self.warnings),
             "deletable": [str(p) for p in self.deletable],
             "keep": [{"file": str(p), "lines": list(n)} for p, n in self.keep],
+            "compiled": [{"file": str(o), "from": str(s)} for o, s in self.compiled],
         }
 
 
@@ -968,6 +1017,7 @@ class _Planner:
             tuple(self.warnings),
             deletable,
             keep,
+            compiled_pairs(self.files),
         )
 
     def leftovers(self) -> tuple[tuple[Path, ...], tuple[tuple[Path, tuple[int, ...]], ...]]:
@@ -2162,8 +2212,27 @@ def deletion_text(migration: Migration) -> str:
             f"{', '.join(str(n) for n in numbers)} {'are' if many else 'is'} handled "
             "(see above)."
         )
-    return " ".join(parts)
+    parts += [_compiled_text(migration, output, source) for output, source in migration.compiled]
+    return " ".join(p for p in parts if p)
+
+
+def _compiled_text(migration: Migration, output: Path, source: Path) -> str:
+    """The other half of a pip-tools pair, once the half that was migrated can go."""
+    out, src = _shown(migration, output), _shown(migration, source)
+    if source in migration.deletable:  # the .in was migrated: the .txt made from it is done
+        return f"{out} was compiled from {src}: uv.lock takes its place, so it can go too."
+    if output in migration.deletable:
+        return (
+            f"{src}, which {out} was compiled from, was not migrated: `--from {src}` keeps its "
+            f"own ranges instead of {out}'s exact pins; otherwise it can go too."
+        )
+    return ""
 
 
 def _shown(migration: Migration, path: Path) -> str:
-    return next((f.shown for f in migration.files if f.path == path), str(path))
+    """A file as the report names it; one beside a migrated file by the same folder."""
+    found = next((f.shown for f in migration.files if f.path == path), None)
+    if found is not None:
+        return found
+    beside = next((f for f in migration.files if f.path.parent == path.parent), None)
+    return str(Path(beside.shown).parent / path.name) if beside else str(path)

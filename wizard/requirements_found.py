@@ -1,18 +1,23 @@
 """The Project step's migration question, shared by the full-screen wizard and `--plain`.
 
 Which requirements files a project offers (those given with `--from`, then `requirements*.txt`
-in its folder), which of them is recommended, and the question both front ends ask. Neither
-Textual nor questionary is imported; `wizard.migrate` (which reads the files) and
+and pip-tools' `requirements*.in` in its folder), which of them is recommended, the question
+both front ends ask, and what `--yes` says of the files it leaves alone (it migrates only
+those given with --from: leaving out --from is how a script leaves them alone).
+Neither Textual nor questionary is imported; `wizard.migrate` (which reads the files) and
 `wizard.questions` only when they are needed.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import os
+import shlex
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from wizard.project import ExistingSetup
@@ -33,12 +38,42 @@ def migration_available() -> bool:
         return "wizard.migrate" in sys.modules
 
 
+# conda's environment files (`conda env export`, `conda env create -f`): YAML, not pip's format.
+CONDA_FILES = ("environment.yml", "environment.yaml")
+
+
 def find_requirement_files(folder: Path) -> tuple[Path, ...]:
-    """requirements*.txt in the project folder, requirements.txt first."""
-    found = sorted(
-        folder.glob("requirements*.txt"), key=lambda p: (p.name != "requirements.txt", p.name)
-    )
+    """requirements*.txt and requirements*.in in the project folder, requirements.in and
+    requirements.txt first; pip-tools' source (.in) just before the file compiled from it
+    (.txt): on a tie it is the recommendation, its loose ranges being the person's own."""
+    found = [*folder.glob("requirements*.txt"), *folder.glob("requirements*.in")]
+    found.sort(key=lambda p: (p.stem != "requirements", p.stem, p.suffix != ".in"))
     return tuple(p for p in found if p.is_file())
+
+
+def find_conda_files(folder: Path) -> tuple[Path, ...]:
+    """conda environment files in the project folder: found to be named, never read."""
+    return tuple(folder / n for n in CONDA_FILES if (folder / n).is_file())
+
+
+# What to do with a conda environment file's packages instead.
+CONDA_WAY_OUT = (
+    "put the lines of its `pip:` section into a requirements file and pass that with --from, "
+    "or `uv add` the packages (conda's pytorch is torch)"
+)
+
+
+def _and(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def conda_note(names: Sequence[str]) -> str:
+    """Why a conda environment file was not read, and the way to migrate its packages."""
+    one = len(names) == 1
+    return (
+        f"{_and(names)} {'was' if one else 'were'} not read: conda environment files are not "
+        f"migrated; {CONDA_WAY_OUT}."
+    )
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -139,6 +174,7 @@ def migration_question(
             recommended=recommend is None,
         )
     )
+    conda = [p.name for p in find_conda_files(folder)]
     return Question(
         "migrate",
         "Project",
@@ -148,5 +184,83 @@ def migration_question(
         (str(current) if current else KEEP,),
         "explicit-index",
         "pip's --index-url and --extra-index-url serve every package; the wizard writes "
-        "each PyTorch index as explicit, used only for the torch packages.",
+        "each PyTorch index as explicit, used only for the torch packages."
+        + (f" {conda_note(conda)}" if conda else ""),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# --yes: the files it leaves alone, said with the command that migrates them
+
+
+@dataclass(frozen=True)
+class FoundFiles:
+    """The requirements files `--yes` found in the project folder and left alone: it migrates
+    only files given with --from, so every answer has a flag; it says so with that flag."""
+
+    files: tuple[Path, ...]  # requirements files not given with --from, as offered
+    recommended: Path | None  # the one the Project step recommends migrating from
+    conda: tuple[Path, ...]  # conda environment files, never read
+    notes: tuple[str, ...]  # one sentence each, with the exact command
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "found": [str(p) for p in self.files],
+            "recommended": str(self.recommended) if self.recommended else None,
+            "not_read": [str(p) for p in self.conda],
+            "notes": list(self.notes),
+        }
+
+
+def found_for_yes(
+    folder: Path,
+    migrate_from: Sequence[str],
+    existing: ExistingSetup | None,
+    mode: str = "--yes",
+) -> FoundFiles:
+    """The requirements files (without --from) and conda files `--yes` (or `mode`: --dry-run)
+    leaves alone, with a sentence for each kind: what was not read and the exact command that
+    migrates it."""
+    files = () if migrate_from else find_requirement_files(folder)
+    recommended = recommended_file(files, (), existing)
+    conda = find_conda_files(folder)
+    notes = [_not_migrated_note(folder, files, recommended, mode)] if files else []
+    if conda:
+        notes.append(conda_note([p.name for p in conda]))
+    return FoundFiles(files, recommended, conda, tuple(notes))
+
+
+def _not_migrated_note(
+    folder: Path, files: Sequence[Path], recommended: Path | None, mode: str
+) -> str:
+    """One sentence: the requirements files --yes did not migrate, why, and the command."""
+    if not migration_available():
+        return NOT_AVAILABLE
+    one = len(files) == 1
+    why = (
+        f"pyproject.toml already has a torch setup, which {mode} keeps"
+        if recommended is None
+        else f"{mode} reads requirements files only when they are given with --from"
+    )
+    top = recommended or top_of_includes(files) or files[0]
+    which = "" if one else f" ({top.name} is the one to start from)"
+    return (
+        f"{_and([p.name for p in files])} {'was' if one else 'were'} not migrated: {why}; "
+        f"to migrate {'it' if one else 'them'}, run `{_from_command(folder, mode, top)}`{which}."
+    )
+
+
+def _from_command(folder: Path, mode: str, path: Path) -> str:
+    """`torch-wizard --yes --from FILE` as it works from the current folder."""
+    here = folder.resolve() == Path.cwd().resolve()
+    project = "" if here else f" -C {shlex.quote(_from_here(folder))}"
+    return f"torch-wizard{project} {mode} --from {shlex.quote(_from_here(path))}"
+
+
+def _from_here(path: Path) -> str:
+    """The path relative to the current folder when it is under it, else absolute."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        rel = ".."
+    return str(path.resolve()) if rel.startswith("..") else rel

@@ -53,6 +53,10 @@ def run_noninteractive(opts: argparse.Namespace) -> int:
 
         requirement_files = read_requirements([Path(f) for f in opts.from_])
         request = index_settings(request, requirement_files)
+    from wizard.requirements_found import found_for_yes
+
+    mode = "--yes" if opts.yes else "--dry-run"
+    found = found_for_yes(folder, opts.from_, existing, mode)
     profiles = load_profiles(opts.hardware)
     base = request.index_base or (existing.index_base if existing and existing.index_base else None)
     from wizard.plan import DEFAULT_INDEX_BASE
@@ -92,11 +96,13 @@ def run_noninteractive(opts: argparse.Namespace) -> int:
         "locked": False,
         "lock": None,
         "catalog": {"origin": catalog.origin, "notes": list(catalog.notes)},
+        "requirements": found.to_dict(),
     }
     if migration is not None:
         result["migration"] = migration.to_dict()
     if opts.dry_run:
         print("\nDry run: nothing was written.", file=out)
+        _print_notes(found.notes, out)
         return _finish(opts, result, 0)
     lock = not opts.no_lock
 
@@ -123,7 +129,14 @@ def run_noninteractive(opts: argparse.Namespace) -> int:
         from wizard.migrate import deletion_text
 
         print("\n" + deletion_text(migration), file=out)
+    _print_notes(found.notes, out)
     return _finish(opts, result, 0)
+
+
+def _print_notes(notes: tuple[str, ...], out: Any) -> None:
+    """Last, where the person looks: the requirements and conda files that were not read."""
+    if notes:
+        print("\n" + "\n".join(notes), file=out)
 
 
 def _plan_json(prepared: Any, recs: Any) -> dict[str, Any]:
