@@ -621,3 +621,26 @@ def test_an_extras_project_switched_to_one_build_per_platform_starts_on_the_reco
     # It started on PyPI's build, "in pyproject.toml now", which the file never had.
     assert linux.default == ("cu130",)
     assert not any("in pyproject.toml now" in o.detail for o in linux.options)
+
+
+def test_a_virtual_workspace_root_points_to_the_member_that_uses_torch(tmp_path, capsys):
+    root = (
+        '[tool.uv.workspace]\nmembers = ["packages/*"]\n\n[tool.uv.sources]\n'
+        "core = { workspace = true }\n"
+    )
+    (tmp_path / "pyproject.toml").write_text(root)
+    for name, deps in (("trainer", '"torch>=2.14", "torchvision", "core"'), ("core", "")):
+        member = tmp_path / "packages" / name
+        member.mkdir(parents=True)
+        (member / "pyproject.toml").write_text(
+            f'[project]\nname = "{name}"\nversion = "0.1.0"\ndependencies = [{deps}]\n'
+        )
+    code, out, err = yes(tmp_path, capsys, "--no-lock", "--hardware", profile("linux-cpu-only"))
+    # It gave the root a [project] with torch and left the member's torchvision unpaired.
+    assert code == 2, out
+    assert "pyproject.toml is a virtual workspace root (no [project] table)" in err
+    assert "Run `torch-wizard -C packages/trainer`;" in err
+    assert (tmp_path / "pyproject.toml").read_text() == root
+    member = str(tmp_path / "packages" / "trainer")
+    code, out, err = yes(Path(member), capsys, "--no-lock", "--hardware", profile("linux-cpu-only"))
+    assert code == 0, err

@@ -123,6 +123,44 @@ def read_project(folder: Path) -> ProjectFile:
     return ProjectFile(folder, True, raw, parsed.data, _workspace_root(folder))
 
 
+def refuse_virtual_root(project: ProjectFile) -> None:
+    """A workspace root without [project] has no dependencies of its own: torch belongs in
+    the member that uses it (run there, the wizard also writes the root's settings)."""
+    workspace = _uv(project.data).get("workspace")
+    if "project" in project.data or not isinstance(workspace, dict):
+        return
+    members = _torch_members(project.folder, workspace)
+    where = (
+        " ".join(f"`torch-wizard -C {m}`" for m in members[:3])
+        if members
+        else "`torch-wizard -C <member>` in the member that will use torch"
+    )
+    raise BadInput(
+        "pyproject.toml is a virtual workspace root (no [project] table): its members hold "
+        "the dependencies, and torch is configured in the member that uses it.",
+        f"Run {where}; the workspace's uv.lock and required environments are written here.",
+    )
+
+
+def _torch_members(folder: Path, workspace: Mapping[str, Any]) -> list[str]:
+    """The workspace members (relative folders) whose dependencies name a torch package."""
+    found: list[str] = []
+    for pattern in (
+        workspace.get("members", []) if isinstance(workspace.get("members"), list) else []
+    ):
+        for member in sorted(folder.glob(str(pattern).strip("/").removeprefix("./"))):
+            try:
+                data = _loads(_decode((member / "pyproject.toml").read_bytes()))
+            except (OSError, _TomlError, BadInput):
+                continue
+            project = data.get("project", {})
+            deps = project.get("dependencies", []) if isinstance(project, dict) else []
+            names = {_name_of(d) for d in deps if isinstance(d, str)}
+            if any(_is_torch_family(n) for n in names):
+                found.append(member.relative_to(folder).as_posix())
+    return found
+
+
 def parse_project(folder: Path, raw: bytes) -> ProjectFile:
     """Check pyproject.toml bytes held in memory (no workspace lookup)."""
     text = _decode(raw).removeprefix("\ufeff")

@@ -60,7 +60,7 @@ class Facts:
 
 
 def load_project(folder: Path) -> tuple[ProjectFile, ExistingSetup | None]:
-    from wizard.project import read_existing_setup, read_project
+    from wizard.project import read_existing_setup, read_project, refuse_virtual_root
 
     if folder.exists() and not folder.is_dir():
         raise BadInput(
@@ -73,6 +73,7 @@ def load_project(folder: Path) -> tuple[ProjectFile, ExistingSetup | None]:
             "Create it first or pass an existing folder with -C.",
         )
     project = read_project(folder)
+    refuse_virtual_root(project)
     if project.workspace_root is None or not project.exists:
         return project, read_existing_setup(project)
     # A member's targets live in the workspace root's required-environments.
