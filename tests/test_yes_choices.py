@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -644,3 +645,47 @@ def test_a_virtual_workspace_root_points_to_the_member_that_uses_torch(tmp_path,
     member = str(tmp_path / "packages" / "trainer")
     code, out, err = yes(Path(member), capsys, "--no-lock", "--hardware", profile("linux-cpu-only"))
     assert code == 0, err
+
+
+UV_GUIDE_EXTRAS = """[project]
+name = "guide-extras"
+version = "0.1.0"
+requires-python = ">=3.11"
+dependencies = []
+
+[project.optional-dependencies]
+cpu = ["torch>=2.14"]
+cu126 = ["torch>=2.14"]
+
+[tool.uv]
+conflicts = [[{ extra = "cpu" }, { extra = "cu126" }]]
+
+[tool.uv.sources]
+torch = [
+  { index = "pytorch-cpu", extra = "cpu" },
+  { index = "pytorch-cu126", extra = "cu126" },
+]
+
+[[tool.uv.index]]
+name = "pytorch-cpu"
+url = "https://download.pytorch.org/whl/cpu"
+explicit = true
+
+[[tool.uv.index]]
+name = "pytorch-cu126"
+url = "https://download.pytorch.org/whl/cu126"
+explicit = true
+"""
+
+
+def test_uv_guides_extras_without_markers_stay_on_every_platform(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text(UV_GUIDE_EXTRAS)
+    gpu = ("--no-lock", "--hardware", profile("linux-rtx4090-driver580"))
+    code, out, err = yes(tmp_path, capsys, *gpu)
+    assert code == 0, err
+    # It kept Linux x86_64 only: `uv sync --extra cu126` on Windows then got PyPI's CPU torch.
+    assert re.search(r"Windows x86_64\s+selectable: cpu, cu126", out), out
+    doc = tomllib.loads((tmp_path / "pyproject.toml").read_text())
+    cu126 = next(s for s in doc["tool"]["uv"]["sources"]["torch"] if s["extra"] == "cu126")
+    assert "sys_platform == 'win32'" in cu126["marker"]
+    assert "sys_platform == 'linux' and platform_machine == 'x86_64'" in cu126["marker"]

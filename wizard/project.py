@@ -1972,9 +1972,15 @@ def read_existing_setup(project: ProjectFile) -> ExistingSetup | None:
 
 def _target_platforms(uv: Mapping[str, Any], entries: list[dict[str, Any]]) -> list[TargetPlatform]:
     """required-environments, else environments, else the platforms the markers name."""
-    markers = _as_list(uv.get("required-environments")) or _as_list(uv.get("environments"))
+    markers: list[str | None] = [
+        *(_as_list(uv.get("required-environments")) or _as_list(uv.get("environments")))
+    ]
     if not markers:
         markers = [e["marker"] for e in entries if isinstance(e.get("marker"), str)]
+        if any("marker" not in e for e in entries):
+            # A source without a marker (uv's guide: `{ index = "pytorch-cu126", extra =
+            # "cu126" }`) applies on every platform: a re-run keeps it there.
+            markers.append(None)
     # In the file's order, so that a re-run writes the targets back exactly as they were.
     ordered: dict[str, TargetPlatform] = {}
     for m in markers:
