@@ -689,3 +689,20 @@ def test_uv_guides_extras_without_markers_stay_on_every_platform(tmp_path, capsy
     cu126 = next(s for s in doc["tool"]["uv"]["sources"]["torch"] if s["extra"] == "cu126")
     assert "sys_platform == 'win32'" in cu126["marker"]
     assert "sys_platform == 'linux' and platform_machine == 'x86_64'" in cu126["marker"]
+
+
+def test_a_migrated_pin_is_neither_your_choice_nor_explained_by_a_companion(tmp_path, capsys):
+    (tmp_path / "requirements.txt").write_text(
+        "--extra-index-url https://download.pytorch.org/whl/cu126\n"
+        "torch==2.14.0+cu126\ntorchvision\nnumpy\n"
+    )
+    gpu = ("--dry-run", "--hardware", profile("linux-rtx4090-driver580"))
+    code, out, err = yes(tmp_path, capsys, *gpu, "--from", str(tmp_path / "requirements.txt"))
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert "your choice" not in text  # nobody chose it: requirements.txt pinned it
+    assert (
+        "- as the requirements files had it; for this machine the recommendation is cu130" in text
+    )
+    assert "torch 2.14.0 (pinned) on every target." in text
+    assert "Not torch 2.15" not in text  # the pin is the reason, not torchvision

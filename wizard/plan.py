@@ -512,7 +512,8 @@ def make_plan(
         first = f"torch {release.minor} ({release.latest}) on every target."
     notes: list[str] = [first]
     newest = catalog.releases_matching(choices.torch)[0]
-    aligned = newest is release and release is not catalog.newest()
+    # (an exact pin says why itself: "torch 2.14.0 (pinned)")
+    aligned = newest is release and release is not catalog.newest() and not pinned
     if aligned:  # a release line the wizard aligned to: a companion's, or a machine's
         newest = catalog.newest()
     if newest is not release:  # say why the newest release was passed over

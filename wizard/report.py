@@ -36,8 +36,10 @@ def plan_text(
     recs: Mapping[str, Recommendation] | None = None,
     kept: Collection[str] = (),
     in_wizard: bool = False,
+    migrated: Collection[str] = (),
 ) -> str:
-    """The plan in words; `kept`: the platforms whose build was kept from pyproject.toml.
+    """The plan in words; `kept`: the platforms whose build was kept from pyproject.toml,
+    `migrated`: those whose build the requirements files named (--yes --from).
     `in_wizard`: for a person answering questions, so the ways out name no flags."""
     lines = [
         f"Plan: torch {plan.torch_release}"
@@ -76,9 +78,14 @@ def plan_text(
             for w in rec.ways_out_in_wizard if in_wizard else rec.ways_out:
                 lines.append(f"  {'':<22} > {w}")
         elif rec and rec.backend != t.backend and rec.backend:
-            if t.platform in kept:
+            if t.platform in kept or t.platform in migrated:
+                source = (
+                    "kept from pyproject.toml"
+                    if t.platform in kept
+                    else "as the requirements files had it"
+                )
                 lines.append(
-                    f"  {'':<22} - kept from pyproject.toml; for this machine the "
+                    f"  {'':<22} - {source}; for this machine the "
                     f"recommendation is {rec.backend}: {rec.summary}"
                 )
                 if rec.torch == plan.torch_release:

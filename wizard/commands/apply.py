@@ -83,7 +83,8 @@ def run_noninteractive(opts: argparse.Namespace) -> int:
 
         print(migration_text(migration) + "\n", file=out)
     kept = [t.platform for t in existing.targets] if existing and not request.targets else []
-    print(plan_text(prepared.plan, recs, kept), file=out)
+    migrated = [t.platform for t in migration.targets if t.wanted] if migration else []
+    print(plan_text(prepared.plan, recs, kept, migrated=migrated), file=out)
     print(file=out)
     print(prepared.diff or "pyproject.toml already has this configuration.", file=out)
     result: dict[str, Any] = {
