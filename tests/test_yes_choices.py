@@ -706,3 +706,29 @@ def test_a_migrated_pin_is_neither_your_choice_nor_explained_by_a_companion(tmp_
     )
     assert "torch 2.14.0 (pinned) on every target." in text
     assert "Not torch 2.15" not in text  # the pin is the reason, not torchvision
+
+
+def test_a_platform_condition_the_targets_replace_is_said(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+        "dependencies = []\n\n[project.optional-dependencies]\n"
+        'train = ["torch>=2.3; platform_system != \'Darwin\'", "numpy"]\n'
+    )
+    gpu = ("--no-lock", "--hardware", profile("linux-rtx4090-driver580"))
+    code, out, err = yes(tmp_path, capsys, *gpu)
+    assert code == 0, err
+    # The condition went from the file and nothing said so: macOS now gets torch with train.
+    assert (
+        "their platform conditions go: `torch ; platform_system != 'Darwin'` (in the extra "
+        "train). Locking only the targets keeps torch off other platforms" in " ".join(out.split())
+    )
+    code, out, err = yes(tmp_path, capsys, *gpu)  # a re-run: nothing more goes
+    assert code == 0 and "Nothing to change." in out and "conditions go" not in out
+
+
+def test_an_earlier_runs_pins_per_platform_are_not_called_dropped_conditions(tmp_path, capsys):
+    gpu = ("--no-lock", "--hardware", profile("linux-rtx4090-driver580"))
+    code, _, err = yes(tmp_path, capsys, *gpu, "--torch", "2.14.0", "--with", "torchvision")
+    assert code == 0, err
+    code, out, err = yes(tmp_path, capsys, *gpu)
+    assert code == 0 and "Nothing to change." in out and "conditions go" not in out

@@ -764,6 +764,36 @@ def without_platform_parts(marker: str) -> str | None:
     return " and ".join(kept) or None
 
 
+def dropped_conditions(
+    data: Mapping[str, Any], owned: Iterable[str], planned: Iterable[str]
+) -> list[str]:
+    """The platform conditions the person put on packages the plan owns, which a rewrite
+    drops (the targets decide the platforms): "`torch ; platform_system != 'Darwin'` (in the
+    extra train)". Markers the `planned` requirements have (an earlier run's) are not."""
+    written = " ".join(planned)
+    project = data.get("project", {})
+    if not isinstance(project, dict):
+        return []
+    names = {canonical_name(n) for n in owned}
+    lists = [("", project.get("dependencies", []))]
+    extras = project.get("optional-dependencies", {})
+    lists += (
+        [(f" (in the extra {k})", v) for k, v in extras.items()] if isinstance(extras, dict) else []
+    )
+    found = []
+    for where, reqs in lists:
+        for req in reqs if isinstance(reqs, list) else []:
+            parts = _kept_parts(req) if isinstance(req, str) and _name_of(req) in names else None
+            marker = parts[1] if parts else None
+            if (
+                marker
+                and without_platform_parts(marker) != marker.strip()
+                and marker.strip() not in written
+            ):
+                found.append(f"`{_name_of(req)} ; {marker}`{where}")
+    return found
+
+
 def _platform_only(marker: str) -> bool:
     strings = re.sub(r"'[^']*'|\"[^\"]*\"", "", marker)
     names = set(_MARKER_VARIABLE.findall(strings))

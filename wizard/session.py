@@ -576,6 +576,7 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
             unfit_builds_note(facts, choices, plan),
             own_environments_note(facts, plan),
             replaced_setup_note(facts),
+            dropped_conditions_note(facts, plan),
             *compiled_notes(facts, plan),
         )
         if n
@@ -943,6 +944,23 @@ def _group_homes(
     from wizard.project import groups_holding
 
     return groups_holding(facts.project.data, plan.dependencies, optional)
+
+
+def dropped_conditions_note(facts: Facts, plan: Plan) -> str | None:
+    """A platform condition the person put on torch gives way to the targets: say so."""
+    if not facts.project.exists:
+        return None
+    from wizard.project import dropped_conditions
+
+    planned = [*plan.dependencies, *(r for rs in plan.optional_dependencies.values() for r in rs)]
+    found = dropped_conditions(facts.project.data, plan.owned_packages, planned)
+    if not found:
+        return None
+    return (
+        "The targets decide where the torch packages install, so their platform conditions go: "
+        + "; ".join(found[:3])
+        + ". Locking only the targets keeps torch off other platforms (lock scope: targets)."
+    )
 
 
 def _refuse_own_extras_as_builds(facts: Facts, choices: Choices) -> None:
