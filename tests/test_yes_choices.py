@@ -732,3 +732,30 @@ def test_an_earlier_runs_pins_per_platform_are_not_called_dropped_conditions(tmp
     assert code == 0, err
     code, out, err = yes(tmp_path, capsys, *gpu)
     assert code == 0 and "Nothing to change." in out and "conditions go" not in out
+
+
+def test_a_fleets_builds_question_marks_each_build_for_the_machines_that_run_it(tmp_path):
+    from wizard.catalog.model import load_bundled
+    from wizard.questions import questions
+    from wizard.session import (
+        Facts,
+        Request,
+        initial_choices,
+        load_profiles,
+        load_project,
+        recommendations,
+    )
+
+    names = ("linux-rtx4090-driver550", "linux-rtx4090-driver580", "linux-rx7900xtx")
+    project, existing = load_project(tmp_path)
+    profiles = load_profiles([profile(n) for n in names])
+    facts = Facts(tmp_path, project, existing, profiles, load_bundled())
+    choices = initial_choices(facts, Request())
+    asked = questions(facts, choices, recommendations(facts, choices))
+    builds = {o.value: o for o in next(q for q in asked if q.key == "variants").options}
+    # cu130 was ★ and ✗ "needs driver 580; this machine has 550" at once (the first machine's).
+    assert builds["cu130"].fits and builds["cu130"].recommended
+    assert builds["cu130"].detail == "for linux-rtx4090-driver580.json"
+    assert builds["cu126"].detail == "for linux-rtx4090-driver550.json"
+    assert builds["rocm7.2"].fits and builds["rocm7.2"].detail == "for linux-rx7900xtx.json"
+    assert not builds["xpu"].fits

@@ -293,10 +293,15 @@ def variants_question(
             for release in releases:
                 for v in release.variants_on(t.platform):
                     values.setdefault(v)
-    # A build is marked when no known machine that was asked about it can run it.
+    # A build is marked when no known machine that was asked about it can run it; in a
+    # fleet each machine counts, and a machine's own build names the machine.
+    from wizard.session import machine_recommendations
+
+    machines = machine_recommendations(facts, choices, choices.torch)
+    fleet_machines = len(machines) > 1
     unfit: dict[str, str] = {}
     fit: set[str] = set()
-    for r in known:
+    for r in [*known, *(r for _, r in machines)] if fleet_machines else known:
         for o in r.options:
             if o.fits or o.backend == r.backend:
                 fit.add(o.backend)
@@ -304,6 +309,9 @@ def variants_question(
                 unfit.setdefault(o.backend, o.reason)
     for v in fit:
         unfit.pop(v, None)
+    whose: dict[str, list[str]] = {}
+    for name, r in machines if fleet_machines else ():
+        whose.setdefault(r.backend, []).append(name)
     from wizard.session import fleet_variants
 
     # A fleet (machines of one platform needing different builds): each machine's build;
@@ -318,7 +326,7 @@ def variants_question(
         Option(
             v,
             _backend_label(v),
-            unfit.get(v, ""),
+            unfit.get(v, "") or (f"for {', '.join(whose[v])}" if v in whose else ""),
             v not in unfit,
             v in recommended,
         )

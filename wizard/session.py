@@ -634,6 +634,26 @@ def machine_extras(facts: Facts, choices: Choices, plan: Plan) -> list[tuple[str
     machine of a chosen target; 'any' for macOS, which takes PyPI's build."""
     if not choices.variants or len(facts.profiles) < 2:
         return []
+    found = []
+    for name, rec in machine_recommendations(facts, choices, plan.torch_release):
+        if rec.platform.startswith("macos"):
+            found.append((name, "any"))
+            continue
+        extra = (
+            rec.backend
+            if rec.backend in choices.variants
+            else ("cpu" if "cpu" in choices.variants else None)
+        )
+        if extra:
+            found.append((name, extra))
+    return found
+
+
+def machine_recommendations(
+    facts: Facts, choices: Choices, torch: str | None
+) -> list[tuple[str, Recommendation]]:
+    """Each machine of a chosen target (its profile file's name) and its own recommendation
+    in `torch`: a fleet's machines of one platform each get theirs."""
     from wizard.plan import lowest_python
     from wizard.recommend import recommend
 
@@ -644,13 +664,7 @@ def machine_extras(facts: Facts, choices: Choices, plan: Plan) -> list[tuple[str
         if tp is None or tp.name not in {t.platform for t in choices.targets}:
             continue
         name = Path(profile.source).name if profile.source else f"machine {i + 1}"
-        if tp.os == "macos":
-            found.append((name, "any"))
-            continue
-        rec = recommend(profile, tp.name, facts.catalog, plan.torch_release, py).backend
-        extra = rec if rec in choices.variants else ("cpu" if "cpu" in choices.variants else None)
-        if extra:
-            found.append((name, extra))
+        found.append((name, recommend(profile, tp.name, facts.catalog, torch, py)))
     return found
 
 
