@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import tomlkit
 
-from tests.e2e_helpers import locked, profile, run_wizard
+from tests.e2e_helpers import PROFILES, locked, profile, run_wizard
 from wizard.cli import _main_parser
 from wizard.prompts import (
     EXPLAIN,
@@ -805,7 +805,9 @@ def test_enter_through_writes_the_cpu_build_and_locks_it(
     ]
     assert "[7/8] Lock" in out and "  uv: " in out  # uv's lines streamed
     assert "[8/8] Done" in out and "2.15.0+cpu" in out.split("[8/8] Done")[1]
-    assert "Next: `uv sync`, then `torch-wizard doctor`." in out
+    # doctor checks against the profile the plan was made for, not this machine
+    cpu = str(PROFILES / "linux-cpu-only.json")
+    assert f"Next: `uv sync`, then `torch-wizard doctor --hardware {cpu}`." in " ".join(out.split())
 
 
 @pytest.mark.parametrize("hardware", ["linux-rtx4090-driver550", "windows-rtx3060"])

@@ -758,6 +758,9 @@ def test_torch_in_an_extra_and_torchvision_in_a_group_are_both_synced(tmp_path, 
     )
     assert code == 0, err
     assert "Next: `uv sync --extra gpu --group vision`" in out  # it said `uv sync --extra gpu`
+    # doctor checks against the profile the plan was made for (it said plain `doctor`)
+    gpu = profile("linux-rtx4090-driver580")
+    assert f", then `torch-wizard doctor --hardware {gpu}`." in out
     both = installs(tmp_path, "linux-x86_64", env, extra="gpu", group="vision")
     assert (both["torch"], both["torchvision"]) == ("2.14.1+cu130", "0.29.1+cu130")
     assert "torchvision" not in installs(tmp_path, "linux-x86_64", env, extra="gpu")

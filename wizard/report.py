@@ -207,6 +207,27 @@ def cd_command(folder: Path) -> str | None:
     return f"cd {shlex.quote(str(target) if relative.startswith('..') else relative)}"
 
 
+def doctor_command(folder: Path, hardware: Sequence[str], machines: int) -> str:
+    """`torch-wizard doctor` as the next commands run it (in the project folder): against the
+    one --hardware profile the plan was made for (which may be another machine); a fleet's
+    machines each check themselves with the plain command."""
+    if machines > 1 or not hardware:
+        return "torch-wizard doctor"
+    import shlex
+
+    return f"torch-wizard doctor --hardware {shlex.quote(from_project(folder, hardware[0]))}"
+
+
+def from_project(folder: Path, file: str) -> str:
+    """`file` as the next commands reach it: they run in the project folder (after any `cd`).
+    Relative when it is in the project or beside it, else its full path."""
+    import os
+
+    path = Path(file).resolve()
+    relative = os.path.relpath(path, folder.resolve())
+    return str(path) if relative.startswith(os.path.join(os.pardir, os.pardir)) else relative
+
+
 def applied_text(
     folder: Path,
     plan: Plan,
@@ -214,9 +235,11 @@ def applied_text(
     lock: bool,
     here: str | None = None,
     machines: Sequence[tuple[str, str]] = (),
+    doctor: str = "torch-wizard doctor",
 ) -> str:
     """What `apply` did, the lock report and the next steps (shared by `--yes` and `--plain`);
-    `here`: the build recommended for this machine; `machines`: each machine's extra (a fleet)."""
+    `here`: the build recommended for this machine; `machines`: each machine's extra (a fleet);
+    `doctor`: the doctor command (doctor_command)."""
     parts = list(applied.messages)
     if applied.files:  # a workspace member: the root's files too
         import os
@@ -242,7 +265,8 @@ def applied_text(
     first = f"`{cd}`, then " if cd else ""
     if lock and applied.report is not None:
         sync = sync_text(plan, here, machines)
-        parts.append(f"\nNext: {first}{sync}, then `torch-wizard doctor`.")
+        each = " on each machine" if machines else ""
+        parts.append(f"\nNext: {first}{sync}, then `{doctor}`{each}.")
     elif applied.written and not lock:
         parts.append(f"\nNext: {first}`uv lock`, then {sync_text(plan, here, machines)}.")
     return "\n".join(parts)

@@ -199,8 +199,10 @@ async def test_project_step_names_a_hand_written_pytorch_index(wizard, project):
         if step_of(app) != "Project":
             await pilot.press("escape")
         text = screen_text(app)
-        assert "Torch    from your index 'pytorch'" in text
-        assert "(https://download.pytorch.org/whl/cu126); the plan's" in text
+        # The source has no marker: its cu126 build is kept on every platform that has one.
+        assert "Torch    set up (linux-x86_64 cu126, linux-aarch64 cu126," in text
+        assert "torch comes from your index" in text
+        assert "'pytorch' (https://download.pytorch.org/whl/cu126), which" in text
         assert "no PyTorch index set up yet" not in text
 
 
@@ -624,25 +626,6 @@ async def test_escape_stops_uv_lock_and_puts_the_files_back(
         await pilot.press("q")
     assert app.return_code == 0
     assert app.farewell == ["No changes were made."]
-
-
-@pytest.mark.e2e
-@pytest.mark.parametrize(("key", "code"), [("ctrl+c", 130), ("q", 0)])
-async def test_quitting_while_uv_locks_stops_it_and_changes_nothing(
-    wizard, project, fake_index, uv_environ, key, code
-):
-    app = wizard(offline=False, index_base=fake_index.base_url)
-    async with app.run_test(size=LARGE) as pilot:
-        await ready(pilot)
-        await press_until_step(pilot, "Review")
-        with fake_index.configured(delay=2.0):
-            await pilot.press("enter")
-            await wait_until(pilot, lambda: app.state.lock_running)
-            await pilot.press(key)
-            await wait_until(pilot, lambda: not app.is_running, timeout=30)
-    assert app.return_code == code
-    assert app.farewell == ["No changes were made."]
-    assert list(project.iterdir()) == []
 
 
 async def test_quitting_when_uv_has_just_finished_keeps_the_written_lock(

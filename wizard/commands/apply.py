@@ -123,7 +123,10 @@ def run_noninteractive(opts: argparse.Namespace) -> int:
         result["lock"] = applied.report.to_dict()
     here = recommended_here(facts, recs, prepared.choices.variants)
     machines = machine_extras(facts, prepared.choices, prepared.plan)
-    text = applied_text(folder, prepared.plan, applied, lock, here, machines)
+    from wizard.report import doctor_command
+
+    doctor = doctor_command(folder, opts.hardware, len(facts.profiles))
+    text = applied_text(folder, prepared.plan, applied, lock, here, machines, doctor)
     if text:
         print(text, file=out)
     if migration is not None:

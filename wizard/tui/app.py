@@ -3,7 +3,9 @@ and `run_tui`, which the CLI calls on a terminal.
 
 The first screen shows at once; hardware detection and the index reads run in workers and
 post messages. Nothing is written before the Review step's Enter: quitting or Ctrl+C before
-then prints "No changes were made." (exit 0 for q, 130 for Ctrl+C).
+then prints "No changes were made." (exit 0 for q, a decision like --plain's "no"; 130 for
+Ctrl+C). q or Ctrl+C while `uv lock` runs interrupts the write: uv is stopped, both files are
+put back, and the exit code is 130 (README: "130 interrupted (nothing was changed)").
 """
 
 from __future__ import annotations
@@ -269,8 +271,8 @@ class WizardApp(App[None]):
     def _leave(self, interrupted: bool) -> None:
         state = self.state
         if state.lock_running:
-            # Stop uv; the lock screen quits once the files are put back.
-            state.quit_after_stop = interrupted
+            # Stop uv; the lock screen quits once the files are put back (quit_stopped).
+            state.quit_after_stop = True
             self.stop_lock()
             return
         if state.written:
@@ -284,10 +286,17 @@ class WizardApp(App[None]):
             self.quit_unchanged(interrupted)
 
     def quit_unchanged(self, interrupted: bool) -> None:
-        """Leave with nothing written (after a stopped lock put the files back)."""
+        """Leave with nothing written."""
         self.farewell = [NO_CHANGES]
         self.farewell_to_stderr = interrupted
         self.exit(return_code=130 if interrupted else 0)
+
+    def quit_stopped(self, message: str) -> None:
+        """Leave once q or Ctrl+C stopped `uv lock` and the files are put back: an interrupted
+        write (130), said as the Lock step says it."""
+        self.farewell = [message]
+        self.farewell_to_stderr = True
+        self.exit(return_code=130)
 
     def _summary(self) -> list[str]:
         """What was done and what to run next, for the terminal after the screen closes."""

@@ -89,9 +89,9 @@ class WizardState:
     applied: Applied | None = None
     lock_error: str | None = None
     lock_running: bool = False
-    # Set while uv locks, when the person asked to quit: quit once the files are back
-    # (True: Ctrl+C, exit 130; False: q, exit 0).
-    quit_after_stop: bool | None = None
+    # Set while uv locks, when the person asked to quit (q or Ctrl+C): quit once the files
+    # are back (exit 130), or with the summary if uv finished first.
+    quit_after_stop: bool = False
 
     @property
     def folder_shown(self) -> str:
@@ -298,12 +298,33 @@ class WizardState:
                 else "check that torch imports",
             )
         )
-        commands.append(
-            NextCommand(
-                "torch-wizard doctor", "check the environment against this machine's hardware"
-            )
-        )
+        commands.append(self._doctor_command())
         return commands
+
+    def _doctor_command(self) -> NextCommand:
+        """`torch-wizard doctor` against the hardware the plan was made for: each machine of a
+        fleet on itself, the one --hardware profile (which may be another machine), or this
+        machine."""
+        profiles = self.profiles or ()
+        if len(profiles) > 1:  # several --hardware files, or one that lists several machines
+            return NextCommand(
+                "torch-wizard doctor",
+                "check that machine's environment against its hardware",
+                tuple(
+                    Path(p.source).name if p.source else f"machine {i + 1}"
+                    for i, p in enumerate(profiles)
+                ),
+            )
+        if self.settings.hardware:
+            from wizard.report import doctor_command
+
+            return NextCommand(
+                doctor_command(self.folder, self.settings.hardware, len(profiles)),
+                "check the environment against the machine in that profile",
+            )
+        return NextCommand(
+            "torch-wizard doctor", "check the environment against this machine's hardware"
+        )
 
 
 def _check_snippet(state: WizardState, plan: Plan | None) -> str:

@@ -278,8 +278,11 @@ class StepScreen(Screen[None]):
                 replace(b, description=label) if b.action == action else b for b in bindings
             ]
 
-    def set_status(self, text: str) -> None:
-        self.query_one("#status", Static).update(text)
+    def set_status(self, text: str, *, warning: bool = False) -> None:
+        """The line between the buttons; a warning (why Enter did not go on) stands out."""
+        status = self.query_one("#status", Static)
+        status.update(text)
+        status.set_class(warning, "-warning")
 
     def on_state_changed(self, message: StateChanged) -> None:
         """Facts arrived or answers changed elsewhere."""

@@ -2,7 +2,8 @@
 per-target lock report. A failed lock has already put the files back; Back returns to Review.
 
 Escape (the button beside it: Stop uv lock) while uv works stops it (the files are put back,
-Back is possible again); q and Ctrl+C stop it too and then quit with "No changes were made.".
+Back is possible again); q and Ctrl+C stop it too and then quit (exit 130) with the same words
+("uv lock was stopped, so pyproject.toml and uv.lock were put back as they were.").
 Once the files are written there is no going back, so no Back button; Next shows only then."""
 
 from __future__ import annotations
@@ -147,7 +148,7 @@ class LockScreen(StepScreen):
             )
         self.describe_back("Back")  # not offered: the files are written (see offers)
         self.set_status("Done: Enter for the next commands")
-        if state.quit_after_stop is not None:  # uv finished before it could be stopped
+        if state.quit_after_stop:  # uv finished before it could be stopped
             self.wizard.finish()
 
     @on(Failed)
@@ -156,8 +157,8 @@ class LockScreen(StepScreen):
         state.lock_running = False
         self.describe_back("Back")
         if self.cancel.is_set():
-            if state.quit_after_stop is not None:
-                self.wizard.quit_unchanged(interrupted=state.quit_after_stop)
+            if state.quit_after_stop:
+                self.wizard.quit_stopped(message.message)
                 return
         else:
             state.lock_error = message.message

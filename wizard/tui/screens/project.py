@@ -130,17 +130,24 @@ class ProjectScreen(StepScreen):
                 "comments and other tables stay as they are"
             )
             existing = state.existing
+            own = existing.own_index if existing else None
             if existing and existing.targets:
                 builds = ", ".join(f"{t.platform} {t.backend}" for t in existing.targets)
                 lines.append(
-                    f"Torch    set up by an earlier run ({builds}"
+                    ("Torch    set up by an earlier run (" if own is None else "Torch    set up (")
+                    + builds
                     + (f", torch {existing.torch_spec}" if existing.torch_spec else "")
                     + "): those answers are filled in"
+                    + (
+                        f"; torch comes from your index '{own[0]}' ({own[1]}), which the plan's "
+                        "indexes replace"
+                        if own
+                        else ""
+                    )
                 )
-            elif existing and existing.own_index:
-                name, url = existing.own_index
+            elif own:
                 lines.append(
-                    f"Torch    from your index '{name}' ({url}); the plan's indexes replace it"
+                    f"Torch    from your index '{own[0]}' ({own[1]}); the plan's indexes replace it"
                 )
             elif not (existing and existing.conflicts_found):
                 lines.append("Torch    no PyTorch index set up yet")

@@ -18,13 +18,15 @@ from wizard.tui.screens.base import StepScreen
 from wizard.tui.widgets.choice_list import ChoiceList
 from wizard.tui.widgets.question_view import QuestionView
 
+FIX_FIRST = "Fix this answer first (see the message under it)"
+
 
 class QuestionsScreen(StepScreen):
     INTRO = ""
 
     def __init__(self) -> None:
         super().__init__()
-        self._warned = False  # Enter raised "Fix this answer first"; it goes with the error
+        self._warned = False  # Enter said "Fix this answer first"; it goes with the error
 
     def compose_body(self) -> ComposeResult:
         if self.INTRO:
@@ -56,7 +58,7 @@ class QuestionsScreen(StepScreen):
         """Every answer is acceptable again: the warning Enter raised about one goes."""
         if self._warned and not any(v.error for v in self.query(QuestionView)):
             self._warned = False
-            self.app.clear_notifications()
+            self.set_status("")
 
     async def _refresh_questions(self, keep_focus: str | None = None) -> None:
         """Show the questions as they are now; rebuild if the set of questions changed."""
@@ -98,13 +100,12 @@ class QuestionsScreen(StepScreen):
     def action_next(self) -> None:
         invalid = [v for v in self.query(QuestionView) if v.error]
         if invalid:
+            # The answer's own message says what is wrong, under the list: bring it into view
+            # and say why Enter did not go on beside the buttons (a toast would repeat the
+            # message over it on a small terminal).
             invalid[0].choice_list.focus()
-            self.notify(
-                invalid[0].error or "",
-                title="Fix this answer first",
-                severity="warning",
-                markup=False,
-            )
+            invalid[0].query_one(".question-error").scroll_visible(animate=False)
+            self.set_status(FIX_FIRST, warning=True)
             self._warned = True
             return
         super().action_next()

@@ -12,6 +12,7 @@ from textual.widgets import Static
 from wizard.errors import WizardError
 from wizard.session import Prepared
 from wizard.tui.screens.base import StepScreen
+from wizard.tui.ways_out import for_screen
 from wizard.tui.widgets.diff_view import DiffView
 from wizard.tui.widgets.wrapped_text import WrappedText
 
@@ -30,6 +31,7 @@ class ReviewScreen(StepScreen):
         super().__init__()
         self.prepared: Prepared | None = None
         self.error: str | None = None
+        self.error_topic: str | None = None  # the explanation beside a plan that cannot be made
 
     def compose_body(self) -> ComposeResult:
         from wizard.report import plan_text
@@ -37,7 +39,8 @@ class ReviewScreen(StepScreen):
         try:
             self.prepared, recs = self.state.prepare()
         except WizardError as exc:
-            self.error = str(exc)
+            error = for_screen(exc)  # the steps to go back to, not the command line's flags
+            self.error, self.error_topic = error.text, error.topic
             yield Static(Content.styled(self.error, "bold $text-error"), id="review-error")
             yield Static("Go back (Escape) and change the answers.", markup=False)
             return
@@ -94,7 +97,10 @@ class ReviewScreen(StepScreen):
     def step_mounted(self) -> None:
         self.query_one("#body").focus()
         if self.error or self.prepared is None:
-            return  # nothing to write: no Enter, no Write & lock button (see offers)
+            # nothing to write: no Enter, no Write & lock button (see offers); the explanation
+            # is about what went wrong, not about the indexes a plan would write
+            self.show_explanation(self.error_topic)
+            return
         no_lock = self.wizard.settings.no_lock
         has_lock = (self.state.folder / "uv.lock").exists()
         if not self.prepared.changed and (no_lock or has_lock):

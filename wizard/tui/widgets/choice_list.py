@@ -1,6 +1,7 @@
 """One question's options as a list: arrows move, the highlighted option of a single choice is
 the answer, Space (or a click) ticks options of a multiple choice. Enter is left to the screen
-(it means Next), so the list never swallows it.
+(it means Next), so the list never swallows it. Page Up and Page Down scroll the step, as they
+do everywhere else: a person reading on must not change a single choice's answer by it.
 """
 
 from __future__ import annotations
@@ -84,8 +85,8 @@ class ChoiceList(OptionList, inherit_bindings=False):
         Binding("down", "cursor_down", "Move"),
         Binding("home", "first", "First", show=False),
         Binding("end", "last", "Last", show=False),
-        Binding("pagedown", "page_down", "Page Down", show=False),
-        Binding("pageup", "page_up", "Page Up", show=False),
+        Binding("pagedown", "scroll_step(1)", "Page Down", show=False),
+        Binding("pageup", "scroll_step(-1)", "Page Up", show=False),
         Binding("space", "toggle", "Tick/untick"),
     ]
 
@@ -212,6 +213,20 @@ class ChoiceList(OptionList, inherit_bindings=False):
         else:
             self._set_values((self.question.options[self.highlighted].value,))
 
+    def action_scroll_step(self, direction: int) -> None:
+        """Page Up/Down: scroll the step's body a page; the cursor and the answer stay."""
+        container = self._step_body()
+        if container is None:
+            return
+        if direction > 0:
+            container.scroll_page_down(animate=False)
+        else:
+            container.scroll_page_up(animate=False)
+
+    def _step_body(self) -> ScrollableContainer | None:
+        """The scrolling body around the list (the list itself is as tall as its options)."""
+        return next((a for a in self.ancestors if isinstance(a, ScrollableContainer)), None)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle":
             return self.question.kind == "multi"
@@ -240,7 +255,7 @@ class ChoiceList(OptionList, inherit_bindings=False):
     def _reveal(self, index: int) -> None:
         """Scroll the step's body so the highlighted option shows (the list itself is not
         scrollable: it is as tall as its options)."""
-        container = next((a for a in self.ancestors if isinstance(a, ScrollableContainer)), None)
+        container = self._step_body()
         if container is None:
             return
         self._update_lines()
