@@ -259,3 +259,19 @@ async def test_done_checks_this_machine_when_it_was_detected(workdir, project, c
     text, farewell = await run_to_done(app)
     assert "check the environment against this machine's hardware" in text
     assert "  torch-wizard doctor\n" in farewell + "\n"
+
+
+# --- Session 7: the Hardware step of a fleet -------------------------------------------------
+
+
+async def test_a_fleets_hardware_step_says_what_each_machine_gets(wizard, project):
+    fleet = ("linux-rtx4090-driver550", "linux-rtx4090-driver580", "linux-rx7900xtx")
+    app = wizard(fleet)
+    async with app.run_test(size=LARGE) as pilot:
+        await ready(pilot)
+        assert step_of(app) == "Hardware"
+        text, _ = app.screen._sections()
+    # Only the first machine's build was said, beside "each build is a selectable extra".
+    assert "★ linux-rtx4090-driver550.json (Linux x86_64): the cu126 build of torch 2.14" in text
+    assert "★ linux-rtx4090-driver580.json (Linux x86_64): the cu130 build of torch 2.14" in text
+    assert "★ linux-rx7900xtx.json (Linux x86_64): the rocm7.2 build of torch 2.14" in text

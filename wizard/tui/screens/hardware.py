@@ -3,6 +3,8 @@ means for PyTorch (the core's recommendation for each target, with its reasons).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 
 from wizard.platforms import PLATFORMS
@@ -10,6 +12,9 @@ from wizard.tui.messages import StateChanged
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.state import WizardState
 from wizard.tui.widgets.wrapped_text import WrappedText
+
+if TYPE_CHECKING:
+    from wizard.recommend import Recommendation
 
 _TOPIC_BY_VENDOR = {"nvidia": "driver", "amd": "rocm", "intel": "xpu", "apple": "mps"}
 
@@ -134,11 +139,10 @@ class HardwareScreen(StepScreen):
         if not state.ready:
             return "", []
         lines, styles = ["What it means for PyTorch"], ["bold $text-primary"]
-        for platform, rec in state.recommendations().items():
-            label = PLATFORMS[platform].label
+        for who, rec in self._for_each_machine():
             build = "PyPI's build" if rec.backend == "default" else f"the {rec.backend} build"
             torch = f" of torch {rec.torch}" if rec.torch else ""
-            lines.append(f"★ {label}: {build}{torch}")
+            lines.append(f"★ {who}: {build}{torch}")
             styles.append("bold $text-success")
             for reason in rec.reasons:
                 lines.append(f"  - {reason}")
@@ -157,6 +161,22 @@ class HardwareScreen(StepScreen):
             lines.append(f"★ {fleet}")
             styles.append("bold $text-success")
         return "\n".join(lines), styles
+
+    def _for_each_machine(self) -> list[tuple[str, Recommendation]]:
+        """Each target's recommendation; with several machines, each machine's own (in the
+        release they share), named by its profile, then the targets no machine is known for."""
+        from wizard.session import machine_recommendations
+
+        state = self.state
+        assert state.facts is not None and state.choices is not None
+        recs = state.recommendations()
+        if len(state.facts.profiles) < 2:
+            return [(PLATFORMS[p].label, rec) for p, rec in recs.items()]
+        release = next((r.torch for r in recs.values() if r.torch), None)
+        machines = machine_recommendations(state.facts, state.choices, release)
+        named = [(f"{name} ({PLATFORMS[rec.platform].label})", rec) for name, rec in machines]
+        known = {rec.platform for _, rec in machines}
+        return named + [(PLATFORMS[p].label, r) for p, r in recs.items() if p not in known]
 
     def action_next(self) -> None:
         state = self.state
