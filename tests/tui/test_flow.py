@@ -812,7 +812,8 @@ async def test_hardware_step_says_a_fleet_gets_selectable_builds(wizard, project
     async with app.run_test(size=LARGE) as pilot:
         await ready(pilot)
         text = " ".join(app.screen.query_one("#hardware").render().plain.split())
-        assert "★ Linux x86_64: the cu126 build of torch 2.14" in text
+        assert "★ linux-rtx4090-driver550.json (Linux x86_64): the cu126 build of torch" in text
+        assert "★ linux-cpu-only.json (Linux x86_64): the cpu build of torch" in text
         assert "so each build is a selectable extra: cu126, cpu." in text
         assert "What the machines have" in screen_text(app)  # not "this machine"
 
