@@ -759,3 +759,18 @@ def test_a_fleets_builds_question_marks_each_build_for_the_machines_that_run_it(
     assert builds["cu126"].detail == "for linux-rtx4090-driver550.json"
     assert builds["rocm7.2"].fits and builds["rocm7.2"].detail == "for linux-rx7900xtx.json"
     assert not builds["xpu"].fits
+
+
+def test_a_poetry_project_with_a_project_table_is_told_what_uv_will_not_install(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "po"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n\n'
+        '[tool.poetry.dependencies]\npython = "^3.11"\n'
+        'torch = { version = "^2.1", source = "pytorch" }\nnumpy = "^1.26"\ntqdm = "*"\n'
+    )
+    code, out, err = yes(tmp_path, capsys, "--dry-run", "--hardware", profile("linux-cpu-only"))
+    assert code == 0, err
+    # Only torch went to [project]; numpy and tqdm were lost for uv without a word.
+    assert (
+        "uv reads only [project]: numpy, tqdm from [tool.poetry.dependencies] will not be "
+        "installed by uv" in " ".join(out.split())
+    )

@@ -577,6 +577,7 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
             own_environments_note(facts, plan),
             replaced_setup_note(facts),
             dropped_conditions_note(facts, plan),
+            poetry_note(facts),
             *compiled_notes(facts, plan),
         )
         if n
@@ -607,6 +608,33 @@ def replaced_setup_note(facts: Facts) -> str | None:
         return None
     said = " ".join(f.replace("the wizard would replace", "the plan replaces") for f in found)
     return f"Replaces what pyproject.toml had by hand: {said}"
+
+
+def poetry_note(facts: Facts) -> str | None:
+    """A Poetry project that has a [project] table too: uv reads only [project], so packages
+    listed in [tool.poetry.dependencies] alone are not installed by uv, and Poetry's own torch
+    source stays for Poetry."""
+    tool = facts.project.data.get("tool", {}) if facts.project.exists else {}
+    poetry = tool.get("poetry", {}) if isinstance(tool, dict) else {}
+    listed = poetry.get("dependencies", {}) if isinstance(poetry, dict) else {}
+    if not isinstance(listed, dict) or not listed:
+        return None
+    from wizard.names import canonical_name
+    from wizard.project import requirement_names
+
+    project = facts.project.data.get("project", {})
+    deps = project.get("dependencies", []) if isinstance(project, dict) else []
+    have = requirement_names(deps if isinstance(deps, list) else []) | {"torch", "python"}
+    have |= {"torchvision", "torchaudio", "torchao"}  # the plan writes those it owns
+    missing = sorted(n for n in map(canonical_name, listed) if n not in have)
+    if not missing:
+        return None
+    return (
+        f"uv reads only [project]: {', '.join(missing[:5])}"
+        + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        + " from [tool.poetry.dependencies] will not be installed by uv; move them to "
+        "[project].dependencies (`uvx migrate-to-uv` does it)."
+    )
 
 
 def own_environments_note(facts: Facts, plan: Plan) -> str | None:
