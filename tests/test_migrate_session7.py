@@ -352,3 +352,13 @@ def test_the_project_step_question_says_the_conda_file_was_not_read(tmp_path):
     assert code == 0, out
     assert script.asked[0].key == "migrate"
     assert script.asked[0].help.endswith(CONDA_NOTE)  # shown with the question, both front ends
+
+
+def test_plain_says_a_lone_conda_file_was_not_read(tmp_path):
+    (tmp_path / "environment.yml").write_text(ENVIRONMENT_YML)
+    script = Script()
+    code, out = plain(tmp_path, script, "--offline", "--dry-run")
+    assert code == 0, out
+    assert "migrate" not in script.keys  # nothing to ask
+    # It was passed over in silence (only --yes said it).
+    assert "Found " + CONDA_NOTE in " ".join(out.split())

@@ -495,6 +495,8 @@ def ask_migration(
     from wizard.requirements_found import (
         KEEP,
         NOT_AVAILABLE,
+        conda_note,
+        find_conda_files,
         migration_question,
         offered_files,
         recommended_file,
@@ -505,6 +507,9 @@ def ask_migration(
     recommend = recommended_file(files, (), existing)
     question = migration_question(folder, files, recommend, recommend, existing)
     if question is None:
+        conda = find_conda_files(folder)
+        if conda:  # nothing to ask, but the file is not passed over in silence
+            say(f"  Found {conda_note([p.name for p in conda])}")
         return ()
     say(f"  Found {', '.join(shown_name(folder, p) for p in files)}")
     while True:

@@ -275,3 +275,14 @@ async def test_a_fleets_hardware_step_says_what_each_machine_gets(wizard, projec
     assert "★ linux-rtx4090-driver550.json (Linux x86_64): the cu126 build of torch 2.14" in text
     assert "★ linux-rtx4090-driver580.json (Linux x86_64): the cu130 build of torch 2.14" in text
     assert "★ linux-rx7900xtx.json (Linux x86_64): the rocm7.2 build of torch 2.14" in text
+
+
+async def test_a_lone_conda_file_opens_the_project_step_to_say_it_was_not_read(wizard, project):
+    (project / "environment.yml").write_text("name: ml\ndependencies:\n  - pytorch=2.1.2\n")
+    app = wizard()
+    async with app.run_test(size=LARGE) as pilot:
+        await ready(pilot)
+        # The wizard opened on Hardware and never mentioned the file.
+        assert step_of(app) == "Project"
+        text = words(app.screen.query_one("#project-summary").render().plain)
+        assert "environment.yml was not read: conda environment files are not migrated" in text

@@ -368,4 +368,10 @@ def recommended_migration(state: WizardState) -> Path | None:
 
 def has_decision(state: WizardState) -> bool:
     """Whether the Project step asks or warns about anything (else the wizard starts past it)."""
-    return bool(state.requirement_files) or bool(state.existing and state.existing.conflicts_found)
+    from wizard.requirements_found import find_conda_files
+
+    return (
+        bool(state.requirement_files)
+        or bool(state.existing and state.existing.conflicts_found)
+        or bool(find_conda_files(state.folder))
+    )

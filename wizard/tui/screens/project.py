@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from wizard.questions import Question
-from wizard.requirements_found import KEEP
+from wizard.requirements_found import KEEP, conda_note, find_conda_files
 from wizard.requirements_found import migration_question as shared_migration_question
 from wizard.tui.messages import StateChanged
 from wizard.tui.screens.base import StepScreen
@@ -162,6 +162,9 @@ class ProjectScreen(StepScreen):
         if state.requirement_files:
             names = ", ".join(p.name for p in state.requirement_files)
             lines.append(f"Found    {names}")
+        conda = find_conda_files(state.folder)
+        if conda and not state.requirement_files:  # else the question's help says it
+            lines.append(f"Found    {conda_note([p.name for p in conda])}")
         return "\n".join(lines)
 
     @on(ChoiceList.Changed)
