@@ -165,3 +165,10 @@ def test_pypis_cuda_build_does_not_fit_a_machine_without_an_nvidia_gpu(gpus):
     assert {o.backend: o.fits for o in on_gpu.options}["default"] is True
     unknown = recommend(None, "linux-x86_64", CATALOG)  # no machine known: nothing ruled out
     assert {o.backend: o.fits for o in unknown.options}["default"] is True
+
+
+def test_the_machine_line_counts_identical_gpus():
+    h100 = {"vendor": "nvidia", "name": "NVIDIA H100 80GB HBM3", "driver_version": "580.95.05"}
+    box = profile_from_dict(_box([h100] * 8, cpu={"brand": "AMD EPYC 9654"}))
+    # It listed "NVIDIA H100 80GB HBM3" eight times.
+    assert box.describe() == "Linux x86_64, AMD EPYC 9654, 8 × NVIDIA H100 80GB HBM3"

@@ -13,7 +13,7 @@ from packaging.version import Version
 
 from wizard.catalog.model import Catalog, Release
 from wizard.errors import parse_version
-from wizard.hardware.profile import GPU, VENDOR_WORDS, HardwareProfile
+from wizard.hardware.profile import GPU, VENDOR_WORDS, HardwareProfile, counted_labels
 from wizard.platforms import PLATFORMS, platform_for
 
 
@@ -88,10 +88,7 @@ def intel_runs_xpu(gpu: GPU, catalog: Catalog) -> bool:
 
 def _gpu_word(gpus: tuple[GPU, ...]) -> str:
     """Each kind of GPU once, with how many there are: "8 × NVIDIA GeForce RTX 4090"."""
-    counts: dict[str, int] = {}
-    for g in gpus:
-        counts[g.label] = counts.get(g.label, 0) + 1
-    return " and ".join(f"{n} × {name}" if n > 1 else name for name, n in sorted(counts.items()))
+    return " and ".join(counted_labels(sorted(gpus, key=lambda g: g.label)))
 
 
 def _kinds(gpus: tuple[GPU, ...]) -> tuple[GPU, ...]:

@@ -6,6 +6,7 @@ Fields that could not be detected are None (absent in JSON), never guessed.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,10 +112,18 @@ class HardwareProfile:
         if self.cpu.brand:
             parts.append(self.cpu.brand)
         # An Apple chip is the CPU and the GPU: its name once.
-        names = [g.label for g in self.gpus if g.name != self.cpu.brand]
+        names = counted_labels(g for g in self.gpus if g.name != self.cpu.brand)
         if names or not self.gpus:
             parts.append(", ".join(names) if names else "no GPU")
         return ", ".join(parts)
+
+
+def counted_labels(gpus: Iterable[GPU]) -> list[str]:
+    """Each kind of GPU once, with how many there are: ["8 × NVIDIA H100 80GB HBM3"]."""
+    counts: dict[str, int] = {}
+    for g in gpus:
+        counts[g.label] = counts.get(g.label, 0) + 1
+    return [f"{n} × {name}" if n > 1 else name for name, n in counts.items()]
 
 
 def _expect(value: Any, types: type | tuple[type, ...], where: str, source: str) -> Any:
