@@ -11,6 +11,7 @@ import tomllib
 
 from tests.e2e_helpers import profile
 from wizard.cli import main
+from wizard.questions import Question
 
 PASCAL = {
     "os": "linux",
@@ -564,9 +565,11 @@ def test_selectable_builds_keep_torchs_own_extras_and_marker(tmp_path, capsys):
     assert (tmp_path / "pyproject.toml").read_bytes() == written
 
 
-def test_the_build_question_offers_the_projects_older_build_and_starts_on_it(tmp_path):
+def asked_questions(folder: Path, *machines: str, mode: str | None = None) -> list[Question]:
+    """The questions both front ends ask for this project and these profiles (`mode`: the
+    answer to "How should the build be chosen?" first)."""
     from wizard.catalog.model import load_bundled
-    from wizard.questions import questions
+    from wizard.questions import answer, questions
     from wizard.session import (
         Facts,
         Request,
@@ -576,12 +579,19 @@ def test_the_build_question_offers_the_projects_older_build_and_starts_on_it(tmp
         recommendations,
     )
 
-    (tmp_path / "pyproject.toml").write_text(UV_GUIDE_CU121)
-    project, existing = load_project(tmp_path)
-    profiles = load_profiles([profile("linux-rtx4090-driver580")])
-    facts = Facts(tmp_path, project, existing, profiles, load_bundled())
+    project, existing = load_project(folder)
+    profiles = load_profiles([profile(m) for m in machines])
+    facts = Facts(folder, project, existing, profiles, load_bundled())
     choices = initial_choices(facts, Request())
-    asked = questions(facts, choices, recommendations(facts, choices))
+    if mode is not None:
+        question = next(q for q in questions(facts, choices, {}) if q.key == "mode")
+        choices = answer(choices, question, [mode], facts)
+    return questions(facts, choices, recommendations(facts, choices))
+
+
+def test_the_build_question_offers_the_projects_older_build_and_starts_on_it(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(UV_GUIDE_CU121)
+    asked = asked_questions(tmp_path, "linux-rtx4090-driver580")
     linux = next(q for q in asked if q.key == "backend:linux-x86_64")
     # No option was cu121, so neither front end had an answer selected.
     assert linux.default == ("cu121",)
@@ -597,27 +607,10 @@ def test_the_build_question_offers_the_projects_older_build_and_starts_on_it(tmp
 def test_an_extras_project_switched_to_one_build_per_platform_starts_on_the_recommendation(
     tmp_path, capsys
 ):
-    from wizard.catalog.model import load_bundled
-    from wizard.questions import answer, questions
-    from wizard.session import (
-        Facts,
-        Request,
-        initial_choices,
-        load_profiles,
-        load_project,
-        recommendations,
-    )
-
     gpu = ("--no-lock", "--hardware", profile("linux-rtx4090-driver580"))
     code, _, err = yes(tmp_path, capsys, *gpu, "--variants", "cpu,cu130")
     assert code == 0, err
-    project, existing = load_project(tmp_path)
-    profiles = load_profiles([profile("linux-rtx4090-driver580")])
-    facts = Facts(tmp_path, project, existing, profiles, load_bundled())
-    choices = initial_choices(facts, Request())
-    mode = next(q for q in questions(facts, choices, {}) if q.key == "mode")
-    choices = answer(choices, mode, ["markers"], facts)
-    asked = questions(facts, choices, recommendations(facts, choices))
+    asked = asked_questions(tmp_path, "linux-rtx4090-driver580", mode="markers")
     linux = next(q for q in asked if q.key == "backend:linux-x86_64")
     # It started on PyPI's build, "in pyproject.toml now", which the file never had.
     assert linux.default == ("cu130",)
@@ -735,23 +728,8 @@ def test_an_earlier_runs_pins_per_platform_are_not_called_dropped_conditions(tmp
 
 
 def test_a_fleets_builds_question_marks_each_build_for_the_machines_that_run_it(tmp_path):
-    from wizard.catalog.model import load_bundled
-    from wizard.questions import questions
-    from wizard.session import (
-        Facts,
-        Request,
-        initial_choices,
-        load_profiles,
-        load_project,
-        recommendations,
-    )
-
     names = ("linux-rtx4090-driver550", "linux-rtx4090-driver580", "linux-rx7900xtx")
-    project, existing = load_project(tmp_path)
-    profiles = load_profiles([profile(n) for n in names])
-    facts = Facts(tmp_path, project, existing, profiles, load_bundled())
-    choices = initial_choices(facts, Request())
-    asked = questions(facts, choices, recommendations(facts, choices))
+    asked = asked_questions(tmp_path, *names)
     builds = {o.value: o for o in next(q for q in asked if q.key == "variants").options}
     # cu130 was ★ and ✗ "needs driver 580; this machine has 550" at once (the first machine's).
     assert builds["cu130"].fits and builds["cu130"].recommended
