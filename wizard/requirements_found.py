@@ -10,7 +10,6 @@ Neither Textual nor questionary is imported; `wizard.migrate` (which reads the f
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shlex
 import sys
@@ -32,6 +31,8 @@ NOT_AVAILABLE = (
 
 def migration_available() -> bool:
     """Whether this version can migrate (wizard.migrate is there to import)."""
+    import importlib.util  # here: `--yes` imports this module on every run
+
     try:
         return importlib.util.find_spec("wizard.migrate") is not None
     except (ImportError, ValueError):  # a module put in sys.modules by hand has no spec
