@@ -601,8 +601,10 @@ def _prepare(facts: Facts, choices: Choices, say: Say) -> Prepared | None:
     try:
         return prepare(facts, resolve_auto(facts, choices))
     except BadInput as exc:
+        from wizard.ways_out import for_screen
+
         say()
-        say(f"These answers cannot be written: {exc}")
+        say(f"These answers cannot be written: {for_screen(exc).text}")
         return None
 
 

@@ -12,9 +12,9 @@ from textual.widgets import Static
 from wizard.errors import WizardError
 from wizard.session import Prepared
 from wizard.tui.screens.base import StepScreen
-from wizard.tui.ways_out import for_screen
 from wizard.tui.widgets.diff_view import DiffView
 from wizard.tui.widgets.wrapped_text import WrappedText
+from wizard.ways_out import for_screen
 
 
 class ReviewScreen(StepScreen):

@@ -1,9 +1,10 @@
-"""A plan that cannot be made, said in the full-screen wizard's words.
+"""A plan that cannot be made, said in the words of the wizard's steps (the full-screen
+wizard's Review and `--plain`'s alike).
 
 The core (wizard.plan) writes its message and way out for the command line: "Use --torch 2.2",
-"Leave out --target macos-x86_64". In the wizard the same answer is changed on a step, so each
-flag phrase the core uses becomes that step here ("choose torch 2.2 on the Packages step").
-A phrase not listed stays as the core wrote it.
+"Leave out --target macos-x86_64". Answering the questions, the same answer is changed on a
+step, so each flag phrase the core uses becomes that step here ("choose torch 2.2 on the
+Packages step"). A phrase not listed stays as the core wrote it.
 """
 
 from __future__ import annotations
