@@ -752,3 +752,26 @@ def test_a_poetry_project_with_a_project_table_is_told_what_uv_will_not_install(
         "uv reads only [project]: numpy, tqdm from [tool.poetry.dependencies] will not be "
         "installed by uv" in " ".join(out.split())
     )
+
+
+def test_a_build_extra_that_also_lists_another_package_is_still_a_build(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text(
+        UV_GUIDE_EXTRAS.replace('cpu = ["torch>=2.14"]', 'cpu = ["torch>=2.14", "numpy"]')
+    )
+    gpu = ("--no-lock", "--hardware", profile("linux-rtx4090-driver580"))
+    code, out, err = yes(tmp_path, capsys, *gpu)
+    # It was refused: "its own extra 'cpu' (numpy) ... Rename your extra".
+    assert code == 0, err
+    doc = tomllib.loads((tmp_path / "pyproject.toml").read_text())
+    assert doc["project"]["optional-dependencies"]["cpu"] == ["torch>=2.14,<2.15", "numpy"]
+
+
+def test_the_refusal_names_the_build_as_the_wizard_spells_it(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+        'dependencies = []\n\n[project.optional-dependencies]\nrocm7_2 = ["numpy"]\n'
+    )
+    code, _, err = yes(tmp_path, capsys, "--no-lock", "--variants", "cpu,rocm7.2")
+    assert code == 2
+    assert "its own extra 'rocm7_2' (numpy), and the selectable rocm7.2 build" in err
+    assert "choose builds without rocm7.2." in err

@@ -1302,13 +1302,17 @@ def _source_value(entries: tuple[SourceEntry, ...]) -> dict[str, str] | list[dic
 
 
 def own_extras_named(data: Mapping[str, Any], names: Iterable[str]) -> dict[str, list[str]]:
-    """The person's own extras (not an earlier run's builds) that have one of these names:
-    extra -> the packages it holds besides the torch family."""
+    """The person's own extras (not builds: an earlier run's, or any extra a torch source
+    names, numpy beside torch in it or not) that have one of these names: extra -> the
+    packages it holds besides the torch family."""
     extras = data.get("project", {}).get("optional-dependencies", {})
     if not isinstance(extras, dict):
         return {}
     wanted = {canonical_name(n) for n in names}
-    wizards = _wizard_extras(data)
+    torch_sources = _source_entries(_uv(data).get("sources", {}).get("torch"))
+    wizards = _wizard_extras(data) | {
+        canonical_name(str(e["extra"])) for e in torch_sources if "extra" in e
+    }
     return {
         key: [_name_of(r) for r in reqs if not _is_torch_family(_name_of(r))]
         for key, reqs in extras.items()

@@ -1014,11 +1014,14 @@ def _refuse_own_extras_as_builds(facts: Facts, choices: Choices) -> None:
 
     clash = own_extras_named(facts.project.data, choices.variants)
     if clash:
+        from wizard.names import canonical_name
+
         name, packages = next(iter(clash.items()))
+        build = next(v for v in choices.variants if canonical_name(v) == canonical_name(name))
         raise BadInput(
             f"pyproject.toml has its own extra '{name}' ({', '.join(packages)}), and the "
-            f"selectable {name} build needs that name.",
-            f"Rename your extra, or choose builds without {name}.",
+            f"selectable {build} build needs that name.",
+            f"Rename your extra, or choose builds without {build}.",
         )
 
 
