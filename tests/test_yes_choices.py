@@ -775,3 +775,17 @@ def test_the_refusal_names_the_build_as_the_wizard_spells_it(tmp_path, capsys):
     assert code == 2
     assert "its own extra 'rocm7_2' (numpy), and the selectable rocm7.2 build" in err
     assert "choose builds without rocm7.2." in err
+
+
+@pytest.mark.parametrize(
+    "targets",
+    [("macos-x86_64", "linux-x86_64"), ("linux-x86_64", "macos-x86_64")],
+    ids=["mac-first", "mac-last"],
+)
+def test_the_intel_mac_is_named_whatever_the_order_of_targets(tmp_path, capsys, targets):
+    flags = [a for t in targets for a in ("--target", t)]
+    code, _, err = yes(tmp_path, capsys, "--dry-run", *flags, "--variants", "cpu,cu130")
+    assert code == 2
+    # With the Mac first it said "Linux x86_64 has no torch after 2.2".
+    assert err.startswith("torch-wizard: macOS Intel has no torch after 2.2, and torch 2.2 has no")
+    assert err.rstrip().endswith("or leave out --target macos-x86_64.")

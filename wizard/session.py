@@ -499,16 +499,19 @@ def resolve_auto(
     torch, set_by = choices.torch, None
     if torch is None:
         newest = facts.catalog.newest().minor
-        older = {
-            release: t.platform
-            for t in choices.targets
-            if t.backend == "auto" and (release := recs[t.platform].torch) not in (None, newest)
-        }
+        older: dict[str, list[str]] = {}
+        for t in choices.targets:
+            release = recs[t.platform].torch
+            if t.backend == "auto" and release not in (None, newest):
+                older.setdefault(release, []).append(t.platform)
         if older:
             from packaging.version import Version
 
             torch = min(older, key=Version)
-            set_by = older[torch]
+            # The recommendations share that release: the target it is the last one for
+            # (macOS Intel) set it, not the others aligned to it.
+            current = facts.catalog.newest()
+            set_by = next((p for p in older[torch] if not current.has_wheels(p)), older[torch][0])
     return replace(choices, targets=targets, torch=torch, torch_set_by=set_by)
 
 
