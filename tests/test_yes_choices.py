@@ -789,3 +789,20 @@ def test_the_intel_mac_is_named_whatever_the_order_of_targets(tmp_path, capsys, 
     # With the Mac first it said "Linux x86_64 has no torch after 2.2".
     assert err.startswith("torch-wizard: macOS Intel has no torch after 2.2, and torch 2.2 has no")
     assert err.rstrip().endswith("or leave out --target macos-x86_64.")
+
+
+def test_a_virtual_root_with_two_torch_members_names_both_in_one_sentence(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text('[tool.uv.workspace]\nmembers = ["packages/*"]\n')
+    for name, deps in (("app", '"torch>=2.14"'), ("lib", '"torchvision"')):
+        member = tmp_path / "packages" / name
+        member.mkdir(parents=True)
+        (member / "pyproject.toml").write_text(
+            f'[project]\nname = "{name}"\nversion = "0.1.0"\ndependencies = [{deps}]\n'
+        )
+    code, _, err = yes(tmp_path, capsys, "--no-lock", "--hardware", profile("linux-cpu-only"))
+    assert code == 2
+    # It ran the commands together: "Run `torch-wizard -C packages/app` `torch-wizard -C ...`".
+    assert (
+        "Run `torch-wizard -C <member>` in the member that uses torch (packages/app, "
+        "packages/lib);" in err
+    )

@@ -131,7 +131,9 @@ def refuse_virtual_root(project: ProjectFile) -> None:
         return
     members = _torch_members(project.folder, workspace)
     where = (
-        " ".join(f"`torch-wizard -C {m}`" for m in members[:3])
+        f"`torch-wizard -C {members[0]}`"
+        if len(members) == 1
+        else f"`torch-wizard -C <member>` in the member that uses torch ({', '.join(members)})"
         if members
         else "`torch-wizard -C <member>` in the member that will use torch"
     )
