@@ -362,3 +362,16 @@ def test_plain_says_a_lone_conda_file_was_not_read(tmp_path):
     assert "migrate" not in script.keys  # nothing to ask
     # It was passed over in silence (only --yes said it).
     assert "Found " + CONDA_NOTE in " ".join(out.split())
+
+
+def test_the_note_adds_the_files_its_command_leaves_out(tmp_path, capsys, monkeypatch):
+    write_pip_tools(tmp_path)
+    (tmp_path / "requirements-dev.txt").write_text("pytest\n")  # includes nothing
+    monkeypatch.chdir(tmp_path)
+    code, out, err = yes(tmp_path, capsys, "--dry-run")
+    assert code == 0, err
+    # "to migrate them, run --from requirements.in" left requirements-dev.txt out.
+    assert out.rstrip().endswith(
+        "run `torch-wizard --yes --from requirements.in` (requirements.in is the one to "
+        "start from; add `--from requirements-dev.txt` for the rest)."
+    )

@@ -245,10 +245,29 @@ def _not_migrated_note(
     )
     top = recommended or top_of_includes(files) or files[0]
     which = "" if one else f" ({top.name} is the one to start from)"
+    others = _not_reached(top, files)
+    if others:  # the command leaves them out: say how to add them
+        more = " ".join(f"--from {shlex.quote(_from_here(p))}" for p in others)
+        which = f" ({top.name} is the one to start from; add `{more}` for the rest)"
     return (
         f"{_and([p.name for p in files])} {'was' if one else 'were'} not migrated: {why}; "
         f"to migrate {'it' if one else 'them'}, run `{_from_command(folder, mode, top)}`{which}."
     )
+
+
+def _not_reached(top: Path, files: Sequence[Path]) -> list[Path]:
+    """The files `--from top` does not migrate: neither included by it (-r) nor its pip-tools
+    pair (the requirements.txt compiled from requirements.in)."""
+    from wizard.errors import WizardError
+    from wizard.migrate import compiled_pairs, read_requirements
+
+    try:
+        read = read_requirements([top])
+    except WizardError:
+        return []
+    reached = {f.path.resolve() for f in read if not f.constraints}
+    reached |= {p.resolve() for pair in compiled_pairs(read) for p in pair}
+    return [p for p in files if p.resolve() not in reached]
 
 
 def _from_command(folder: Path, mode: str, path: Path) -> str:
