@@ -3,6 +3,8 @@ extras, and a companion in a dependency group, on real locks uv writes against t
 
 from __future__ import annotations
 
+import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -27,7 +29,7 @@ def locked_project(
     folder: Path, env: dict[str, str], base: str, *flags: str, toml: str = ""
 ) -> Path:
     """A project written and locked by `torch-wizard --yes` against the fake index."""
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "pyproject.toml").write_text(START + toml)
     result = run_wizard(["--yes", "-C", str(folder), "--index-base", base, *flags], folder, env)
     assert result.code == 0, result.err
@@ -49,6 +51,16 @@ def edit(folder: Path, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text
     path.write_text(text.replace(old, new, 1))
+
+
+def installed_torchvision(folder: Path, version: str) -> None:
+    """Say another version in the installed torchvision's METADATA. A new file: uv links the
+    installed files to its cache, which an edit in place would change for every later sync."""
+    site = next((folder / ".venv").glob("lib/python3*/site-packages"))
+    meta = next(site.glob("torchvision-*.dist-info")) / "METADATA"
+    text = re.sub(r"(?m)^Version: .*$", f"Version: {version}", meta.read_text())
+    meta.unlink()
+    meta.write_text(text)
 
 
 def fix_lines(out: str) -> list[str]:
@@ -284,9 +296,7 @@ def test_group_companion_of_an_extras_torch_is_read_from_the_lock(
     assert "✓ torch, torchvision match uv.lock (extra gpu)" in out
     assert "0 problems, 0 warnings." in out
     # A torchvision of another release is out of sync, and the sync names the group.
-    site = next((project / ".venv").glob("lib/python3*/site-packages"))
-    meta = next(site.glob("torchvision-*.dist-info")) / "METADATA"
-    meta.write_text(meta.read_text().replace("Version: 0.29.1+cu130", "Version: 0.29.0+cu130"))
+    installed_torchvision(project, "0.29.0+cu130")
     code, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_580)], capsys)
     assert code == 1
     assert (
@@ -294,3 +304,173 @@ def test_group_companion_of_an_extras_torch_is_read_from_the_lock(
         in out
     )
     assert "    Fix: `uv sync --extra gpu --group vision`\n" in out
+
+
+# ------------------------------------------------------------------------------------------
+# 5. Index URLs compared as uv records them in uv.lock
+
+
+def test_an_index_url_with_credentials_is_not_a_stale_lock(tmp_path, capsys, uv_env, fake_index):
+    project = locked_project(
+        tmp_path / "p",
+        uv_env,
+        fake_index.base_url,
+        "--hardware",
+        str(GPU_580),
+        "--with",
+        "torchvision",
+    )
+    edit(project, 'url = "http://127.0.0.1', 'url = "http://user:secret@127.0.0.1')
+    login = {
+        **uv_env,
+        "UV_DEFAULT_INDEX": uv_env["UV_DEFAULT_INDEX"].replace("://", "://user:secret@"),
+        "VIRTUAL_ENV": "",
+    }
+    with fake_index.configured(auth=("user", "secret")):
+        subprocess.run(["uv", "lock", "-q"], cwd=project, env=login, check=True)
+        subprocess.run(["uv", "sync", "-q"], cwd=project, env=login, check=True)
+        assert uv_says_current(project, login)
+    assert "secret" not in (project / "uv.lock").read_text()  # uv records the URL without it
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_580)], capsys)
+    assert "uv.lock is older" not in out
+    assert "✓ torch, torchvision match uv.lock, from " in out
+    assert code == 0 and "0 problems, 0 warnings." in out, out
+    # Another index behind the same login still is a change uv.lock has not seen.
+    edit(project, "/whl/cu130", "/whl/cu126")
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_580)], capsys)
+    assert code == 1 and (
+        "✗ uv.lock is older than pyproject.toml's requirements: torch comes from another "
+        "index; torchvision comes from another index.\n" in out
+    )
+
+
+def test_a_flat_index_in_a_folder_of_the_project_is_not_a_stale_lock(
+    tmp_path, capsys, uv_env, fake_index
+):
+    project = tmp_path / "p"
+    (project / "wheels").mkdir(parents=True)
+    shutil.copy(fake_index.world.files("pypi", "ruff")[0].path, project / "wheels")
+    flat = (
+        'dependencies = ["ruff"]\n\n[[tool.uv.index]]\nname = "local"\nurl = "./wheels"\n'
+        'format = "flat"\n\n[tool.uv.sources]\nruff = { index = "local" }\n'
+    )
+    locked_project(project, uv_env, fake_index.base_url, "--hardware", str(GPU_580), toml=flat)
+    assert f'index = "{(project / "wheels").as_uri()}"' in (project / "uv.lock").read_text()
+    subprocess.run(["uv", "sync", "-q"], cwd=project, env={**uv_env, "VIRTUAL_ENV": ""}, check=True)
+    # The same folder written other ways, each locked again by uv.
+    before = "./wheels"
+    for url in ("./wheels", (project / "wheels").as_uri(), "../p/./wheels", "wheels/"):
+        edit(project, f'url = "{before}"', f'url = "{url}"')
+        before = url
+        subprocess.run(["uv", "lock", "-q"], cwd=project, env=uv_env, check=True)
+        code, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_580)], capsys)
+        assert "uv.lock is older" not in out, (url, out)
+        assert code == 0 and "0 problems, 0 warnings." in out, (url, out)
+    # Moved to another folder, the lock names the old one: uv and doctor both say lock again.
+    moved = tmp_path / "moved"
+    shutil.copytree(project, moved, ignore=shutil.ignore_patterns(".venv"))
+    assert not uv_says_current(moved, uv_env)
+    code, out, _ = doctor(["-C", str(moved), "--hardware", str(GPU_580)], capsys)
+    assert (
+        "✗ uv.lock is older than pyproject.toml's requirements: ruff comes from another index.\n"
+        in out
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# 6. Companions in extras of their own (not the variant extras that bring torch)
+
+TORCH_AND_EXTRAS = (
+    'dependencies = ["torch"]\n\n[project.optional-dependencies]\n'
+    'vision = ["torchvision"]\naudio = ["torchaudio"]\n'
+)
+GROUP_AND_EXTRA = (
+    '\n[project.optional-dependencies]\nvision = ["torchvision"]\n'
+    '\n[dependency-groups]\nml = ["torch"]\n'
+)
+
+
+def next_sync(folder: Path, env: dict[str, str], base: str, toml: str) -> str:
+    """The `uv sync` command the wizard's Next line names for a project it writes and locks."""
+    folder.mkdir(parents=True)
+    (folder / "pyproject.toml").write_text(START + toml)
+    result = run_wizard(
+        ["--yes", "-C", str(folder), "--index-base", base, "--hardware", str(GPU_580)],
+        folder,
+        env,
+    )
+    assert result.code == 0, result.err
+    found = re.search(r"Next: `(uv sync[^`]*)`", result.out)
+    assert found, result.out
+    return found.group(1)
+
+
+@pytest.mark.parametrize(
+    ("toml", "wizard_says", "matched"),
+    [
+        (
+            TORCH_AND_EXTRAS,
+            "uv sync --extra vision --extra audio",
+            "torch, torchvision, torchaudio",
+        ),
+        (GROUP_AND_EXTRA, "uv sync --group ml --extra vision", "torch, torchvision"),
+    ],
+    ids=["torch-with-two-extras", "group-with-an-extra"],
+)
+def test_companions_in_extras_are_read_from_the_lock_and_synced_as_the_wizard_says(
+    tmp_path, capsys, uv_env, fake_index, toml, wizard_says, matched
+):
+    project = tmp_path / "p"
+    sync = next_sync(project, uv_env, fake_index.base_url, toml)
+    assert sync == wizard_says
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_580)], capsys)
+    assert fix_lines(out) == [f"    Fix: `{sync}`"], out
+    subprocess.run(
+        [*sync.split(), "-q"], cwd=project, env={**uv_env, "VIRTUAL_ENV": ""}, check=True
+    )
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_580)], capsys)
+    assert "is installed but not in uv.lock" not in out
+    assert f"✓ {matched} match uv.lock, from " in out
+    assert code == 0 and "0 problems, 0 warnings." in out, out
+    # A torchvision of another release is out of sync, and the sync names the extra.
+    installed_torchvision(project, "0.29.0+cu130")
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_580)], capsys)
+    assert code == 1
+    assert "✗ torchvision 0.29.0+cu130 is installed, but uv.lock has 0.29.1+cu130.\n" in out
+    assert f"    Fix: `{sync}`\n" in out
+
+
+def test_a_fleets_variant_extras_hold_the_companion_so_its_own_extra_is_not_named(
+    tmp_path, capsys, uv_env, fake_index
+):
+    project = locked_project(
+        tmp_path / "fleet",
+        uv_env,
+        fake_index.base_url,
+        "--hardware",
+        str(GPU_580),
+        "--hardware",
+        str(CPU_ONLY),
+        "--with",
+        "torchvision",
+        toml='\n[project.optional-dependencies]\nvision = ["torchvision"]\n',
+    )
+    _, out, _ = doctor(["-C", str(project), "--hardware", str(CPU_ONLY)], capsys)
+    assert fix_lines(out) == ["    Fix: `uv sync --extra cpu`"], out
+
+
+def test_an_index_that_uv_index_names_is_not_compared(
+    tmp_path, capsys, uv_env, fake_index, monkeypatch
+):
+    """UV_INDEX="name=url" replaces pyproject.toml's index of that name; it may or may not
+    have been set when uv.lock was made, so that index says nothing about the lock's age."""
+    project = locked_project(
+        tmp_path / "p", uv_env, fake_index.base_url, "--hardware", str(GPU_580), "--torch", "2.14"
+    )
+    other = f"pytorch-cu130={fake_index.url('cu126')}"
+    subprocess.run(["uv", "lock", "-q"], cwd=project, env={**uv_env, "UV_INDEX": other}, check=True)
+    assert uv_says_current(project, {**uv_env, "UV_INDEX": other})
+    monkeypatch.setenv("UV_INDEX", other)
+    _, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_580)], capsys)
+    assert "uv.lock is older" not in out
+    assert "✓ uv.lock's torch 2.14.1+cu126" in out, out

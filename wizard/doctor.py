@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 import re
 import signal
 import subprocess
@@ -43,6 +44,7 @@ from dataclasses import dataclass, field, replace
 from email.parser import HeaderParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from packaging.version import InvalidVersion, Version
 
@@ -324,7 +326,8 @@ class LockState:
     sets: tuple[LockedSet, ...]  # those whose torch has a wheel for this platform
     extras: tuple[str, ...]  # the variant extras (extras that bring torch)
     error: str | None = None
-    groups: tuple[str, ...] = ()  # dependency groups with torch or a companion (`--group`)
+    groups: tuple[str, ...] = ()  # dependency groups with torch or a companion (read with it)
+    sync_homes: tuple[tuple[str, str], ...] = ()  # see `homes_to_sync`, in uv.lock's order
     root_torch: bool = True  # the project's own entry asks for torch (dependency, extra, group)
     stale: tuple[str, ...] = ()  # how pyproject.toml's requirements changed since `uv lock`
 
@@ -393,6 +396,8 @@ class _Homes:
     wants: dict[str, Wants] = field(default_factory=dict)
     indexes: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     unlisted_empty: bool = False  # a list without requirements may be missing (older uv.lock)
+    # (home, name) whose index URL is not in pyproject.toml (uv.toml, UV_INDEX): not compared
+    unknown_index: set[tuple[str, str]] = field(default_factory=set)
 
     def add(
         self, home: str, name: str, extras: frozenset[str], specs: frozenset[Any] | None
@@ -400,7 +405,47 @@ class _Homes:
         self.wants.setdefault(home, {}).setdefault(name, set()).add((extras, specs))
 
     def add_index(self, home: str, name: str, url: str) -> None:
-        self.indexes.setdefault(home, {}).setdefault(name, set()).add(url.rstrip("/"))
+        self.indexes.setdefault(home, {}).setdefault(name, set()).add(_index_key(url))
+
+
+_URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _index_key(url: str) -> str:
+    """An index URL in the form uv.lock records it, to compare two: without credentials,
+    scheme and host lower case, no default port, `.` and `..` removed, escapes decoded, no
+    trailing slash (uv writes `http://user:secret@host/x/` as `http://host/x/`)."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return url.rstrip("/")
+    scheme, host = parts.scheme.lower(), parts.hostname or ""
+    if scheme == "file" and host == "localhost":
+        host = ""
+    if port is not None and port != _DEFAULT_PORTS.get(scheme):
+        host += f":{port}"
+    path = posixpath.normpath(unquote(parts.path)) if parts.path else ""
+    return urlunsplit((scheme, host, path, parts.query, parts.fragment)).rstrip("/")
+
+
+def _index_url(url: str, project: Path) -> str:
+    """pyproject.toml's index URL as an URL: a folder (`./wheels`) resolved against the
+    project folder, as uv does (`file:///abs/project/wheels`, links not followed)."""
+    if _URL_SCHEME.match(url):
+        return url
+    return Path(os.path.abspath(project / url)).as_uri()
+
+
+def _env_index_names(environ: Mapping[str, str]) -> set[str]:
+    """The indexes UV_INDEX names (`name=url ...`): they replace pyproject.toml's of that name
+    when set, and may have been set or not when uv.lock was made."""
+    return {
+        m.group(1)
+        for entry in environ.get("UV_INDEX", "").split()
+        if (m := re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)=", entry))
+    }
 
 
 def _specifiers(text: str) -> frozenset[Any]:
@@ -453,7 +498,9 @@ def _group_items(
     return items
 
 
-def _declared_homes(data: Mapping[str, Any]) -> _Homes | None:
+def _declared_homes(
+    data: Mapping[str, Any], project: Path, environ: Mapping[str, str]
+) -> _Homes | None:
     """What pyproject.toml asks for, per dependency list; None when uv.lock cannot be compared
     with it (no [project] table, dependencies written by the build backend, a bad requirement)."""
     from packaging.requirements import InvalidRequirement, Requirement
@@ -474,7 +521,8 @@ def _declared_homes(data: Mapping[str, Any]) -> _Homes | None:
     if isinstance(legacy_dev, list):
         lists["group dev"] = lists.get("group dev", []) + legacy_dev
     sources, direct = _index_sources(data)
-    urls = _index_urls(data)
+    from_env = _env_index_names(environ)
+    urls = {n: u for n, u in _index_urls(data).items() if n not in from_env}
     homes = _Homes()
     for home, items in lists.items():
         homes.wants.setdefault(home, {})
@@ -494,7 +542,9 @@ def _declared_homes(data: Mapping[str, Any]) -> _Homes | None:
                     if kind in source
                 )
                 if applies and str(source["index"]) in urls:
-                    homes.add_index(home, name, urls[str(source["index"])])
+                    homes.add_index(home, name, _index_url(urls[str(source["index"])], project))
+                elif applies:
+                    homes.unknown_index.add((home, name))
     return homes
 
 
@@ -566,9 +616,9 @@ def lock_differences(declared: _Homes, locked: _Homes) -> list[str]:
                     f"{name}{where} is {_requirement_words(want[name])} in pyproject.toml, "
                     f"{_requirement_words(have[name])} in uv.lock"
                 )
-            elif declared.indexes.get(home, {}).get(name, set()) != locked.indexes.get(
-                home, {}
-            ).get(name, set()):
+            elif (home, name) not in declared.unknown_index and declared.indexes.get(home, {}).get(
+                name, set()
+            ) != locked.indexes.get(home, {}).get(name, set()):
                 out.append(f"{name}{where} comes from another index")
     return out
 
@@ -577,11 +627,14 @@ def _direct(wants: set[tuple[frozenset[str], frozenset[Any] | None]]) -> bool:
     return any(spec is None for _, spec in wants)
 
 
-def _stale_lock(project: Path, root: Mapping[str, Any]) -> tuple[str, ...]:
+def _stale_lock(
+    project: Path, root: Mapping[str, Any], environ: Mapping[str, str]
+) -> tuple[str, ...]:
     """How pyproject.toml changed since uv.lock was made (empty: current, or it cannot tell)."""
     try:
         raw = (project / "pyproject.toml").read_bytes()
-        declared = _declared_homes(_load_toml(raw.decode("utf-8").removeprefix("\ufeff")))
+        data = _load_toml(raw.decode("utf-8").removeprefix("\ufeff"))
+        declared = _declared_homes(data, project, environ)
     except (OSError, UnicodeDecodeError, ValueError, TypeError, AttributeError):
         return ()
     if declared is None:
@@ -589,7 +642,9 @@ def _stale_lock(project: Path, root: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(lock_differences(declared, _locked_homes(root)))
 
 
-def read_locked(project: Path, platform: TargetPlatform, python: str) -> LockState | None:
+def read_locked(
+    project: Path, platform: TargetPlatform, python: str, environ: Mapping[str, str]
+) -> LockState | None:
     """What uv.lock installs here; None when the project has no uv.lock."""
     from wizard.plan import Plan, TargetChoice
 
@@ -608,6 +663,9 @@ def read_locked(project: Path, platform: TargetPlatform, python: str) -> LockSta
     def brings(deps: Sequence[Mapping[str, Any]], names: Sequence[str] = ("torch",)) -> bool:
         return any(canonical_name(str(d.get("name", ""))) in names for d in deps)
 
+    def named(deps: Sequence[Mapping[str, Any]]) -> set[str]:
+        return {canonical_name(str(d.get("name", ""))) for d in deps}
+
     extras = tuple(
         sorted(e for e, deps in root.get("optional-dependencies", {}).items() if brings(deps))
     )
@@ -615,19 +673,26 @@ def read_locked(project: Path, platform: TargetPlatform, python: str) -> LockSta
     groups = tuple(
         sorted(g for g, deps in root.get("dev-dependencies", {}).items() if brings(deps, LOCKED))
     )
+    homes = homes_to_sync(
+        named(root.get("dependencies", [])),
+        {e: named(d) for e, d in root.get("optional-dependencies", {}).items()},
+        {g: named(d) for g, d in root.get("dev-dependencies", {}).items()},
+    )
     targets = (TargetChoice(platform.name, "default"),)
+
+    def read(variants: tuple[str, ...]) -> list[LockedSet]:
+        plan = Plan(dependencies=(), targets=targets, variants=variants, torch_groups=groups)
+        return [LockedSet(t.extra, t.packages) for t in read_lock(project, plan, python).targets]
+
     sets: list[LockedSet] = []
+    beside = tuple(name for kind, name in homes if kind == "extra")
     try:
         if brings(root.get("dependencies", [])) or not extras:
-            base = Plan(dependencies=(), targets=targets, torch_groups=groups)
-            report = read_lock(project, base, python)
-            sets += [LockedSet(None, t.packages) for t in report.targets]
+            sets += read(())
         if extras:
-            with_extras = Plan(
-                dependencies=(), targets=targets, variants=extras, torch_groups=groups
-            )
-            report = read_lock(project, with_extras, python)
-            sets += [LockedSet(t.extra, t.packages) for t in report.targets]
+            sets += read(extras)
+        if beside:  # extras with companions only (`uv sync --extra vision` names them too)
+            sets = _with_companions(sets, read(beside))
     except (WizardError, KeyError, TypeError, ValueError) as exc:
         return LockState(path, (), extras, f"uv.lock cannot be read ({exc})")
     fitting = tuple(
@@ -638,8 +703,48 @@ def read_locked(project: Path, platform: TargetPlatform, python: str) -> LockSta
         or bool(extras)
         or any(brings(deps) for deps in root.get("dev-dependencies", {}).values())
     )
-    stale = _stale_lock(project, root)
-    return LockState(path, fitting, extras, groups=groups, root_torch=root_torch, stale=stale)
+    stale = _stale_lock(project, root, environ)
+    return LockState(
+        path, fitting, extras, groups=groups, sync_homes=homes, root_torch=root_torch, stale=stale
+    )
+
+
+def _with_companions(sets: Sequence[LockedSet], beside: Sequence[LockedSet]) -> list[LockedSet]:
+    """Each set with the companions their own extras (torchvision in `vision`) install beside
+    the same torch."""
+    out = []
+    for s in sets:
+        packages = dict(s.packages)
+        for extra in beside:
+            if s.torch is not None and extra.torch is not None and extra.torch == s.torch:
+                packages = {**extra.packages, **packages}
+        out.append(LockedSet(s.extra, packages))
+    return out
+
+
+def homes_to_sync(
+    main: set[str], extras: Mapping[str, set[str]], groups: Mapping[str, set[str]]
+) -> tuple[tuple[str, str], ...]:
+    """The groups and extras `uv sync` names beside torch's extra, as the wizard's Next line
+    does (report.sync_extra): torch's own group, then the first extra or group of each
+    companion that torch's home does not hold. [project].dependencies needs no flag, and a
+    package in an extra is not looked for in the groups (project.groups_holding)."""
+    from wizard.plan import Plan
+    from wizard.session import companion_homes_of
+
+    wanted = [name for name in LOCKED if name not in main]
+    in_extras = {n: [e for e, names in extras.items() if n in names] for n in wanted}
+    in_groups = {
+        n: [g for g, names in groups.items() if n in names] for n in wanted if not in_extras[n]
+    }
+    torch_group = tuple(in_groups.get("torch", [])[:1])
+    plan = Plan(
+        dependencies=(),
+        torch_extras=tuple(in_extras.get("torch", [])),
+        torch_groups=torch_group,
+        owned_packages=LOCKED,
+    )
+    return tuple(("group", g) for g in torch_group) + companion_homes_of(plan, in_extras, in_groups)
 
 
 @dataclass(frozen=True)
@@ -808,7 +913,7 @@ class TorchHomes:
     main: bool
     extras: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
-    sync_groups: tuple[str, ...] = ()  # groups with torch or a companion (`uv sync --group`)
+    sync_homes: tuple[tuple[str, str], ...] = ()  # see `homes_to_sync`, in pyproject.toml's order
 
     @property
     def any(self) -> bool:
@@ -830,8 +935,12 @@ def read_torch_homes(project: Path) -> TorchHomes | None:
     except (OSError, UnicodeDecodeError, ValueError):
         return None
 
-    def has_torch(items: object, names: Sequence[str] = ("torch",)) -> bool:
-        return isinstance(items, list) and any(_requirement_name(i) in names for i in items)
+    def has_torch(items: object) -> bool:
+        return "torch" in named(items)
+
+    def named(items: object) -> set[str]:
+        found = map(_requirement_name, items if isinstance(items, list) else [])
+        return {n for n in found if n}
 
     proj = data.get("project") if isinstance(data.get("project"), dict) else {}
     assert isinstance(proj, dict)
@@ -840,14 +949,18 @@ def read_torch_homes(project: Path) -> TorchHomes | None:
     ):
         return None  # written by the build backend: unknown here
     optional = proj.get("optional-dependencies")
+    optional = optional if isinstance(optional, dict) else {}
     groups = data.get("dependency-groups")
+    groups = groups if isinstance(groups, dict) else {}
     return TorchHomes(
         has_torch(proj.get("dependencies")),
-        tuple(e for e, d in optional.items() if has_torch(d)) if isinstance(optional, dict) else (),
-        tuple(g for g, d in groups.items() if has_torch(d)) if isinstance(groups, dict) else (),
-        tuple(g for g, d in groups.items() if has_torch(d, LOCKED))
-        if isinstance(groups, dict)
-        else (),
+        tuple(e for e, d in optional.items() if has_torch(d)),
+        tuple(g for g, d in groups.items() if has_torch(d)),
+        homes_to_sync(
+            named(proj.get("dependencies")),
+            {e: named(d) for e, d in optional.items()},
+            {g: named(d) for g, d in groups.items()},
+        ),
     )
 
 
@@ -958,13 +1071,12 @@ def _variant_extras(ctx: Context) -> tuple[str, ...]:
     return ctx.lock.extras if ctx.lock else ()
 
 
-def _sync_groups(ctx: Context) -> tuple[str, ...]:
-    """The dependency groups with torch or a companion: uv.lock's when current, else
-    pyproject.toml's."""
-    lock = ctx.current_lock
-    if lock is not None:
-        return lock.groups
-    return ctx.torch_homes.sync_groups if ctx.torch_homes is not None else ()
+def _sync_homes(ctx: Context) -> tuple[tuple[str, str], ...]:
+    """The groups and extras `uv sync` names beside torch's extra: pyproject.toml's, in the
+    order the wizard names them, else uv.lock's."""
+    if ctx.torch_homes is not None:
+        return ctx.torch_homes.sync_homes
+    return ctx.lock.sync_homes if ctx.lock is not None else ()
 
 
 def _sync_extra(ctx: Context, prefer: Sequence[str | None] = ()) -> str | None:
@@ -985,9 +1097,9 @@ def _sync_command(ctx: Context, prefer: Sequence[str | None] = ()) -> str:
 
 
 def _sync_with(ctx: Context, extra: str | None) -> str:
-    """`uv sync` with the extra and every group that holds torch or a companion."""
+    """`uv sync` with the extra, torch's group and those of its companions (the wizard's words)."""
     flags = [f"--extra {extra}"] if extra else []
-    flags += [f"--group {g}" for g in _sync_groups(ctx)]
+    flags += [f"--{kind} {name}" for kind, name in _sync_homes(ctx)]
     return " ".join(["uv sync", *flags])
 
 
@@ -2458,7 +2570,7 @@ def gather(
     python = (environment.python_minor if environment else _pinned_python(project)) or (
         ".".join(profile.python.split(".")[:2]) if profile and profile.python else "3.12"
     )
-    lock = read_locked(project, platform, python) if platform else None
+    lock = read_locked(project, platform, python, environ) if platform else None
     rec = None
     if platform is not None and platform.name in PLATFORMS:
         rec = _recommendation(profile, platform.name, catalog, setup.existing, python)

@@ -560,7 +560,7 @@ def prepare(facts: Facts, choices: Choices) -> Prepared:
     grouped = _group_homes(facts, plan, optional)
     if "torch" in grouped:
         plan = replace(plan, torch_groups=tuple(grouped["torch"]))
-    plan = replace(plan, companion_homes=_companion_homes(plan, optional, grouped))
+    plan = replace(plan, companion_homes=companion_homes_of(plan, optional, grouped))
     extra_notes = [
         n
         for n in (
@@ -1028,7 +1028,7 @@ def _refuse_own_extras_as_builds(facts: Facts, choices: Choices) -> None:
         )
 
 
-def _companion_homes(
+def companion_homes_of(
     plan: Plan, optional: Mapping[str, list[str]], grouped: Mapping[str, list[str]]
 ) -> tuple[tuple[str, str], ...]:
     """The first extra or group of each companion that torch's own home does not cover."""
