@@ -758,6 +758,7 @@ def test_torch_in_an_extra_and_torchvision_in_a_group_are_both_synced(tmp_path, 
     )
     assert code == 0, err
     assert "Next: `uv sync --extra gpu --group vision`" in out  # it said `uv sync --extra gpu`
+    assert re.search(r"\n\s+torchvision 0\.29\.1\+cu130\n", out), out  # in the lock table too
     # doctor checks against the profile the plan was made for (it said plain `doctor`)
     gpu = profile("linux-rtx4090-driver580")
     assert f", then `torch-wizard doctor --hardware {gpu}`." in out

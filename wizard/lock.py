@@ -682,6 +682,10 @@ def read_lock(
                 deps += root.get("dev-dependencies", {}).get(canonical_name(group), [])
             if extra:
                 deps += root.get("optional-dependencies", {}).get(normal, [])
+            # A companion in an extra or group of its own is synced beside torch's home.
+            for kind, home in plan.companion_homes if plan else ():
+                table = "optional-dependencies" if kind == "extra" else "dev-dependencies"
+                deps += root.get(table, {}).get(canonical_name(home), [])
             stack.extend(deps)
             while stack:
                 dep = stack.pop()
