@@ -474,3 +474,31 @@ def test_an_index_that_uv_index_names_is_not_compared(
     _, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_580)], capsys)
     assert "uv.lock is older" not in out
     assert "✓ uv.lock's torch 2.14.1+cu126" in out, out
+
+
+# ------------------------------------------------------------------------------------------
+# Session 7: a workspace member's .venv and uv.lock are the workspace root's
+
+
+def test_a_workspace_member_is_checked_against_the_roots_environment_and_lock(
+    tmp_path, capsys, uv_env, fake_index
+):
+    (tmp_path / "pyproject.toml").write_text('[tool.uv.workspace]\nmembers = ["packages/*"]\n')
+    member = locked_project(
+        tmp_path / "packages" / "trainer",
+        uv_env,
+        fake_index.base_url,
+        "--hardware",
+        str(GPU_580),
+        "--with",
+        "torchvision",
+        toml="dependencies = []\n\n[tool.uv]\npackage = false\n",
+    )
+    assert (tmp_path / "uv.lock").exists() and not (member / "uv.lock").exists()
+    subprocess.run(["uv", "sync", "-q"], cwd=member, env=uv_env, check=True)
+    code, out, _ = doctor(["-C", str(member), "--hardware", str(GPU_580)], capsys)
+    # It looked for packages/trainer/.venv and found no environment and no uv.lock.
+    assert f"Environment  {tmp_path / '.venv'} (Python" in out
+    assert "✓ torch, torchvision match uv.lock" in out
+    assert "older than pyproject.toml" not in out
+    assert code == 0, out

@@ -643,12 +643,18 @@ def _stale_lock(
 
 
 def read_locked(
-    project: Path, platform: TargetPlatform, python: str, environ: Mapping[str, str]
+    project: Path,
+    platform: TargetPlatform,
+    python: str,
+    environ: Mapping[str, str],
+    workspace: Workspace | None = None,
 ) -> LockState | None:
-    """What uv.lock installs here; None when the project has no uv.lock."""
+    """What uv.lock installs here; None when the project has no uv.lock. A workspace member's
+    uv.lock is the workspace root's, where the member has an entry of its own."""
     from wizard.plan import Plan, TargetChoice
 
-    path = project / "uv.lock"
+    home, member = (workspace.root, workspace.member) if workspace else (project, None)
+    path = home / "uv.lock"
     if not path.is_file():
         return None
     try:
@@ -656,7 +662,7 @@ def read_locked(
     except (OSError, ValueError) as exc:  # TOMLDecodeError and tomlkit's ParseError
         return LockState(path, (), (), f"uv.lock cannot be read ({exc})")
     packages: list[dict[str, Any]] = data.get("package", [])
-    root = project_entry(packages)
+    root = project_entry(packages, member)
     if root is None:
         return LockState(path, (), (), "uv.lock has no entry for the project itself")
 
@@ -682,7 +688,8 @@ def read_locked(
 
     def read(variants: tuple[str, ...]) -> list[LockedSet]:
         plan = Plan(dependencies=(), targets=targets, variants=variants, torch_groups=groups)
-        return [LockedSet(t.extra, t.packages) for t in read_lock(project, plan, python).targets]
+        report = read_lock(home, plan, python, member)
+        return [LockedSet(t.extra, t.packages) for t in report.targets]
 
     sets: list[LockedSet] = []
     beside = tuple(name for kind, name in homes if kind == "extra")
@@ -707,6 +714,29 @@ def read_locked(
     return LockState(
         path, fitting, extras, groups=groups, sync_homes=homes, root_torch=root_torch, stale=stale
     )
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The uv workspace a project is a member of: its root holds uv.lock and .venv."""
+
+    root: Path
+    member: str  # the member's [project].name, its entry in uv.lock
+
+
+def workspace_of(project: Path) -> Workspace | None:
+    """The workspace of a member project (None for a project that is not one)."""
+    from wizard.project import workspace_root_of
+
+    root = workspace_root_of(project)
+    if root is None:
+        return None
+    try:
+        data = _load_toml((project / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    name = data.get("project", {}).get("name") if isinstance(data.get("project"), dict) else None
+    return Workspace(root, str(name)) if isinstance(name, str) else None
 
 
 def _with_companions(sets: Sequence[LockedSet], beside: Sequence[LockedSet]) -> list[LockedSet]:
@@ -2562,7 +2592,8 @@ def gather(
     """
     setup = read_setup(project) if setup is None else setup
     environ = os.environ if environ is None else environ
-    env_path = environment_path(project, environ)
+    workspace = workspace_of(project)  # uv keeps a member's .venv and uv.lock at the root
+    env_path = environment_path(workspace.root if workspace else project, environ)
     environment = find_environment(env_path)
     installed = read_installed(environment.site_packages) if environment else None
     platform = platform_for(profile.os, profile.arch) if profile else None
@@ -2570,7 +2601,7 @@ def gather(
     python = (environment.python_minor if environment else _pinned_python(project)) or (
         ".".join(profile.python.split(".")[:2]) if profile and profile.python else "3.12"
     )
-    lock = read_locked(project, platform, python, environ) if platform else None
+    lock = read_locked(project, platform, python, environ, workspace) if platform else None
     rec = None
     if platform is not None and platform.name in PLATFORMS:
         rec = _recommendation(profile, platform.name, catalog, setup.existing, python)

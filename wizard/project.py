@@ -267,6 +267,11 @@ def _check_requirements(reqs: object, where: str) -> None:
             ) from None
 
 
+def workspace_root_of(folder: Path) -> Path | None:
+    """The root of the uv workspace this folder is a member of (None: it is not one)."""
+    return _workspace_root(folder)
+
+
 def _workspace_root(folder: Path) -> Path | None:
     """The nearest parent folder whose [tool.uv.workspace] members include this folder."""
     here = folder.resolve()
