@@ -502,3 +502,14 @@ def test_a_workspace_member_is_checked_against_the_roots_environment_and_lock(
     assert "✓ torch, torchvision match uv.lock" in out
     assert "older than pyproject.toml" not in out
     assert code == 0, out
+
+
+def test_doctor_at_a_virtual_workspace_root_points_to_the_member(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text('[tool.uv.workspace]\nmembers = ["packages/*"]\n')
+    member = tmp_path / "packages" / "trainer"
+    member.mkdir(parents=True)
+    (member / "pyproject.toml").write_text(START + 'dependencies = ["torch"]\n')
+    code, out, err = doctor(["-C", str(tmp_path), "--hardware", str(GPU_580)], capsys)
+    # It said "The project does not depend on torch" with `torch-wizard` (refused there) as fix.
+    assert code == 2, out
+    assert "Run `torch-wizard doctor -C packages/trainer` (it checks the workspace's" in err

@@ -808,8 +808,15 @@ def read_setup(project: Path) -> ProjectSetup:
     BadInput: nothing can be checked or fixed before it is repaired. A file that is TOML but
     has a layout the wizard cannot edit is only noted (uv still syncs it).
     """
+    from wizard.project import read_project, refuse_virtual_root
     from wizard.session import load_project
 
+    try:
+        read = read_project(project)
+    except BadInput:
+        read = None  # said below, as a note or as the reader's refusal
+    if read is not None:
+        refuse_virtual_root(read, "torch-wizard doctor")
     try:
         _, existing = load_project(project)
     except BadInput as exc:

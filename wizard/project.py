@@ -123,24 +123,33 @@ def read_project(folder: Path) -> ProjectFile:
     return ProjectFile(folder, True, raw, parsed.data, _workspace_root(folder))
 
 
-def refuse_virtual_root(project: ProjectFile) -> None:
+def refuse_virtual_root(project: ProjectFile, command: str = "torch-wizard") -> None:
     """A workspace root without [project] has no dependencies of its own: torch belongs in
-    the member that uses it (run there, the wizard also writes the root's settings)."""
+    the member that uses it (run there, the wizard also writes the root's settings; doctor
+    checks the root's .venv against that member)."""
     workspace = _uv(project.data).get("workspace")
     if "project" in project.data or not isinstance(workspace, dict):
         return
     members = _torch_members(project.folder, workspace)
     where = (
-        f"`torch-wizard -C {members[0]}`"
+        f"`{command} -C {members[0]}`"
         if len(members) == 1
-        else f"`torch-wizard -C <member>` in the member that uses torch ({', '.join(members)})"
+        else f"`{command} -C <member>` in the member that uses torch ({', '.join(members)})"
         if members
-        else "`torch-wizard -C <member>` in the member that will use torch"
+        else f"`{command} -C <member>` in the member that will use torch"
     )
+    doctor = command.endswith("doctor")
     raise BadInput(
         "pyproject.toml is a virtual workspace root (no [project] table): its members hold "
-        "the dependencies, and torch is configured in the member that uses it.",
-        f"Run {where}; the workspace's uv.lock and required environments are written here.",
+        "the dependencies, and torch is "
+        + ("checked" if doctor else "configured")
+        + " in the member that uses it.",
+        f"Run {where}"
+        + (
+            " (it checks the workspace's .venv and uv.lock)."
+            if doctor
+            else "; the workspace's uv.lock and required environments are written here."
+        ),
     )
 
 
