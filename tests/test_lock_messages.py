@@ -130,3 +130,41 @@ def test_run_uv_lock_names_the_variables_of_the_projects_index(tmp_path: Path):
         'url = "http://127.0.0.1:18699/whl/cpu/"\nexplicit = true\n'
     )
     assert _index_names(tmp_path) == INDEXES
+
+
+WHEEL = "torch-2.14.1+cu130-cp312-cp312-manylinux_2_28_x86_64.whl"
+PATH_SOURCE_LOCK = f"""version = 1
+requires-python = ">=3.11"
+
+[[package]]
+name = "demo"
+version = "0.1.0"
+source = {{ virtual = "." }}
+dependencies = [{{ name = "torch" }}, {{ name = "torchvision" }}]
+
+[[package]]
+name = "torch"
+version = "2.14.1+cu130"
+source = {{ path = "{WHEEL}" }}
+wheels = [{{ filename = "{WHEEL}" }}]
+
+[[package]]
+name = "torchvision"
+version = "0.29.1+cu130"
+source = {{ registry = "https://download.pytorch.org/whl/cu130" }}
+dependencies = [{{ name = "torch" }}]
+wheels = [{{ url = "https://download.pytorch.org/whl/cu130/torchvision-0.29.1%2Bcu130-cp312-cp312-manylinux_2_28_x86_64.whl" }}]
+"""
+
+
+def test_a_torch_wheel_from_a_local_path_is_named_by_its_file(tmp_path: Path):
+    from wizard.lock import index_label, read_lock
+
+    (tmp_path / "uv.lock").write_text(PATH_SOURCE_LOCK)
+    report = read_lock(tmp_path, None, "3.12")  # it raised IndexError in index_label
+    target = report.targets[0]
+    assert target.torch is not None and target.torch.index == WHEEL
+    # The local wheel is found (it said "torch has no wheel"), and the cu130 torchvision
+    # beside the +cu130 torch is no "different torch builds".
+    assert report.warnings == ()
+    assert index_label(WHEEL) == WHEEL and index_label("") == "(unknown)"

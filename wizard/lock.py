@@ -733,7 +733,11 @@ def _target_lock(
     missing: list[str] = []
     for name, pkg in chosen.items():
         wheels = pkg.get("wheels", [])
-        fit = next((w for w in wheels if wheel_fits(w.get("url", ""), tp, py)), None)
+        # a registry's wheel has a url; a local one (a path source) only its file name
+        fit = next(
+            (w for w in wheels if wheel_fits(w.get("url") or w.get("filename", ""), tp, py)),
+            None,
+        )
         if fit is not None:
             total += int(fit.get("size", 0) or 0)
             count += 1
@@ -747,9 +751,8 @@ def _target_lock(
         version = found.get("version", "")
         local = Version(version).local if version else None
         source = found.get("source", {})
-        family[name] = LockedPackage(
-            name, version, local or "pypi", source.get("registry") or source.get("url") or ""
-        )
+        where = next((source[k] for k in _WHERE if isinstance(source.get(k), str)), "")
+        family[name] = LockedPackage(name, version, local or "pypi", where)
     warnings = []
     label = tp.label + (f" [{extra}]" if extra else "")
     if "torch" not in family:
@@ -801,7 +804,12 @@ def _mixed_indexes(t: TargetLock) -> list[str]:
     out = []
     for name in ("torchvision", "torchaudio"):
         pkg = t.packages.get(name)
-        if pkg is not None and pkg.index.rstrip("/") != torch.index.rstrip("/"):
+        # another index with the same build label (a local wheel, a mirror) is the same build
+        if (
+            pkg is not None
+            and pkg.index.rstrip("/") != torch.index.rstrip("/")
+            and pkg.variant != torch.variant
+        ):
             out.append(
                 f"{label}: {name} {pkg.version} comes from {_index_words(pkg.index)} but torch "
                 f"{torch.version} from {_index_words(torch.index)}, so they are built for "
@@ -811,15 +819,24 @@ def _mixed_indexes(t: TargetLock) -> list[str]:
     return out
 
 
+# Where a locked package comes from, in the order uv.lock's `source` may say it.
+_WHERE = ("registry", "url", "path", "directory", "editable", "git")
+
+
 def index_label(url: str) -> str:
-    """An index as the report names it: PyPI, or its variant (cu130, nightly/cu130)."""
+    """An index as the report names it: PyPI, or its variant (cu130, nightly/cu130); a file or
+    folder by its last part."""
     url = url.rstrip("/")
     if "pypi.org" in url or url.endswith("/simple"):
         return "PyPI"
     parts = url.split("/")
-    return "/".join(parts[-2:]) if parts[-2] in ("nightly", "test") else parts[-1]
+    if len(parts) > 1 and parts[-2] in ("nightly", "test"):
+        return "/".join(parts[-2:])
+    return parts[-1] or "(unknown)"
 
 
 def _index_words(url: str) -> str:
     label = index_label(url)
-    return label if label == "PyPI" else f"the {label} index"
+    if label == "PyPI" or "/" not in url.rstrip("/"):  # PyPI, or a local file by its name
+        return label
+    return f"the {label} index"
