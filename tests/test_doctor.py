@@ -552,10 +552,11 @@ def test_lock_without_torch_for_this_platform(tmp_path):
     assert one(check(tmp_path, linux(RTX4090)), "not-in-lock").severity == "warning"
 
 
-def test_unreadable_lock_is_a_warning(tmp_path):
+def test_a_lock_that_is_not_toml_is_a_problem(tmp_path):
     project_with(tmp_path, None, CU130_PAIR)
     (tmp_path / "uv.lock").write_text("version = [")
-    assert one(check(tmp_path, linux(RTX4090)), "lock-unreadable").severity == "warning"
+    # uv lock, uv sync and uv run all stop at it (it was a warning, and exit 0)
+    assert one(check(tmp_path, linux(RTX4090)), "lock-corrupt").severity == "problem"
 
 
 # ------------------------------------------------------------------------------------------

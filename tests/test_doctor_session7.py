@@ -513,3 +513,192 @@ def test_doctor_at_a_virtual_workspace_root_points_to_the_member(tmp_path, capsy
     # It said "The project does not depend on torch" with `torch-wizard` (refused there) as fix.
     assert code == 2, out
     assert "Run `torch-wizard doctor -C packages/trainer` (it checks the workspace's" in err
+
+
+# ------------------------------------------------------------------------------------------
+# Review of session 7: real uv projects the wizard did not write
+
+
+def groups_project(folder: Path, env: dict[str, str], base: str) -> Path:
+    """Selectable builds as conflicting dependency groups (uv's pattern), locked by uv."""
+    folder.mkdir(parents=True)
+    (folder / "pyproject.toml").write_text(
+        START + "dependencies = []\n\n[dependency-groups]\n"
+        'cpu = ["torch>=2.15,<2.16"]\n'
+        'gpu = ["torch>=2.15,<2.16", {include-group = "common"}]\ncommon = ["numpy"]\n'
+        '\n[tool.uv]\nconflicts = [[{ group = "cpu" }, { group = "gpu" }]]\n'
+        '\n[tool.uv.sources]\ntorch = [{ index = "pytorch-cpu", group = "cpu" }, '
+        '{ index = "pytorch-cu130", group = "gpu" }]\n'
+        f'\n[[tool.uv.index]]\nname = "pytorch-cpu"\nurl = "{base}/cpu"\nexplicit = true\n'
+        f'\n[[tool.uv.index]]\nname = "pytorch-cu130"\nurl = "{base}/cu130"\nexplicit = true\n'
+    )
+    subprocess.run(["uv", "lock", "-q"], cwd=folder, env=env, check=True)
+    return folder
+
+
+def test_conflicting_dependency_groups_are_variants_synced_one_at_a_time(
+    tmp_path, capsys, uv_env, fake_index
+):
+    project = groups_project(tmp_path / "p", uv_env, fake_index.base_url)
+    sync_env = {**uv_env, "VIRTUAL_ENV": ""}
+    # No environment: the GPU machine syncs the gpu group (it said `uv sync --group cpu`).
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_580)], capsys)
+    assert fix_lines(out) == ["    Fix: `uv sync --group gpu`"], out
+    assert "✓ uv.lock's torch 2.15.0+cu130 (group gpu) is the CUDA 13.0 build" in out
+    # The cpu group synced on a CPU-only machine is what uv.lock has for it.
+    subprocess.run(["uv", "sync", "--group", "cpu", "-q"], cwd=project, env=sync_env, check=True)
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(CPU_ONLY)], capsys)
+    assert "✓ torch matches uv.lock (group cpu)" in out
+    assert code == 0 and "0 problems, 0 warnings." in out, out
+    # On the GPU machine, the fix is the other group, and it works.
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_580)], capsys)
+    assert code == 1 and fix_lines(out) == ["    Fix: `uv sync --group gpu`"], out
+    subprocess.run(["uv", "sync", "--group", "gpu", "-q"], cwd=project, env=sync_env, check=True)
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_580)], capsys)
+    assert code == 0 and "✓ torch matches uv.lock (group gpu)" in out, out
+
+
+def test_a_renamed_variant_extra_is_told_from_its_index_not_from_the_old_lock(
+    tmp_path, capsys, uv_env, fake_index
+):
+    project = locked_project(
+        tmp_path / "fleet",
+        uv_env,
+        fake_index.base_url,
+        "--hardware",
+        str(CPU_ONLY),
+        "--hardware",
+        str(GPU_580),
+    )
+    edit(project, "cu130 = [", "gpu = [")
+    (project / "pyproject.toml").write_text(
+        (project / "pyproject.toml").read_text().replace('extra = "cu130"', 'extra = "gpu"')
+    )
+    assert not uv_says_current(project, uv_env)
+    # It said `uv lock`, then `uv sync --extra cpu` (the first extra) on the GPU machine.
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_580)], capsys)
+    assert code == 1 and fix_lines(out) == [
+        "    Fix: `uv sync --extra gpu`",
+        "    Fix: `uv lock`, then `uv sync --extra gpu`",
+    ], out
+    # An index that does not name the build: no guess, doctor names the extra after `uv lock`.
+    edit(project, "/whl/cu130", "/whl/nvidia")
+    _, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_580)], capsys)
+    assert (
+        "    Fix: `uv lock`, then `torch-wizard doctor` (it names the extra that fits this "
+        "machine once uv.lock is current)\n" in out
+    )
+    assert "--extra cpu" not in out, out
+
+
+def test_a_uv_lock_that_is_not_toml_is_a_problem_with_a_fix_that_works(
+    tmp_path, capsys, uv_env, fake_index
+):
+    project = locked_project(
+        tmp_path / "p", uv_env, fake_index.base_url, "--hardware", str(GPU_580)
+    )
+    subprocess.run(["uv", "sync", "-q"], cwd=project, env={**uv_env, "VIRTUAL_ENV": ""}, check=True)
+    lock = project / "uv.lock"
+    lock.write_text(lock.read_text() + "garbage = [\n")
+    assert subprocess.run(["uv", "lock"], cwd=project, env=uv_env, capture_output=True).returncode
+    # It said "! uv.lock cannot be read" with `uv lock` (which fails) and exit 0.
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_580)], capsys)
+    assert code == 1, out
+    assert f"    Fix: Put {lock} back from version control, or delete it; then `uv lock`\n" in out
+    shutil.rmtree(project / ".venv")
+    _, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_580)], capsys)
+    assert "    Fix: Not `uv sync` yet: it stops at the broken uv.lock;" in out
+    lock.unlink()
+    subprocess.run(["uv", "lock", "-q"], cwd=project, env=uv_env, check=True)
+
+
+def test_a_nightly_projects_fix_to_a_stable_release_names_the_stable_channel(
+    tmp_path, capsys, uv_env, fake_index
+):
+    project = locked_project(
+        tmp_path / "p",
+        uv_env,
+        fake_index.base_url,
+        "--channel",
+        "nightly",
+        "--hardware",
+        str(GPU_580),
+    )
+    _, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_550)], capsys)
+    found = re.search(r"`(torch-wizard [^`]*)`, then `uv sync`", out)
+    assert found, out
+    # It said `torch-wizard --target linux-x86_64=cu126 --torch 2.14`, which exits 2 there.
+    assert found.group(1).endswith(" --torch 2.14 --channel stable"), out
+    flags = found.group(1).split()[1:]
+    hardware = ["--index-base", fake_index.base_url, "--hardware", str(GPU_550)]
+    result = run_wizard(["--yes", "-C", str(project), *hardware, *flags], project, uv_env)
+    assert result.code == 0, result.err
+    subprocess.run(["uv", "sync", "-q"], cwd=project, env={**uv_env, "VIRTUAL_ENV": ""}, check=True)
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(GPU_550)], capsys)
+    assert code == 0 and "0 problems, 0 warnings." in out, out
+
+
+def test_torch_from_a_flat_index_in_a_folder_of_the_project_is_in_the_lock(
+    tmp_path, capsys, uv_env, fake_index
+):
+    project = tmp_path / "p"
+    (project / "wheels").mkdir(parents=True)
+    wheel = next(
+        f.path
+        for f in fake_index.world.files("cpu", "torch")
+        if f.path.name == "torch-2.15.0+cpu-cp311-cp311-manylinux_2_28_x86_64.whl"
+    )
+    shutil.copy(wheel, project / "wheels")
+    (project / "pyproject.toml").write_text(
+        START + 'dependencies = ["torch==2.15.0+cpu"]\n\n[[tool.uv.index]]\nname = "local"\n'
+        'url = "./wheels"\nformat = "flat"\nexplicit = true\n\n'
+        '[tool.uv.sources]\ntorch = { index = "local" }\n'
+    )
+    subprocess.run(["uv", "lock", "-q"], cwd=project, env=uv_env, check=True)
+    subprocess.run(["uv", "sync", "-q"], cwd=project, env={**uv_env, "VIRTUAL_ENV": ""}, check=True)
+    before = (project / "pyproject.toml").read_text()
+    # It said "uv.lock installs no torch on Linux x86_64", with a fix that rewrites the index.
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(CPU_ONLY)], capsys)
+    assert "installs no torch" not in out and fix_lines(out) == [], out
+    assert "✓ torch matches uv.lock" in out
+    assert code == 0 and "0 problems, 0 warnings." in out, out
+    assert (project / "pyproject.toml").read_text() == before
+
+
+def test_a_venv_link_to_a_missing_folder_is_removed_before_the_sync(
+    tmp_path, capsys, uv_env, fake_index
+):
+    project = locked_project(
+        tmp_path / "p", uv_env, fake_index.base_url, "--hardware", str(CPU_ONLY)
+    )
+    venv = project / ".venv"
+    venv.symlink_to(tmp_path / "gone")
+    sync_env = {**uv_env, "VIRTUAL_ENV": ""}
+    assert subprocess.run(["uv", "sync"], cwd=project, env=sync_env, capture_output=True).returncode
+    # It said only `uv sync`, which fails on the link ("failed to create directory").
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(CPU_ONLY)], capsys)
+    assert code == 1
+    assert f"✗ {venv} is a link to {tmp_path / 'gone'}, which does not exist.\n" in out
+    assert fix_lines(out) == [
+        f"    Fix: Remove the link {venv} first (`uv sync` cannot create the environment where "
+        "it is). Then: `uv sync`"
+    ], out
+    venv.unlink()
+    subprocess.run(["uv", "sync", "-q"], cwd=project, env=sync_env, check=True)
+    code, out, _ = doctor(["-C", str(project), "--hardware", str(CPU_ONLY)], capsys)
+    assert code == 0, out
+
+
+def test_two_hardware_profiles_are_refused_not_the_last_one_checked(tmp_path, capsys):
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(START + 'dependencies = ["torch"]\n')
+    before = sorted(p.name for p in project.iterdir())
+    args = ["-C", str(project), "--hardware", str(GPU_580), "--hardware", str(CPU_ONLY)]
+    code, out, err = doctor(args, capsys)
+    assert (code, out) == (2, "")
+    assert err == (
+        "torch-wizard: --hardware names 2 profiles; doctor checks one machine at a time. Run "
+        "`torch-wizard doctor --hardware FILE` once per profile.\n"
+    )
+    assert sorted(p.name for p in project.iterdir()) == before

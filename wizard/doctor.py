@@ -6,8 +6,8 @@ imported here), compares it with uv.lock and with the hardware, and turns every 
 in the environment's own Python, in a child process with a time limit.
 
 Finding codes:
-  problems   no-torch-dependency, no-environment, not-installed, out-of-sync, cpu-build-with-gpu,
-             cuda-newer-than-driver, arch-not-compiled, rocm-gfx-unsupported,
+  problems   no-torch-dependency, lock-corrupt, no-environment, not-installed, out-of-sync,
+             cpu-build-with-gpu, cuda-newer-than-driver, arch-not-compiled, rocm-gfx-unsupported,
              companion-mismatch, gpu-build-without-gpu (another GPU goes unused),
              run-crashed, run-timeout, run-import-failed, run-device-failed,
              run-cuda-unavailable
@@ -312,8 +312,9 @@ def read_installed(site_packages: Path) -> Installed:
 class LockedSet:
     """The torch family uv.lock installs on this platform, for one extra (or none)."""
 
-    extra: str | None
+    extra: str | None  # the variant extra, or the variant group when `kind` is "group"
     packages: Mapping[str, LockedPackage]
+    kind: str = "extra"
 
     @property
     def torch(self) -> LockedPackage | None:
@@ -324,8 +325,10 @@ class LockedSet:
 class LockState:
     path: Path
     sets: tuple[LockedSet, ...]  # those whose torch has a wheel for this platform
-    extras: tuple[str, ...]  # the variant extras (extras that bring torch)
+    extras: tuple[str, ...]  # the variant extras (extras that bring torch), or variant groups
     error: str | None = None
+    variant_kind: str = "extra"  # "group": the variants are conflicting dependency groups
+    corrupt: bool = False  # not TOML at all: every uv command stops at it
     groups: tuple[str, ...] = ()  # dependency groups with torch or a companion (read with it)
     sync_homes: tuple[tuple[str, str], ...] = ()  # see `homes_to_sync`, in uv.lock's order
     root_torch: bool = True  # the project's own entry asks for torch (dependency, extra, group)
@@ -349,8 +352,9 @@ def _has_wheel(
         wheels = entry.get("wheels") or []
         if not wheels and entry.get("sdist"):
             return True
-        for w in wheels:
-            if wheel_fits(str(w.get("url", "") or w.get("filename", "")), platform, python):
+        for w in wheels:  # a flat index in a folder records a `path`, a registry a `url`
+            where = w.get("url") or w.get("filename") or w.get("path") or ""
+            if wheel_fits(str(where), platform, python):
                 return True
     return False
 
@@ -660,7 +664,7 @@ def read_locked(
     try:
         data = _load_toml(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:  # TOMLDecodeError and tomlkit's ParseError
-        return LockState(path, (), (), f"uv.lock cannot be read ({exc})")
+        return LockState(path, (), (), f"uv.lock cannot be read ({exc})", corrupt=True)
     packages: list[dict[str, Any]] = data.get("package", [])
     root = project_entry(packages, member)
     if root is None:
@@ -675,14 +679,19 @@ def read_locked(
     extras = tuple(
         sorted(e for e, deps in root.get("optional-dependencies", {}).items() if brings(deps))
     )
+    conflicting = _conflict_groups(data.get("conflicts"), str(root.get("name", "")))
+    dev = {
+        g: deps
+        for g, deps in root.get("dev-dependencies", {}).items()
+        if extras or not (brings(deps) and canonical_name(g) in conflicting)
+    }
+    variant_groups = tuple(sorted(set(root.get("dev-dependencies", {})) - set(dev)))
     # Groups with torch, or with a companion of torch in an extra (`uv sync --group` names both).
-    groups = tuple(
-        sorted(g for g, deps in root.get("dev-dependencies", {}).items() if brings(deps, LOCKED))
-    )
+    groups = tuple(sorted(g for g, deps in dev.items() if brings(deps, LOCKED)))
     homes = homes_to_sync(
         named(root.get("dependencies", [])),
         {e: named(d) for e, d in root.get("optional-dependencies", {}).items()},
-        {g: named(d) for g, d in root.get("dev-dependencies", {}).items()},
+        {g: named(d) for g, d in dev.items()},
     )
     targets = (TargetChoice(platform.name, "default"),)
 
@@ -694,10 +703,11 @@ def read_locked(
     sets: list[LockedSet] = []
     beside = tuple(name for kind, name in homes if kind == "extra")
     try:
-        if brings(root.get("dependencies", [])) or not extras:
+        if brings(root.get("dependencies", [])) or not (extras or variant_groups):
             sets += read(())
         if extras:
             sets += read(extras)
+        sets += [_group_set(packages, root, g, platform, python) for g in variant_groups]
         if beside:  # extras with companions only (`uv sync --extra vision` names them too)
             sets = _with_companions(sets, read(beside))
     except (WizardError, KeyError, TypeError, ValueError) as exc:
@@ -712,8 +722,69 @@ def read_locked(
     )
     stale = _stale_lock(project, root, environ)
     return LockState(
-        path, fitting, extras, groups=groups, sync_homes=homes, root_torch=root_torch, stale=stale
+        path,
+        fitting,
+        extras or variant_groups,
+        variant_kind="group" if variant_groups else "extra",
+        groups=groups,
+        sync_homes=homes,
+        root_torch=root_torch,
+        stale=stale,
     )
+
+
+def _conflict_groups(conflicts: object, project: str) -> set[str]:
+    """The dependency groups of `project` that tool.uv.conflicts (or uv.lock's `conflicts`)
+    names: uv installs one of each set at a time, as it does variant extras."""
+    found = set()
+    for entries in conflicts if isinstance(conflicts, list) else []:
+        for item in entries if isinstance(entries, list) else []:
+            if not isinstance(item, dict) or not isinstance(item.get("group"), str):
+                continue
+            if canonical_name(str(item.get("package", project))) == canonical_name(project):
+                found.add(canonical_name(item["group"]))
+    return found
+
+
+def _group_set(
+    packages: Sequence[Mapping[str, Any]],
+    root: Mapping[str, Any],
+    group: str,
+    platform: TargetPlatform,
+    python: str,
+) -> LockedSet:
+    """The torch family a conflicting dependency group installs on `platform`: its entries
+    whose markers hold with the group chosen (uv.lock writes `extra == 'group-4-demo-gpu'`)."""
+    from wizard.lock import _env_for, _marker_true
+
+    project = canonical_name(str(root.get("name", "")))
+    env = _env_for(platform, python, f"group-{len(project)}-{project}-{canonical_name(group)}")
+    found: dict[str, LockedPackage] = {}
+    for dep in root.get("dev-dependencies", {}).get(group, []):
+        name = canonical_name(str(dep.get("name", "")))
+        if name not in LOCKED or name in found or not _marker_true(dep.get("marker"), env):
+            continue
+        entry = next(
+            (
+                p
+                for p in packages
+                if canonical_name(str(p.get("name", ""))) == name
+                and dep.get("version", p.get("version")) == p.get("version")
+                and dep.get("source", p.get("source")) == p.get("source")
+            ),
+            None,
+        )
+        if entry is None:
+            continue
+        version = str(entry.get("version", ""))
+        source = entry.get("source", {})
+        found[name] = LockedPackage(
+            name,
+            version,
+            InstalledPackage(name, version).label or "pypi",
+            source.get("registry") or source.get("url") or "",
+        )
+    return LockedSet(group, found, "group")
 
 
 @dataclass(frozen=True)
@@ -748,7 +819,7 @@ def _with_companions(sets: Sequence[LockedSet], beside: Sequence[LockedSet]) -> 
         for extra in beside:
             if s.torch is not None and extra.torch is not None and extra.torch == s.torch:
                 packages = {**extra.packages, **packages}
-        out.append(LockedSet(s.extra, packages))
+        out.append(LockedSet(s.extra, packages, s.kind))
     return out
 
 
@@ -948,9 +1019,11 @@ class TorchHomes:
     """Where pyproject.toml asks for torch: the main dependencies, extras, groups."""
 
     main: bool
-    extras: tuple[str, ...] = ()
+    extras: tuple[str, ...] = ()  # the variant extras, or the variant groups (`variant_kind`)
     groups: tuple[str, ...] = ()
     sync_homes: tuple[tuple[str, str], ...] = ()  # see `homes_to_sync`, in pyproject.toml's order
+    variant_kind: str = "extra"
+    variant_indexes: tuple[tuple[str, str], ...] = ()  # (variant, its torch index's URL)
 
     @property
     def any(self) -> bool:
@@ -989,15 +1062,43 @@ def read_torch_homes(project: Path) -> TorchHomes | None:
     optional = optional if isinstance(optional, dict) else {}
     groups = data.get("dependency-groups")
     groups = groups if isinstance(groups, dict) else {}
+    extras = tuple(e for e, d in optional.items() if has_torch(d))
+    uv = data.get("tool", {}).get("uv", {}) if isinstance(data.get("tool"), dict) else {}
+    conflicting = _conflict_groups(
+        uv.get("conflicts") if isinstance(uv, dict) else None, str(proj.get("name", ""))
+    )
+    variant_groups = tuple(
+        g
+        for g, d in groups.items()
+        if not extras and has_torch(d) and canonical_name(g) in conflicting
+    )
+    others = {g: d for g, d in groups.items() if g not in variant_groups}
+    kind = "group" if variant_groups else "extra"
     return TorchHomes(
         has_torch(proj.get("dependencies")),
-        tuple(e for e, d in optional.items() if has_torch(d)),
-        tuple(g for g, d in groups.items() if has_torch(d)),
+        extras or variant_groups,
+        tuple(g for g, d in others.items() if has_torch(d)),
         homes_to_sync(
             named(proj.get("dependencies")),
             {e: named(d) for e, d in optional.items()},
-            {g: named(d) for g, d in groups.items()},
+            {g: named(d) for g, d in others.items()},
         ),
+        kind,
+        _variant_indexes(data, kind, extras or variant_groups),
+    )
+
+
+def _variant_indexes(
+    data: Mapping[str, Any], kind: str, variants: Sequence[str]
+) -> tuple[tuple[str, str], ...]:
+    """Each variant's torch index URL, as tool.uv.sources names it (`extra = "gpu"`)."""
+    sources, _ = _index_sources(data)
+    urls = _index_urls(data)
+    wanted = {canonical_name(v): v for v in variants}
+    return tuple(
+        (wanted[canonical_name(str(s[kind]))], urls[str(s["index"])])
+        for s in sources.get("torch", [])
+        if canonical_name(str(s.get(kind, ""))) in wanted and str(s.get("index")) in urls
     )
 
 
@@ -1033,7 +1134,10 @@ def _torch_flag(ctx: Context, backend: str, release: str | None) -> str:
         current.minor == release or current.has(backend, ctx.platform.name)
     ):
         return ""
-    return f" --torch {release}"
+    # The catalog's releases are stable ones: a project on nightly or test moves off it too
+    # (the wizard keeps the project's channel, where the release does not exist).
+    channel = ctx.setup.existing.channel if ctx.setup.existing else "stable"
+    return f" --torch {release}" + (" --channel stable" if channel != "stable" else "")
 
 
 def _wizard_fix(ctx: Context, backend: str, release: str | None = None) -> str:
@@ -1098,14 +1202,24 @@ def _switch_fix(ctx: Context, backend: str) -> str:
 
 
 def _variant_extras(ctx: Context) -> tuple[str, ...]:
-    """The extras that bring torch: uv.lock's when it is current, else pyproject.toml's."""
+    """The extras that bring torch (or the conflicting groups that do): uv.lock's when it is
+    current, else pyproject.toml's."""
+    return _variant_source(ctx)[0]
+
+
+def _variant_kind(ctx: Context) -> str:
+    """`extra`, or `group` when the variants are conflicting dependency groups."""
+    return _variant_source(ctx)[1]
+
+
+def _variant_source(ctx: Context) -> tuple[tuple[str, ...], str]:
     lock = ctx.current_lock
     if lock is not None:
-        return lock.extras
+        return lock.extras, lock.variant_kind
     homes = ctx.torch_homes
     if homes is not None:
-        return homes.extras
-    return ctx.lock.extras if ctx.lock else ()
+        return homes.extras, homes.variant_kind
+    return (ctx.lock.extras, ctx.lock.variant_kind) if ctx.lock else ((), "extra")
 
 
 def _sync_homes(ctx: Context) -> tuple[tuple[str, str], ...]:
@@ -1135,7 +1249,7 @@ def _sync_command(ctx: Context, prefer: Sequence[str | None] = ()) -> str:
 
 def _sync_with(ctx: Context, extra: str | None) -> str:
     """`uv sync` with the extra, torch's group and those of its companions (the wizard's words)."""
-    flags = [f"--extra {extra}"] if extra else []
+    flags = [f"--{_variant_kind(ctx)} {extra}"] if extra else []
     flags += [f"--{kind} {name}" for kind, name in _sync_homes(ctx)]
     return " ".join(["uv sync", *flags])
 
@@ -1154,6 +1268,8 @@ def extra_for_machine(ctx: Context) -> str | None:
     GPU build before the CPU one, no warning before one (the cu126 extra on a driver that
     runs CUDA 12.6 but not 13.0, the cpu extra on a machine without a GPU)."""
     lock = ctx.lock
+    if lock is not None and lock.stale:
+        return _extra_by_index(ctx)
     if lock is None or lock.error or ctx.profile is None or ctx.platform is None:
         return None
     ranked = []
@@ -1166,6 +1282,25 @@ def extra_for_machine(ctx: Context) -> str | None:
             gpu = _is_gpu(_locked_variant(ctx, s.torch))
             ranked.append(("warning" in found, not gpu, s.extra))
     return min(ranked)[2] if ranked else None
+
+
+def _extra_by_index(ctx: Context) -> str | None:
+    """The variant whose torch index in pyproject.toml serves the recommended build (its URL
+    ends in it: .../whl/cu130), for a uv.lock made before the extras changed."""
+    backend, homes = _wanted(ctx), ctx.torch_homes
+    if not backend or homes is None:
+        return None
+    found = {v for v, url in homes.variant_indexes if url.rstrip("/").endswith(f"/{backend}")}
+    return found.pop() if len(found) == 1 else None
+
+
+def _extra_unknown(ctx: Context, prefer: Sequence[str | None]) -> bool:
+    """uv.lock is stale, and which of the project's variants fits this machine cannot be told
+    from pyproject.toml: the first one would be a guess (`uv lock`, then doctor names it)."""
+    lock, extras = ctx.lock, _variant_extras(ctx)
+    names = {canonical_name(e) for e in extras}
+    known = any(p and canonical_name(p) in names for p in (*prefer, ctx.machine_extra))
+    return bool(lock is not None and lock.stale and len(extras) > 1 and not known)
 
 
 def _wanted(ctx: Context) -> str | None:
@@ -1186,6 +1321,13 @@ _BLOCKS_SYNC = (
 def _sync_fix(ctx: Context, ahead: Sequence[Finding], prefer: Sequence[str | None] = ()) -> str:
     """`uv sync` to install what uv.lock has; the fix below first when that does not fit
     (it ends with the sync that fits, or a driver upgrade makes the lock fit)."""
+    if any(f.code == "lock-corrupt" for f in ahead):
+        return "Not `uv sync` yet: it stops at the broken uv.lock; follow the fix below first."
+    if _extra_unknown(ctx, prefer):
+        return (
+            f"Not `uv sync` yet: which {_variant_kind(ctx)} fits this machine is told once "
+            "uv.lock is current; follow the fix below first."
+        )
     if any(f.code in _BLOCKS_SYNC and f.severity != "ok" for f in ahead):
         return (
             "Not `uv sync` yet: it would install uv.lock's build, which does not fit this "
@@ -1197,15 +1339,22 @@ def _sync_fix(ctx: Context, ahead: Sequence[Finding], prefer: Sequence[str | Non
 def check_environment(ctx: Context, ahead: Sequence[Finding] = ()) -> list[Finding]:
     """`ahead`: the findings on what uv.lock installs here (the sync waits for their fix)."""
     if ctx.environment is None:
+        path, sync = ctx.env_path, _sync_fix(ctx, ahead, [_wanted(ctx)])
+        dangling = path.is_symlink() and not path.exists()
         return [
             Finding(
                 "no-environment",
                 "problem",
-                f"{ctx.env_path} is not a Python environment (no site-packages)."
-                if ctx.env_path.exists()
-                else f"No environment at {ctx.env_path}.",
+                f"{path} is a link to {os.readlink(path)}, which does not exist."
+                if dangling
+                else f"{path} is not a Python environment (no site-packages)."
+                if path.exists()
+                else f"No environment at {path}.",
                 "Nothing is installed for this project yet, so nothing it runs can import torch.",
-                _sync_fix(ctx, ahead, [_wanted(ctx)]),
+                f"Remove the link {path} first (`uv sync` cannot create the environment where "
+                f"it is). Then: {sync}"
+                if dangling
+                else sync,
             )
         ]
     env = ctx.environment
@@ -1294,7 +1443,7 @@ def _add_platform_fix(ctx: Context) -> str:
 
 
 def _lock_words(s: LockedSet) -> str:
-    return f" (extra {s.extra})" if s.extra else ""
+    return f" ({s.kind} {s.extra})" if s.extra else ""
 
 
 def check_lock(ctx: Context) -> list[Finding]:
@@ -1314,6 +1463,17 @@ def check_lock(ctx: Context) -> list[Finding]:
                 "The project has no uv.lock, so the environment cannot be compared with it.",
                 "Without a lock, every `uv sync` may install another torch build.",
                 "`torch-wizard` (writes the configuration and runs `uv lock`), or `uv lock`",
+            )
+        ]
+    if lock.corrupt:
+        return [
+            Finding(
+                "lock-corrupt",
+                "problem",
+                f"{lock.error}: it is not valid TOML.",
+                "`uv lock`, `uv sync` and `uv run` all stop at it, so nothing can be installed "
+                "or run in this project.",
+                f"Put {lock.path} back from version control, or delete it; then `uv lock`",
             )
         ]
     if lock.error:
@@ -1450,6 +1610,13 @@ def _stale_finding(ctx: Context, differences: Sequence[str]) -> Finding:
         f"; and {len(differences) - 3} more" if len(differences) > 3 else ""
     )
     torch = ctx.installed.torch if ctx.installed else None
+    prefer = [torch.label if torch else None, _wanted(ctx)]
+    then = (
+        f"`torch-wizard doctor` (it names the {_variant_kind(ctx)} that fits this machine once "
+        "uv.lock is current)"
+        if _extra_unknown(ctx, prefer)
+        else f"`{_sync_command(ctx, prefer)}`"
+    )
     return Finding(
         "lock-stale",
         "problem",
@@ -1461,7 +1628,7 @@ def _stale_finding(ctx: Context, differences: Sequence[str]) -> Finding:
             if ctx.installed is not None
             else "the build it installs here is not judged until it is locked again."
         ),
-        f"`uv lock`, then `{_sync_command(ctx, [torch.label if torch else None, _wanted(ctx)])}`",
+        f"`uv lock`, then {then}",
     )
 
 

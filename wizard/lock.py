@@ -733,9 +733,13 @@ def _target_lock(
     missing: list[str] = []
     for name, pkg in chosen.items():
         wheels = pkg.get("wheels", [])
-        # a registry's wheel has a url; a local one (a path source) only its file name
+        # a registry's wheel has a url, a flat index's in a folder a path, a local one its name
         fit = next(
-            (w for w in wheels if wheel_fits(w.get("url") or w.get("filename", ""), tp, py)),
+            (
+                w
+                for w in wheels
+                if wheel_fits(w.get("url") or w.get("path") or w.get("filename", ""), tp, py)
+            ),
             None,
         )
         if fit is not None:

@@ -37,6 +37,7 @@ def _parser() -> ArgumentParser:
     p.add_argument(
         "--hardware",
         metavar="FILE",
+        action="append",
         help="check against this hardware profile instead of detecting the machine "
         "(not with --run, which tries this machine)",
     )
@@ -44,7 +45,13 @@ def _parser() -> ArgumentParser:
     return p
 
 
-def _hardware(path: str | None) -> HardwareProfile:
+def _hardware(paths: list[str] | None) -> HardwareProfile:
+    if paths and len(paths) > 1:
+        raise BadInput(
+            f"--hardware names {len(paths)} profiles; doctor checks one machine at a time.",
+            "Run `torch-wizard doctor --hardware FILE` once per profile.",
+        )
+    path = paths[0] if paths else None
     if path:
         from wizard.hardware.profile import load_profile_list
 
