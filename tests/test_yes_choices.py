@@ -806,3 +806,19 @@ def test_a_virtual_root_with_two_torch_members_names_both_in_one_sentence(tmp_pa
         "Run `torch-wizard -C <member>` in the member that uses torch (packages/app, "
         "packages/lib);" in err
     )
+
+
+def test_a_release_that_raises_requires_python_is_recommended_for_the_raised_python(
+    tmp_path, capsys
+):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\nversion = "0.1.0"\nrequires-python = ">=3.10"\n'
+        "dependencies = []\n"
+    )
+    gpu = ("--no-lock", "--hardware", profile("linux-rtx4090-driver580"))
+    code, out, err = yes(tmp_path, capsys, *gpu, "--torch", "2.15")
+    assert code == 0, err
+    # torch 2.15 has no Python 3.10 wheels, but the plan raises requires-python to 3.11: the
+    # RTX 4090 got the CPU build ("no torch 2.15 cu130 wheels for ... Python 3.10").
+    assert re.search(r"Linux x86_64\s+cu130\n", out), out
+    assert "requires-python becomes >=3.11" in out and "does not fit" not in out

@@ -370,7 +370,7 @@ def fleet_variants(
     from wizard.plan import lowest_python
     from wizard.recommend import recommend
 
-    py = _python_for_builds(facts, lowest_python(facts.requires_python or python))
+    py = _python_for_builds(facts, lowest_python(facts.requires_python or python), torch)
     by_platform: dict[str, list[str]] = {}
     for profile in facts.profiles:
         tp = platform_for(profile.os, profile.arch)
@@ -405,7 +405,9 @@ def recommendations(facts: Facts, choices: Choices) -> dict[str, Recommendation]
     from wizard.plan import TargetChoice, choose_release, lowest_python
     from wizard.recommend import recommend
 
-    py = _python_for_builds(facts, lowest_python(facts.requires_python or choices.python))
+    py = _python_for_builds(
+        facts, lowest_python(facts.requires_python or choices.python), choices.torch
+    )
     recs = {
         t.platform: recommend(
             facts.profile_for(t.platform), t.platform, facts.catalog, choices.torch, py
@@ -458,11 +460,13 @@ def recommendations(facts: Facts, choices: Choices) -> dict[str, Recommendation]
     return result
 
 
-def _python_for_builds(facts: Facts, python: str | None) -> str | None:
+def _python_for_builds(facts: Facts, python: str | None, torch: str | None = None) -> str | None:
     """The Python the builds are chosen for: requires-python's lowest, unless no torch release
-    has wheels for it (an old >=3.9 read from a partial mirror): the plan then raises
-    requires-python, so recommending for it would give a CPU build for no reason."""
-    if python and not any(python in r.python for r in facts.catalog.releases):
+    (inside `torch`, the release asked for) has wheels for it (an old >=3.9 read from a
+    partial mirror; torch 2.15 for a >=3.10 project): the plan then raises requires-python,
+    so recommending for it would give a CPU build for no reason."""
+    releases = facts.catalog.releases_matching(torch) or facts.catalog.releases
+    if python and not any(python in r.python for r in releases):
         return None
     return python
 
@@ -688,7 +692,7 @@ def machine_recommendations(
     from wizard.plan import lowest_python
     from wizard.recommend import recommend
 
-    py = _python_for_builds(facts, lowest_python(facts.requires_python or choices.python))
+    py = _python_for_builds(facts, lowest_python(facts.requires_python or choices.python), torch)
     found = []
     for i, profile in enumerate(facts.profiles):
         tp = platform_for(profile.os, profile.arch)
