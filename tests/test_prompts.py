@@ -925,3 +925,14 @@ def test_plain_text_wraps_at_words_for_the_terminal_but_the_diff_stays_whole(tmp
     assert [ln for ln in said if len(ln) > 60] == []
     assert "windows-rtx3060.json)" in out  # the profile's path, whole on its line
     assert any(len(ln) > 60 for ln in diff)  # the markers line, as it is written
+
+
+def test_a_refused_ticking_is_asked_again_with_the_persons_ticks(tmp_path):
+    ticks = ["linux-x86_64", "macos-arm64", "windows-arm64", "windows-x86_64"]
+    script = Script([("targets", ticks), ("targets", [t for t in ticks if t != "windows-arm64"])])
+    code, out = plain(tmp_path, script, "--offline", "--dry-run")
+    assert code == 0
+    assert "PyTorch publishes no wheels for Windows ARM64. Untick Windows ARM64." in out
+    # It asked again with only the recommendation ticked: the other ticks were lost.
+    assert script.asked[1].key == "targets"
+    assert set(render_question(script.asked[1]).defaults) == set(ticks)

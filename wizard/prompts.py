@@ -593,6 +593,8 @@ def _ask_one(
             return answer(choices, question, values, facts)
         except BadInput as exc:
             say(f"  {exc.message}" + (f" {exc.hint}" if exc.hint else ""))
+            if question.kind == "multi":  # the person unticks what was refused, nothing more
+                question = replace(question, default=tuple(values))
 
 
 def _prepare(facts: Facts, choices: Choices, say: Say) -> Prepared | None:

@@ -534,11 +534,10 @@ def answer(
             raise BadInput(
                 "Choose at least one target platform.", "Select this machine's platform if unsure."
             )
-        empty = next((o for o in question.options if o.value in values and not o.fits), None)
-        if empty is not None:  # uv lock would fail: required-environments it cannot serve
-            raise BadInput(
-                f"PyTorch publishes no wheels for {empty.label}.", f"Untick {empty.label}."
-            )
+        empty = [o.label for o in question.options if o.value in values and not o.fits]
+        if empty:  # uv lock would fail: required-environments it cannot serve
+            named = " and ".join(empty)
+            raise BadInput(f"PyTorch publishes no wheels for {named}.", f"Untick {named}.")
         # The chosen platforms keep their order and answers; new ones follow, in list order.
         kept = tuple(t for t in choices.targets if t.platform in values)
         added = tuple(
