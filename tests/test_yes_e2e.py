@@ -905,3 +905,12 @@ def test_the_persons_marker_on_torch_is_kept_so_that_it_still_means_what_it_said
     assert code == 0, err  # uv lock succeeded
     assert pyproject(tmp_path)["project"]["dependencies"][0] == written
     assert installs(tmp_path, "linux-x86_64", env)["torch"] == "2.14.1+cu126"
+
+
+def test_a_fleets_closing_line_asks_each_machine_to_run_doctor(tmp_path, env, fake_index):
+    fleet = ("linux-rtx4090-driver580", "macbook-m3-max")
+    hardware = [a for name in fleet for a in ("--hardware", profile(name))]
+    code, out, err = yes(tmp_path, env, fake_index.base_url, *hardware)
+    assert code == 0, err
+    # It said plain `torch-wizard doctor`: run here, it judged this machine against the plan.
+    assert "then `torch-wizard doctor` on each machine." in out

@@ -389,14 +389,14 @@ def run_flow(opts: argparse.Namespace, asker: Asker, out: TextIO | None = None) 
         say(NO_CHANGES)
         return 130
     _step(say, "Done")
-    from wizard.report import applied_text, doctor_command
+    from wizard.report import applied_text, doctor_words
     from wizard.session import machine_extras, recommendations, recommended_here
 
     here = recommended_here(
         facts, recommendations(facts, prepared.choices), prepared.choices.variants
     )
     machines = machine_extras(facts, prepared.choices, prepared.plan)
-    doctor = doctor_command(facts.folder, opts.hardware, len(facts.profiles))
+    doctor = doctor_words(facts.folder, opts.hardware, len(facts.profiles))
     text = applied_text(
         facts.folder, prepared.plan, applied, not opts.no_lock, here, machines, doctor
     )

@@ -218,6 +218,13 @@ def doctor_command(folder: Path, hardware: Sequence[str], machines: int) -> str:
     return f"torch-wizard doctor --hardware {shlex.quote(from_project(folder, hardware[0]))}"
 
 
+def doctor_words(folder: Path, hardware: Sequence[str], machines: int) -> str:
+    """The closing line's doctor step: "`torch-wizard doctor --hardware box.json`", or for a
+    fleet "`torch-wizard doctor` on each machine"."""
+    command = f"`{doctor_command(folder, hardware, machines)}`"
+    return command + (" on each machine" if machines > 1 else "")
+
+
 def from_project(folder: Path, file: str) -> str:
     """`file` as the next commands reach it: they run in the project folder (after any `cd`).
     Relative when it is in the project or beside it, else its full path."""
@@ -235,11 +242,11 @@ def applied_text(
     lock: bool,
     here: str | None = None,
     machines: Sequence[tuple[str, str]] = (),
-    doctor: str = "torch-wizard doctor",
+    doctor: str = "`torch-wizard doctor`",
 ) -> str:
     """What `apply` did, the lock report and the next steps (shared by `--yes` and `--plain`);
     `here`: the build recommended for this machine; `machines`: each machine's extra (a fleet);
-    `doctor`: the doctor command (doctor_command)."""
+    `doctor`: the doctor step in words (doctor_words)."""
     parts = list(applied.messages)
     if applied.files:  # a workspace member: the root's files too
         import os
@@ -265,8 +272,7 @@ def applied_text(
     first = f"`{cd}`, then " if cd else ""
     if lock and applied.report is not None:
         sync = sync_text(plan, here, machines)
-        each = " on each machine" if machines else ""
-        parts.append(f"\nNext: {first}{sync}, then `{doctor}`{each}.")
+        parts.append(f"\nNext: {first}{sync}, then {doctor}.")
     elif applied.written and not lock:
         parts.append(f"\nNext: {first}`uv lock`, then {sync_text(plan, here, machines)}.")
     return "\n".join(parts)

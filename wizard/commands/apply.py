@@ -123,9 +123,9 @@ def run_noninteractive(opts: argparse.Namespace) -> int:
         result["lock"] = applied.report.to_dict()
     here = recommended_here(facts, recs, prepared.choices.variants)
     machines = machine_extras(facts, prepared.choices, prepared.plan)
-    from wizard.report import doctor_command
+    from wizard.report import doctor_words
 
-    doctor = doctor_command(folder, opts.hardware, len(facts.profiles))
+    doctor = doctor_words(folder, opts.hardware, len(facts.profiles))
     text = applied_text(folder, prepared.plan, applied, lock, here, machines, doctor)
     if text:
         print(text, file=out)
