@@ -501,7 +501,9 @@ def test_passing_over_a_newer_cuda_build_that_fits_says_why():
         CATALOG,
     )
     assert rec.backend == "cu130"
+    # not a reason about Linux (PyPI's torch for Windows is CPU-only)
     assert (
-        "cu132 fits too; cu130 is the most tested: PyPI's own torch for Linux is built with it."
+        "cu132 fits too; cu130 is the most tested: it is PyTorch's default CUDA version "
+        "(PyPI's Linux torch is built with it; PyPI's torch for Windows is CPU-only)."
         in rec.reasons
     )

@@ -207,7 +207,15 @@ def _recommend_nvidia(
                 f"{release.minor}."
                 if not newer[-1].stable
                 else f"{newer[-1].backend} fits too; {best.backend} is the most tested: "
-                "PyPI's own torch for Linux is built with it."
+                + (
+                    "PyPI's own torch for Linux is built with it."
+                    if ctx.platform.startswith("linux")
+                    else "it is PyTorch's default CUDA version (PyPI's Linux torch is built "
+                    "with it; PyPI's torch for Windows is CPU-only)."
+                    if ctx.os_name == "windows"
+                    else "it is PyTorch's default CUDA version (PyPI's Linux torch is built "
+                    "with it)."
+                )
             )
         ways_out: list[str] = []
         if newest is not None and release is not newest:
