@@ -936,3 +936,16 @@ def test_a_refused_ticking_is_asked_again_with_the_persons_ticks(tmp_path):
     # It asked again with only the recommendation ticked: the other ticks were lost.
     assert script.asked[1].key == "targets"
     assert set(render_question(script.asked[1]).defaults) == set(ticks)
+
+
+def test_a_fleets_hardware_step_says_what_each_machine_gets(tmp_path):
+    fleet = ("--hardware", profile("linux-rx7900xtx"))  # beside the CPU-only profile
+    code, out = plain(tmp_path, Script(), "--offline", "--dry-run", *fleet)
+    assert code == 0
+    said = " ".join(out.split("[3/8] Targets")[0].split())
+    # Only the machines were listed; the reasons of the AMD box were never said.
+    assert "★ linux-cpu-only.json (Linux x86_64): the cpu build of torch 2.15: No GPU found" in said
+    assert (
+        "★ linux-rx7900xtx.json (Linux x86_64): the rocm7.2 build of torch 2.15: Radeon RX 7900 "
+        "XTX: the rocm7.2 build of torch 2.15 fits" in said
+    )

@@ -481,7 +481,21 @@ def _start(
         say()
         say(migration_text(migration, _width()), raw=True)  # wrapped for its columns
     facts = Facts(folder, project, existing, profiles, catalog)
-    return facts, initial_choices(facts, request), migration
+    choices = initial_choices(facts, request)
+    if len(profiles) > 1:  # what each machine gets (one machine: its build question says it)
+        _say_each_machine(facts, choices, say)
+    return facts, choices, migration
+
+
+def _say_each_machine(facts: Facts, choices: Choices, say: Say) -> None:
+    from wizard.session import recommendations, what_each_gets
+
+    say()
+    say("  What it means for PyTorch")
+    for who, rec in what_each_gets(facts, choices, recommendations(facts, choices)):
+        build = "PyPI's build" if rec.backend == "default" else f"the {rec.backend} build"
+        torch = f" of torch {rec.torch}" if rec.torch else ""
+        say(f"  ★ {who}: {build}{torch}: {rec.summary}")
 
 
 def ask_migration(

@@ -684,6 +684,21 @@ def machine_extras(facts: Facts, choices: Choices, plan: Plan) -> list[tuple[str
     return found
 
 
+def what_each_gets(
+    facts: Facts, choices: Choices, recs: Mapping[str, Recommendation]
+) -> list[tuple[str, Recommendation]]:
+    """Each target's recommendation, by the platform's name; with several machines, each
+    machine's own (in the release they share), named by its profile, then the targets no
+    machine is known for (the Hardware step of both front ends)."""
+    if len(facts.profiles) < 2:
+        return [(PLATFORMS[p].label, rec) for p, rec in recs.items()]
+    release = next((r.torch for r in recs.values() if r.torch), None)
+    machines = machine_recommendations(facts, choices, release)
+    named = [(f"{name} ({PLATFORMS[rec.platform].label})", rec) for name, rec in machines]
+    known = {rec.platform for _, rec in machines}
+    return named + [(PLATFORMS[p].label, r) for p, r in recs.items() if p not in known]
+
+
 def machine_recommendations(
     facts: Facts, choices: Choices, torch: str | None
 ) -> list[tuple[str, Recommendation]]:

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 
-from wizard.platforms import PLATFORMS
 from wizard.tui.messages import StateChanged
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.state import WizardState
@@ -163,20 +162,11 @@ class HardwareScreen(StepScreen):
         return "\n".join(lines), styles
 
     def _for_each_machine(self) -> list[tuple[str, Recommendation]]:
-        """Each target's recommendation; with several machines, each machine's own (in the
-        release they share), named by its profile, then the targets no machine is known for."""
-        from wizard.session import machine_recommendations
+        from wizard.session import what_each_gets
 
         state = self.state
         assert state.facts is not None and state.choices is not None
-        recs = state.recommendations()
-        if len(state.facts.profiles) < 2:
-            return [(PLATFORMS[p].label, rec) for p, rec in recs.items()]
-        release = next((r.torch for r in recs.values() if r.torch), None)
-        machines = machine_recommendations(state.facts, state.choices, release)
-        named = [(f"{name} ({PLATFORMS[rec.platform].label})", rec) for name, rec in machines]
-        known = {rec.platform for _, rec in machines}
-        return named + [(PLATFORMS[p].label, r) for p, r in recs.items() if p not in known]
+        return what_each_gets(state.facts, state.choices, state.recommendations())
 
     def action_next(self) -> None:
         state = self.state
