@@ -375,3 +375,16 @@ def test_the_note_adds_the_files_its_command_leaves_out(tmp_path, capsys, monkey
         "run `torch-wizard --yes --from requirements.in` (requirements.in is the one to "
         "start from; add `--from requirements-dev.txt` for the rest)."
     )
+
+
+def test_the_in_files_option_says_it_gives_the_persons_own_ranges(tmp_path):
+    from wizard.requirements_found import migration_question
+
+    write_pip_tools(tmp_path)
+    files = offered_files(tmp_path)
+    question = migration_question(tmp_path, files, files[0], files[0])
+    assert question is not None
+    details = {o.label: o.detail for o in question.options}
+    # Both said "take its torch pin, builds and index URLs", which the .in file need not have.
+    assert details["Migrate from requirements.in"].startswith("take its own ranges (pip-tools'")
+    assert details["Migrate from requirements.txt"].startswith("take its torch pin, builds")

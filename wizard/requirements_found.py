@@ -133,6 +133,13 @@ def top_of_includes(files: Sequence[Path]) -> Path | None:
     return best
 
 
+def _what_it_gives(path: Path) -> str:
+    """What migrating a file takes from it, in a few words."""
+    if path.suffix == ".in":  # pip-tools' source: the person's own ranges
+        return "take its own ranges (pip-tools' source) and any torch pin and index URLs"
+    return "take its torch pin, builds and index URLs as the starting answers"
+
+
 def shown_name(folder: Path, path: Path) -> str:
     """A file in the project folder by its name, any other by the path it was given as."""
     return path.name if path.parent.resolve() == folder.resolve() else str(path)
@@ -157,9 +164,7 @@ def migration_question(
         Option(
             str(p),
             f"Migrate from {shown_name(folder, p)}",
-            "take its torch pin, builds and index URLs as the starting answers"
-            if available
-            else "migration is not available in this version yet",
+            _what_it_gives(p) if available else "migration is not available in this version yet",
             fits=available,
             recommended=p == recommend,
         )
