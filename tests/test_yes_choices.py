@@ -812,8 +812,7 @@ def test_a_release_that_raises_requires_python_is_recommended_for_the_raised_pyt
     tmp_path, capsys
 ):
     (tmp_path / "pyproject.toml").write_text(
-        '[project]\nname = "x"\nversion = "0.1.0"\nrequires-python = ">=3.10"\n'
-        "dependencies = []\n"
+        '[project]\nname = "x"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = []\n'
     )
     gpu = ("--no-lock", "--hardware", profile("linux-rtx4090-driver580"))
     code, out, err = yes(tmp_path, capsys, *gpu, "--torch", "2.15")
