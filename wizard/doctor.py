@@ -695,10 +695,11 @@ def read_locked(
     )
     targets = (TargetChoice(platform.name, "default"),)
 
-    def read(variants: tuple[str, ...]) -> list[LockedSet]:
+    def read(variants: tuple[str, ...], in_groups: bool = False) -> list[LockedSet]:
         plan = Plan(dependencies=(), targets=targets, variants=variants, torch_groups=groups)
-        report = read_lock(home, plan, python, member)
-        return [LockedSet(t.extra, t.packages) for t in report.targets]
+        report = read_lock(home, plan, python, member, variant_groups=in_groups)
+        kind = "group" if in_groups else "extra"
+        return [LockedSet(t.extra, t.packages, kind) for t in report.targets]
 
     sets: list[LockedSet] = []
     beside = tuple(name for kind, name in homes if kind == "extra")
@@ -707,7 +708,8 @@ def read_locked(
             sets += read(())
         if extras:
             sets += read(extras)
-        sets += [_group_set(packages, root, g, platform, python) for g in variant_groups]
+        if variant_groups:
+            sets += read(variant_groups, in_groups=True)
         if beside:  # extras with companions only (`uv sync --extra vision` names them too)
             sets = _with_companions(sets, read(beside))
     except (WizardError, KeyError, TypeError, ValueError) as exc:
@@ -744,47 +746,6 @@ def _conflict_groups(conflicts: object, project: str) -> set[str]:
             if canonical_name(str(item.get("package", project))) == canonical_name(project):
                 found.add(canonical_name(item["group"]))
     return found
-
-
-def _group_set(
-    packages: Sequence[Mapping[str, Any]],
-    root: Mapping[str, Any],
-    group: str,
-    platform: TargetPlatform,
-    python: str,
-) -> LockedSet:
-    """The torch family a conflicting dependency group installs on `platform`: its entries
-    whose markers hold with the group chosen (uv.lock writes `extra == 'group-4-demo-gpu'`)."""
-    from wizard.lock import _env_for, _marker_true
-
-    project = canonical_name(str(root.get("name", "")))
-    env = _env_for(platform, python, f"group-{len(project)}-{project}-{canonical_name(group)}")
-    found: dict[str, LockedPackage] = {}
-    for dep in root.get("dev-dependencies", {}).get(group, []):
-        name = canonical_name(str(dep.get("name", "")))
-        if name not in LOCKED or name in found or not _marker_true(dep.get("marker"), env):
-            continue
-        entry = next(
-            (
-                p
-                for p in packages
-                if canonical_name(str(p.get("name", ""))) == name
-                and dep.get("version", p.get("version")) == p.get("version")
-                and dep.get("source", p.get("source")) == p.get("source")
-            ),
-            None,
-        )
-        if entry is None:
-            continue
-        version = str(entry.get("version", ""))
-        source = entry.get("source", {})
-        found[name] = LockedPackage(
-            name,
-            version,
-            InstalledPackage(name, version).label or "pypi",
-            source.get("registry") or source.get("url") or "",
-        )
-    return LockedSet(group, found, "group")
 
 
 @dataclass(frozen=True)

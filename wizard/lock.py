@@ -637,10 +637,12 @@ def read_lock(
     python: str | None = None,
     member: str | None = None,
     hardware: HardwareCheck | None = None,
+    variant_groups: bool = False,
 ) -> LockReport:
     """What each target (and each variant extra) installs according to uv.lock.
 
     `member`: the workspace member whose dependencies count (default: the root project).
+    `variant_groups`: the plan's variants are conflicting dependency groups, not extras.
     """
     data = tomllib.loads((folder / "uv.lock").read_text(encoding="utf-8"))
     packages: list[dict[str, Any]] = data.get("package", [])
@@ -672,7 +674,9 @@ def read_lock(
         for extra in extras:
             # uv.lock names extras as PEP 685 normalises them: "rocm7.2" is "rocm7-2".
             normal = canonical_name(extra) if extra else ""
-            encoded = f"extra-{len(project)}-{project}-{normal}" if extra else ""
+            # uv marks what an extra (or a conflicting group) brings: extra == 'extra-4-demo-cpu'
+            kind = "group" if variant_groups else "extra"
+            encoded = f"{kind}-{len(project)}-{project}-{normal}" if extra else ""
             env = _env_for(tp, py, encoded)
             seen: set[tuple[str, str, str]] = set()
             chosen: dict[str, dict[str, Any]] = {}
@@ -681,7 +685,8 @@ def read_lock(
             for group in plan.torch_groups if plan else ():  # uv.lock: [package.dev-dependencies]
                 deps += root.get("dev-dependencies", {}).get(canonical_name(group), [])
             if extra:
-                deps += root.get("optional-dependencies", {}).get(normal, [])
+                table = "dev-dependencies" if variant_groups else "optional-dependencies"
+                deps += root.get(table, {}).get(normal, [])
             # A companion in an extra or group of its own is synced beside torch's home.
             for kind, home in plan.companion_homes if plan else ():
                 table = "optional-dependencies" if kind == "extra" else "dev-dependencies"
