@@ -244,3 +244,20 @@ def test_recovery_stops_the_uv_lock_a_killed_run_left_running(tmp_path):
         for proc in (left, unrelated, not_uv):
             proc.kill()
             proc.wait()
+
+
+def test_ctrl_c_just_after_the_journal_is_written_takes_the_journal_with_it(tmp_path, monkeypatch):
+    from wizard.lock import JOURNAL, transaction
+
+    (tmp_path / "pyproject.toml").write_text(ORIGINAL)
+
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt  # the signal arrives while the handlers are being set
+
+    monkeypatch.setattr(signal, "signal", interrupted)
+    with pytest.raises(KeyboardInterrupt), transaction(tmp_path):
+        pass
+    # The journal stayed (the kill test caught it once in ~60 SIGINTs): the next run then
+    # said an earlier run was interrupted.
+    assert not (tmp_path / JOURNAL).exists()
+    assert (tmp_path / "pyproject.toml").read_text() == ORIGINAL

@@ -91,28 +91,28 @@ def transaction(folder: Path, lock_folder: Path | None = None) -> Iterator[None]
         files += [lock_folder / "pyproject.toml", lock_folder / "uv.lock"]
     saved = {f: (f.read_bytes() if f.exists() else None) for f in files}
     journal = folder / JOURNAL
-    write_atomically(
-        journal,
-        json.dumps(
-            {
-                "about": "torch-wizard was changing these files; the next run puts them back.",
-                "files": {
-                    str(f.resolve() if f.exists() else f.absolute()): None
-                    if data is None
-                    else base64.b64encode(data).decode("ascii")
-                    for f, data in saved.items()
-                },
-            }
-        ).encode("utf-8"),
-    )
     previous = hangup = None
-    try:
-        previous = signal.signal(signal.SIGTERM, _raise_interrupt)
-        # A closed terminal or SSH session (SIGHUP) puts the files back as well.
-        hangup = signal.signal(signal.SIGHUP, _raise_interrupt) if _HUP else None
-    except ValueError:  # not the main thread (the full-screen wizard's worker)
-        previous = hangup = None
-    try:
+    try:  # from the journal's first byte: a Ctrl+C at any moment takes the journal with it
+        write_atomically(
+            journal,
+            json.dumps(
+                {
+                    "about": "torch-wizard was changing these files; the next run puts them back.",
+                    "files": {
+                        str(f.resolve() if f.exists() else f.absolute()): None
+                        if data is None
+                        else base64.b64encode(data).decode("ascii")
+                        for f, data in saved.items()
+                    },
+                }
+            ).encode("utf-8"),
+        )
+        try:
+            previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+            # A closed terminal or SSH session (SIGHUP) puts the files back as well.
+            hangup = signal.signal(signal.SIGHUP, _raise_interrupt) if _HUP else None
+        except ValueError:  # not the main thread (the full-screen wizard's worker)
+            previous = hangup = None
         yield
     except BaseException:
         _restore(saved)
